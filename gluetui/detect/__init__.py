@@ -1,0 +1,48 @@
+"""Detectors: pure functions from fetched records to items.
+
+Each module owns one kind (``stale_docs``, ``broken_ci``, ``unreviewed``, ``flaky``) and exposes
+``detect(data: RepoData, ctx: DetectContext) -> list[Item]``. No IO, no clock reads (``ctx.now``),
+no Textual. :func:`detect_all` runs all enabled detectors over a source's data; the caller
+(:mod:`gluetui.sync`) then stores the items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from gluetui.config_schema import CapacityConfig, DetectorSettings
+from gluetui.model import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class DetectContext:
+    """Everything a detector may know besides the fetched records.
+
+    Attributes:
+        now: The current time (timezone-aware UTC); detectors never read the clock.
+        source: The configured source name (goes into ``Item.source``).
+        host: The forge web host (goes into item ids).
+        settings: Per-kind detector settings from the config.
+        capacity: Budget settings; ``capacity.effort`` drives effort estimates.
+        accountable: ``owner/name`` of repositories the user is accountable for (already matched
+            against the config's globs by the caller).
+        viewer: The user's login on this forge ("" if unknown).
+        viewer_teams: ``org/team`` slugs the user belongs to.
+        automations: Automation name -> kinds it fits, from the config.
+    """
+
+    now: datetime
+    source: str
+    host: str
+    settings: DetectorSettings = field(default_factory=DetectorSettings)
+    capacity: CapacityConfig = field(default_factory=CapacityConfig)
+    accountable: frozenset[str] = frozenset()
+    viewer: str = ""
+    viewer_teams: tuple[str, ...] = ()
+    automations: Mapping[str, frozenset[Kind]] = field(default_factory=dict)
+
+    def fitting_automations(self, kind: Kind) -> tuple[str, ...]:
+        """Names of the configured automations that fit items of this kind, in config order."""
+        return tuple(name for name, kinds in self.automations.items() if kind in kinds)

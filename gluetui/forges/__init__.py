@@ -1,0 +1,1 @@
+"""Forge adapters: one module per forge, all behind :class:`gluetui.forges.base.Forge`."""
