@@ -1,0 +1,5 @@
+"""``python -m gluetui``."""
+
+from gluetui.cli import main
+
+raise SystemExit(main())

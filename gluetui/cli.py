@@ -1,0 +1,236 @@
+"""The ``gluetui`` command line.
+
+Every command builds what it needs through :mod:`gluetui.factory`. User errors print one clear
+sentence plus what to do, with a distinct exit code (see :mod:`gluetui.errors`) — never a traceback.
+``gluetui items`` on the stored snapshot imports neither Textual nor the config schema, so it
+answers as fast as Python starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from gluetui import __version__, paths
+from gluetui.errors import ConfigError, GluetuiError, UsageError
+from gluetui.model import Item, Kind, State
+
+if TYPE_CHECKING:
+    from gluetui.factory import Runtime
+
+EXIT_INTERRUPTED = 130
+
+KIND_CHOICES = [k.value for k in Kind]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting, so main() owns every exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}.", f"See `{self.prog} --help`.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gluetui",
+        description="A terminal dashboard for triaging glue work from GitHub and GitLab.",
+    )
+    parser.add_argument("--version", action="version", version=f"gluetui {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: see `config path`)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("dashboard", help="open the dashboard (the default)")
+    sub.add_parser("demo", help="open the dashboard on the embedded demo organisation")
+
+    items = sub.add_parser("items", help="list glue-work items")
+    items.add_argument("--kind", choices=KIND_CHOICES, action="append", help="only this kind")
+    items.add_argument("--json", action="store_true", help='print {"items": [...]} as JSON')
+    items.add_argument("--demo", action="store_true", help="use the embedded demo organisation")
+    items.add_argument("--refresh", action="store_true", help="refresh every source first")
+    items.add_argument(
+        "--all", action="store_true", help="include snoozed, dismissed and done items"
+    )
+
+    config = sub.add_parser("config", help="check the config or show where it is")
+    config_sub = config.add_subparsers(dest="config_command", parser_class=_Parser, required=True)
+    check = config_sub.add_parser("check", help="validate a config file")
+    check.add_argument("path", nargs="?", help="file to check (default: the one in use)")
+    config_sub.add_parser("path", help="print where the config is looked for")
+
+    init = sub.add_parser("init", help="write a starter config")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--path", help="where to write it (default: the config path)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return _dispatch(args)
+    except GluetuiError as exc:
+        _print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _print_error(exc: GluetuiError, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stderr
+    problems: list[str] = list(getattr(exc, "problems", []) or [])
+    print(f"gluetui: {exc.title}", file=stream)
+    for line in problems[1:] if problems and problems[0] in exc.title else problems:
+        print(f"  {line}", file=stream)
+    if exc.hint:
+        print(f"  {exc.hint}", file=stream)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command or "dashboard"
+    if command == "items":
+        return _items(args)
+    if command == "config":
+        return _config(args)
+    if command == "init":
+        return _init(args)
+    if command == "demo":
+        return _dashboard(args, demo=True)
+    return _dashboard(args, demo=False)
+
+
+def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
+    from gluetui.factory import build_runtime
+
+    if not demo and not paths.config_path(args.config).exists():
+        raise ConfigError(
+            f"No config at {paths.config_path(args.config)}.",
+            "Run `gluetui init` to write one, or `gluetui demo` to try the demo organisation.",
+        )
+    rt = build_runtime(args.config, demo=demo)
+    try:
+        from gluetui.ui.app import make_app
+
+        make_app(rt).run()
+    finally:
+        rt.close()
+    return 0
+
+
+def _items(args: argparse.Namespace) -> int:
+    kinds = {Kind(k) for k in args.kind} if args.kind else set(Kind)
+    if args.demo or args.refresh:
+        items = _refreshed_items(args)
+    else:
+        items = _stored_items()
+    shown = [i for i in items if i.kind in kinds and (args.all or i.state is State.OPEN)]
+    shown.sort(key=lambda i: (-i.impact, i.id))
+    if args.json:
+        json.dump({"items": [i.to_json() for i in shown]}, sys.stdout, ensure_ascii=True, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(shown, datetime.now(UTC))
+    return 0
+
+
+def _stored_items() -> list[Item]:
+    """The stored snapshot with triage applied — no config, no forge, no Textual."""
+    from gluetui.store import Store
+    from gluetui.triage import apply_triage, triage_states
+
+    path = paths.store_path()
+    if not path.exists():
+        raise GluetuiError(
+            f"No stored snapshot yet at {path}.",
+            "Open the dashboard once, or run `gluetui items --refresh` (or --demo).",
+        )
+    now = datetime.now(UTC)
+    with Store.open(path) as store:
+        return apply_triage(store.load_items(), triage_states(store.events(), now), now)
+
+
+def _refreshed_items(args: argparse.Namespace) -> list[Item]:
+    from gluetui.factory import build_runtime
+    from gluetui.sync import current_items, sync_all
+
+    rt = build_runtime(args.config, demo=args.demo)
+    try:
+        reports = asyncio.run(sync_all(rt))
+        for report in reports:
+            if not report.ok:
+                print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
+        return current_items(rt)
+    finally:
+        _close(rt)
+
+
+def _close(rt: Runtime) -> None:
+    async def _aclose() -> None:
+        for forge in rt.forges:
+            await forge.aclose()
+
+    asyncio.run(_aclose())
+    rt.close()
+
+
+def _print_table(items: Sequence[Item], now: datetime) -> None:
+    from gluetui.textsafe import clean
+
+    if not items:
+        print("No glue work found.")
+        return
+    rows = [
+        (
+            i.kind.value,
+            clean(i.repo, 30),
+            clean(i.title, 70),
+            _age(i.age_hours(now)),
+            f"{i.effort_hours:g}h",
+            i.state.value,
+        )
+        for i in items
+    ]
+    header = ("KIND", "REPO", "TITLE", "AGE", "EFFORT", "STATE")
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _age(hours: float) -> str:
+    if hours < 48:
+        return f"{hours:.0f}h"
+    return f"{hours / 24:.0f}d"
+
+
+def _config(args: argparse.Namespace) -> int:
+    if args.config_command == "path":
+        for i, (why, path) in enumerate(paths.config_candidates(args.config)):
+            marker = "*" if i == 0 else " "
+            state = "exists" if path.exists() else "missing"
+            print(f"{marker} {path}  ({why}, {state})")
+        print(f"  store: {paths.store_path()}")
+        return 0
+    from gluetui.config import load_config
+
+    path = Path(args.path) if args.path else paths.config_path(args.config)
+    cfg = load_config(path)
+    print(
+        f"{path}: OK — {len(cfg.sources)} source(s), {len(cfg.automations)} automation(s), "
+        f"{cfg.capacity.hours_per_sprint:g} h per {cfg.capacity.sprint_days}-day sprint."
+    )
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from gluetui.init_config import starter_config, write_config
+
+    path = Path(args.path) if args.path else paths.config_path(args.config)
+    written = write_config(path, starter_config(), force=args.force)
+    print(f"Wrote {written}. Edit it, then run `gluetui config check` and `gluetui`.")
+    return 0
