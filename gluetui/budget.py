@@ -96,7 +96,9 @@ def commitments(events: Iterable[Any], start: datetime, end: datetime) -> list[C
     return [c for c in held.values() if start <= c.at < end]
 
 
-def budget_status(cfg: Config, events: Iterable[Any], now: datetime, offset: int = 0) -> BudgetStatus:
+def budget_status(
+    cfg: Config, events: Iterable[Any], now: datetime, offset: int = 0
+) -> BudgetStatus:
     """The budget of the sprint containing ``now`` (``offset`` 1 for the next one)."""
     start, end = sprint_window(cfg.capacity, now, offset)
     start_dt = datetime.combine(start, time.min, tzinfo=UTC)

@@ -125,10 +125,7 @@ def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
 
 def _items(args: argparse.Namespace) -> int:
     kinds = {Kind(k) for k in args.kind} if args.kind else set(Kind)
-    if args.demo or args.refresh:
-        items = _refreshed_items(args)
-    else:
-        items = _stored_items()
+    items = _refreshed_items(args) if args.demo or args.refresh else _stored_items()
     shown = [i for i in items if i.kind in kinds and (args.all or i.state is State.OPEN)]
     shown.sort(key=lambda i: (-i.impact, i.id))
     if args.json:
@@ -164,7 +161,9 @@ def _refreshed_items(args: argparse.Namespace) -> list[Item]:
         reports = asyncio.run(sync_all(rt))
         for report in reports:
             if not report.ok:
-                print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
+                print(
+                    f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr
+                )
         return current_items(rt)
     finally:
         _close(rt)

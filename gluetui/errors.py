@@ -64,7 +64,12 @@ class RateLimited(ForgeError):
     exit_code = 7
 
     def __init__(
-        self, title: str, hint: str = "", *, reset_at: datetime | None = None, status: int | None = None
+        self,
+        title: str,
+        hint: str = "",
+        *,
+        reset_at: datetime | None = None,
+        status: int | None = None,
     ) -> None:
         super().__init__(title, hint, status=status)
         self.reset_at = reset_at

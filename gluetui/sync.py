@@ -88,7 +88,11 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
     finished = rt.clock()
     stats = dict(data.stats)
     store.sync_finished(
-        run_id, at=finished, ok=True, items=len(items), stats={**stats, "repo_errors": len(data.errors)}
+        run_id,
+        at=finished,
+        ok=True,
+        items=len(items),
+        stats={**stats, "repo_errors": len(data.errors)},
     )
     return SyncReport(
         forge.name,
@@ -122,4 +126,7 @@ def _describe(exc: BaseException, forge: Forge) -> tuple[str, str]:
         return exc.title, exc.hint
     if isinstance(exc, asyncio.TimeoutError):
         return f"{forge.name}: timed out.", "Check the network or raise timeout_seconds."
-    return f"{forge.name}: {exc.__class__.__name__}: {exc}", "Check the network and the source's url."
+    return (
+        f"{forge.name}: {exc.__class__.__name__}: {exc}",
+        "Check the network and the source's url.",
+    )

@@ -30,7 +30,17 @@ def test_items_demo_json_lists_all_four_kinds(capsys: pytest.CaptureFixture[str]
     assert kinds == {k.value for k in Kind}
     assert len(data["items"]) >= 50
     first = data["items"][0]
-    for key in ("id", "kind", "source", "repo", "title", "url", "evidence", "impact", "effort_hours"):
+    for key in (
+        "id",
+        "kind",
+        "source",
+        "repo",
+        "title",
+        "url",
+        "evidence",
+        "impact",
+        "effort_hours",
+    ):
         assert key in first
     assert all(item["evidence"] for item in data["items"])
 
@@ -59,11 +69,11 @@ def test_items_without_snapshot_is_a_clear_error(capsys: pytest.CaptureFixture[s
 
 
 def test_items_reads_the_stored_snapshot(capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
     from gluetui.factory import build_runtime
     from gluetui.paths import store_path
     from gluetui.sync import sync_all
-
-    import asyncio
 
     rt = build_runtime(demo=True, store_path=store_path())
     asyncio.run(sync_all(rt))
@@ -110,7 +120,9 @@ def test_config_check_typo_names_key_and_suggestion(
     assert "Traceback" not in err
 
 
-def test_init_writes_a_config_that_checks(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_init_writes_a_config_that_checks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     target = tmp_path / "cfg" / "config.toml"
     assert main(["init", "--path", str(target)]) == 0
     assert target.exists()
