@@ -20,7 +20,11 @@ KindName = Literal["stale_doc", "broken_ci", "unreviewed_pr", "flaky_test"]
 class Strict(BaseModel):
     """Base of every config model: unknown keys are refused, values are not coerced loosely."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # allow_inf_nan=False: TOML can spell ``inf`` and ``nan``, and an infinite budget or timeout
+    # would pass every ``ge=`` bound and then break the arithmetic downstream.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class SourceConfig(Strict):

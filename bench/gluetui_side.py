@@ -1,0 +1,156 @@
+"""Measuring gluetui's own adapters against a fake forge: one refresh, its requests, wall and CPU time.
+
+Written against the adapters' public entry points (``GitHubForge.from_config(...)`` then
+``await forge.fetch(now)``); when an adapter is not importable the measurement says so instead of
+failing, so the baseline can still be run while the adapters are being written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bench.fakeforge.model import ANCHOR, ORG
+
+
+@dataclass
+class Refresh:
+    """One refresh as the server counted it, plus the client's own time."""
+
+    requests: int = 0
+    graphql: int = 0
+    rest: int = 0
+    not_modified: int = 0
+    rest_points: int = 0
+    graphql_points: int = 0
+    graphql_errors: int = 0
+    repos: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    client_stats: Mapping[str, int] = field(default_factory=dict)
+    error_samples: list[str] = field(default_factory=list)
+
+    @property
+    def points(self) -> int:
+        return self.rest_points + self.graphql_points
+
+
+def server_stats(base_url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base_url}/_stats", timeout=30) as reply:  # loopback only
+        data: dict[str, Any] = json.loads(reply.read())
+    return data
+
+
+def reset_stats(base_url: str) -> None:
+    req = urllib.request.Request(f"{base_url}/_reset", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=30):
+        pass
+
+
+def _refresh_from(stats: Mapping[str, Any], wall: float, cpu: float) -> Refresh:
+    rest = int(stats.get("github_rest", 0)) + int(stats.get("gitlab_rest", 0))
+    return Refresh(
+        requests=int(stats.get("requests", 0)),
+        graphql=int(stats.get("github_graphql", 0)),
+        rest=rest,
+        not_modified=int(stats.get("github_rest_304", 0)) + int(stats.get("gitlab_rest_304", 0)),
+        rest_points=int(stats.get("github_rest_points", 0)),
+        graphql_points=int(stats.get("github_graphql_points", 0)),
+        graphql_errors=int(stats.get("github_graphql_errors", 0)),
+        wall_s=wall,
+        cpu_s=cpu,
+        error_samples=list(stats.get("graphql_error_samples", [])),
+    )
+
+
+class MemoryCache:
+    """An in-memory ``HttpCache`` (used when gluetui.forges.http offers none)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+
+    def http_get(self, key: str) -> Any:
+        return self.entries.get(key)
+
+    def http_put(
+        self,
+        key: str,
+        *,
+        etag: str,
+        last_modified: str = "",
+        body: bytes,
+        headers: Mapping[str, str],
+        at: datetime,
+    ) -> None:
+        from types import SimpleNamespace
+
+        self.entries[key] = SimpleNamespace(
+            etag=etag, last_modified=last_modified, body=body, headers=dict(headers), stored_at=at
+        )
+
+
+def new_cache() -> Any:
+    try:
+        http = importlib.import_module("gluetui.forges.http")
+        return http.MemoryHttpCache()
+    except (ImportError, AttributeError):
+        return MemoryCache()
+
+
+def github_available() -> str:
+    """ "" when the GitHub adapter imports, else why not."""
+    try:
+        importlib.import_module("gluetui.forges.github").GitHubForge  # noqa: B018
+    except Exception as exc:  # any failure to import means "not measurable yet"
+        return f"gluetui GitHub adapter not available ({type(exc).__name__}: {exc})"
+    return ""
+
+
+def gitlab_available() -> str:
+    try:
+        importlib.import_module("gluetui.forges.gitlab").GitLabForge  # noqa: B018
+    except Exception as exc:
+        return f"gluetui GitLab adapter not available ({type(exc).__name__}: {exc})"
+    return ""
+
+
+class GluetuiClient:
+    """One configured source against the fake forge, refreshed as often as asked."""
+
+    def __init__(self, base_url: str, kind: str = "github", *, org: str = ORG) -> None:
+        from gluetui.config_schema import Config, SourceConfig
+
+        self.base_url = base_url
+        self.kind = kind
+        if kind == "github":
+            source = SourceConfig(name="bench", kind="github", url=base_url, orgs=[org])
+            module = importlib.import_module("gluetui.forges.github")
+            self.cache = new_cache()
+            self.forge = module.GitHubForge.from_config(
+                source, Config(sources=[source]), token="bench-token", cache=self.cache
+            )
+        else:
+            source = SourceConfig(name="bench-gl", kind="gitlab", url=base_url, groups=[org])
+            module = importlib.import_module("gluetui.forges.gitlab")
+            self.forge = module.GitLabForge.from_config(
+                source, Config(sources=[source]), token="bench-token"
+            )
+
+    async def refresh(self, now: datetime = ANCHOR) -> Refresh:
+        reset_stats(self.base_url)
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        data = await self.forge.fetch(now)
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        result = _refresh_from(server_stats(self.base_url), wall, cpu)
+        result.repos = len(data.repos)
+        result.client_stats = dict(data.stats)
+        return result
+
+    async def aclose(self) -> None:
+        await self.forge.aclose()

@@ -1,0 +1,44 @@
+"""Delegation: automations (forge actions, local commands, webhooks), the journal, follow-up.
+
+The UI and the CLI call :func:`plan_for` (for the confirmation modal), :func:`delegate`,
+:func:`reconcile` (on start), :func:`take`/:func:`done` and :func:`follow_up`. Nothing here
+imports Textual.
+"""
+
+from gluetui.delegate.engine import (
+    DelegationFailed,
+    Outcome,
+    automation_config,
+    delegate,
+    plan_for,
+    reconcile,
+    resolve_unknown,
+)
+from gluetui.delegate.followup import FollowUp, Status, follow_up, requeue_stalled
+from gluetui.delegate.plan import Plan, idempotency_key, plan
+from gluetui.delegate.taking import OverBudget, check_budget, done, take
+from gluetui.delegate.templates import PLACEHOLDERS, TemplateError, render
+
+__all__ = [
+    "PLACEHOLDERS",
+    "DelegationFailed",
+    "FollowUp",
+    "Outcome",
+    "OverBudget",
+    "Plan",
+    "Status",
+    "TemplateError",
+    "automation_config",
+    "check_budget",
+    "delegate",
+    "done",
+    "follow_up",
+    "idempotency_key",
+    "plan",
+    "plan_for",
+    "reconcile",
+    "render",
+    "requeue_stalled",
+    "resolve_unknown",
+    "take",
+]

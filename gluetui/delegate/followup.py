@@ -1,0 +1,132 @@
+"""Following delegated items up on each refresh: did it work, is it stuck?
+
+:func:`follow_up` is pure (the snapshot, the decision log, the journal and ``now`` in; a verdict
+per delegated item out), so the UI can call it after every refresh and tests can call it with
+hand-made facts. :func:`requeue_stalled` is the one side effect: stalled items go back to the
+queue with a REOPENED decision, so nothing delegated is silently forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from gluetui.delegate.plan import is_unknown
+from gluetui.events import Event, EventAction, effective_events
+from gluetui.model import Item
+
+if TYPE_CHECKING:
+    from gluetui.factory import Runtime
+    from gluetui.store import JournalEntry
+
+_PR_URL = re.compile(r"/(?:pull|pulls|merge_requests)/(\d+)(?:[/?#]|$)")
+
+DEFAULT_FOLLOW_UP_HOURS = 24.0
+
+
+class Status(StrEnum):
+    """Where a delegation stands."""
+
+    RESOLVED = "resolved"
+    CHANGED = "changed"
+    PR_OPENED = "pr_opened"
+    WAITING = "waiting"
+    STALLED = "stalled"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """The verdict on one delegated item: a status, a sentence and a link to look at."""
+
+    item_id: str
+    automation: str
+    status: Status
+    message: str
+    delegated_at: datetime
+    url: str = ""
+    key: str = ""
+
+
+def follow_up(
+    items: Sequence[Item],
+    events: Iterable[Event],
+    journal: Iterable[JournalEntry],
+    now: datetime,
+) -> dict[str, FollowUp]:
+    """Item id -> verdict, for every item whose decision in force is a delegation."""
+    latest: dict[str, Event] = {}
+    for event in effective_events(events):
+        latest[event.item_id] = event
+    by_key = {e.key: e for e in journal}
+    snapshot = {i.id: i for i in items}
+    out: dict[str, FollowUp] = {}
+    for item_id, event in latest.items():
+        if event.action is not EventAction.DELEGATED:
+            continue
+        entry = by_key.get(str(event.data.get("key", "")))
+        out[item_id] = _verdict(event, entry, snapshot.get(item_id), now)
+    return out
+
+
+def _verdict(
+    event: Event, entry: JournalEntry | None, item: Item | None, now: datetime
+) -> FollowUp:
+    def made(status: Status, message: str, url: str = "") -> FollowUp:
+        key = entry.key if entry is not None else ""
+        return FollowUp(event.item_id, event.automation, status, message, event.at, url, key)
+
+    name = event.automation or "the automation"
+    result_url = entry.url if entry is not None else ""
+    if entry is not None and is_unknown(entry):
+        return made(Status.UNKNOWN, entry.message, result_url)
+    if entry is not None and entry.ok is False:
+        return made(Status.FAILED, f"{name} failed: {entry.message}", result_url)
+    if item is None:
+        return made(Status.RESOLVED, f"resolved: gone from the forge since {name} took it")
+    # A link to the item itself (assigning a PR returns the PR) is not news; another PR is.
+    pr = _PR_URL.search(result_url) if result_url.rstrip("/") != item.url.rstrip("/") else None
+    if pr:
+        return made(Status.PR_OPENED, f"agent opened PR #{pr.group(1)}", result_url)
+    if event.fingerprint and item.fingerprint != event.fingerprint:
+        return made(Status.CHANGED, f"changed since the hand-off to {name}", item.url)
+    if entry is not None and entry.pending:
+        return made(Status.PENDING, f"{name} is still running (or was interrupted)")
+    hours = _follow_up_hours(event)
+    deadline = event.at + timedelta(hours=hours)
+    if now >= deadline:
+        return made(Status.STALLED, "stalled: back in the queue", item.url)
+    left = (deadline - now).total_seconds() / 3600
+    return made(Status.WAITING, f"waiting for {name} ({left:.0f} h before it counts as stalled)")
+
+
+def _follow_up_hours(event: Event) -> float:
+    value = event.data.get("follow_up_hours", DEFAULT_FOLLOW_UP_HOURS)
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_FOLLOW_UP_HOURS
+    return hours if hours > 0 else DEFAULT_FOLLOW_UP_HOURS
+
+
+def requeue_stalled(runtime: Runtime, followups: Mapping[str, FollowUp]) -> list[Event]:
+    """Record REOPENED for every stalled delegation, so it returns to the queue."""
+    now = runtime.clock()
+    return [
+        runtime.store.record(
+            f.item_id,
+            EventAction.REOPENED,
+            at=now,
+            automation=f.automation,
+            note=f.message,
+            data={"key": f.key, "follow_up": f.status.value},
+        )
+        for f in followups.values()
+        if f.status is Status.STALLED
+    ]

@@ -1,0 +1,334 @@
+"""Turning (item, automation) into a :class:`Plan`: exactly what will happen, before it happens.
+
+The plan is what the confirmation modal shows and what the engine executes, so the two cannot
+disagree. Everything that can be refused is refused here (wrong kind of item, wrong forge, missing
+run id, unknown placeholder, missing env var), before anything is journaled or sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from gluetui.delegate import forge_actions
+from gluetui.delegate.templates import PLACEHOLDERS, item_values, render
+from gluetui.errors import ActionError
+from gluetui.forges.base import ActionRequest
+from gluetui.model import Item
+
+if TYPE_CHECKING:
+    from gluetui.config_schema import AutomationConfig
+    from gluetui.factory import Runtime
+    from gluetui.forges.base import Forge
+    from gluetui.store import JournalEntry
+
+#: Prefix of a journal outcome message for "may or may not have happened" (see :mod:`.engine`).
+UNKNOWN = "unknown"
+
+_TEMPLATED_TEXT = ("body", "title", "agent_instructions", "workflow", "ref")
+_TEMPLATED_LISTS = ("assignees", "reviewers", "team_reviewers", "labels")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A frozen description of one delegation.
+
+    Attributes:
+        item: The item as it was when planned (its fingerprint is part of the key).
+        automation: The automation's configured name.
+        automation_kind: ``github.rerun_failed_jobs``, ``command``, ``webhook``...
+        summary: Lines for the confirmation modal ("POST https://...", "run: [...]").
+        target: What it acts on, in words ("acme/api run 123", "acme/api!7").
+        dry_run: True when the global or the automation's ``dry_run`` is on: nothing is performed.
+        key: The idempotency key: the same item, automation and fingerprint give the same key, so
+            a double key press or a retry after a crash is recognised.
+        base_key: The key of the first attempt (later attempts follow definite failures).
+        attempt: 0 for the first attempt.
+        oversight_hours: Hours the user will spend checking the result.
+        follow_up_hours: After this long without news the item returns to the queue.
+        forge: The source name performing a forge action ("" for command and webhook).
+        request: The forge request (None for command and webhook).
+        argv: The command's rendered argv.
+        url: The webhook's URL.
+        headers_env: Webhook header name -> environment variable.
+        timeout_seconds: Command/webhook timeout.
+        retries: Webhook retries.
+    """
+
+    item: Item
+    automation: str
+    automation_kind: str
+    summary: tuple[str, ...]
+    target: str
+    dry_run: bool
+    key: str
+    base_key: str
+    attempt: int
+    oversight_hours: float
+    follow_up_hours: float
+    forge: str = ""
+    request: ActionRequest | None = None
+    argv: tuple[str, ...] = ()
+    url: str = ""
+    headers_env: Mapping[str, str] = field(default_factory=dict)
+    timeout_seconds: float = 60.0
+    retries: int = 0
+
+    def journal_request(self) -> dict[str, Any]:
+        """What the journal keeps about the request: enough to reconcile it after a crash.
+
+        Secrets never go in: headers are named by their env var, not their value.
+        """
+        out: dict[str, Any] = {
+            "automation_kind": self.automation_kind,
+            "summary": list(self.summary),
+            "target": self.target,
+            "item_url": self.item.url,
+            "fingerprint": self.item.fingerprint,
+            "base_key": self.base_key,
+            "attempt": self.attempt,
+            "follow_up_hours": self.follow_up_hours,
+        }
+        if self.request is not None:
+            out["forge"] = self.forge
+            out["kind"] = self.request.kind
+            out["repo"] = self.request.repo
+            out["forge_target"] = self.request.target
+            out["params"] = dict(self.request.params)
+        return out
+
+
+def idempotency_key(item: Item, name: str, attempt: int = 0) -> str:
+    """sha256 of the item id, automation name and item fingerprint (and the attempt, after failures)."""
+    material = f"{item.id}\n{name}\n{item.fingerprint}"
+    if attempt:
+        material += f"\n{attempt}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def is_unknown(entry: JournalEntry) -> bool:
+    """An outcome that says "it may or may not have happened"."""
+    return entry.ok is False and entry.message.startswith(UNKNOWN)
+
+
+def is_definite_failure(entry: JournalEntry) -> bool:
+    """A failure that is known to have done nothing worth protecting: retrying is a new attempt."""
+    return entry.ok is False and not entry.message.startswith(UNKNOWN)
+
+
+def attempt_number(entries: Sequence[JournalEntry], base_key: str) -> int:
+    """How many earlier attempts with this base key failed definitively."""
+    return sum(
+        1 for e in entries if e.request.get("base_key") == base_key and is_definite_failure(e)
+    )
+
+
+def plan(item: Item, name: str, automation: AutomationConfig, runtime: Runtime) -> Plan:
+    """Describe exactly what delegating ``item`` to automation ``name`` will do, or refuse."""
+    if item.kind not in automation.fits_kinds:
+        fits = ", ".join(automation.fits) or "nothing"
+        raise ActionError(
+            f"Automation '{name}' does not fit {item.kind.label.lower()} items (it fits: {fits}).",
+            f"Pick another automation, or add '{item.kind.value}' to automations.{name}.fits.",
+        )
+    base = idempotency_key(item, name)
+    attempt = attempt_number(runtime.store.journal(item.id), base)
+    common: dict[str, Any] = {
+        "item": item,
+        "automation": name,
+        "automation_kind": automation.kind,
+        "dry_run": runtime.config.dry_run or automation.dry_run,
+        "key": idempotency_key(item, name, attempt),
+        "base_key": base,
+        "attempt": attempt,
+        "oversight_hours": automation.oversight_hours,
+        "follow_up_hours": automation.follow_up_hours,
+    }
+    values = item_values(item)
+    if automation.kind == "command":
+        return _command_plan(item, name, automation, values, runtime, common)
+    if automation.kind == "webhook":
+        return _webhook_plan(item, name, automation, common)
+    return _forge_plan(item, name, automation, values, runtime, common)
+
+
+def _forge_plan(
+    item: Item,
+    name: str,
+    automation: AutomationConfig,
+    values: Mapping[str, str],
+    runtime: Runtime,
+    common: dict[str, Any],
+) -> Plan:
+    flavour, _, action = automation.kind.partition(".")
+    forge = runtime.forge(item.source)
+    if forge is None:
+        raise ActionError(
+            f"The source '{item.source}' of this item is not configured any more.",
+            "Refresh, or add the source back to the config.",
+        )
+    item_flavour = _flavour(forge, item)
+    if item_flavour != flavour:
+        raise ActionError(
+            f"Automation '{name}' is a {flavour} action, but this item is on {item_flavour} "
+            f"({item.host}).",
+            f"Use a {item_flavour}.* automation for items from source '{item.source}'.",
+        )
+    supported = forge.actions()
+    if supported and action not in supported:
+        raise ActionError(
+            f"Source '{forge.name}' cannot perform '{action}'.",
+            f"It can: {', '.join(sorted(supported))}.",
+        )
+    route = forge_actions.ROUTES[flavour][action]
+    target = forge_actions.find_target(item, route)
+    if target is None:
+        facts = ", ".join(sorted(item.where)) or "none"
+        raise ActionError(
+            f"Automation '{name}' needs the {route.target_noun} id of this item, and it has none.",
+            f"The item's location facts are: {facts}. "
+            + (
+                "Use an automation that acts on the repository (create_issue, dispatch) instead."
+                if "number" in route.target_keys
+                else "Refresh; if it persists, the detector did not record the id."
+            ),
+        )
+    params = _render_params(automation, values, name)
+    forge_target = forge_actions.forge_target(flavour, route, target)
+    request = ActionRequest(
+        kind=action,
+        repo=item.repo,
+        target=forge_target,
+        params=params,
+        idempotency_key=common["key"],
+    )
+    api = _api_url(runtime, forge, flavour)
+    line = forge_actions.describe(flavour, api, action, item.repo, target, params)
+    if forge.kind == "demo":
+        line += " [demo organisation: nothing leaves this machine]"
+    where = f"{item.repo} {route.target_noun} {target}" if target else item.repo
+    return Plan(
+        **common,
+        summary=(line,),
+        target=where,
+        forge=forge.name,
+        request=request,
+    )
+
+
+def _flavour(forge: Forge, item: Item) -> str:
+    """github or gitlab: the forge's kind, or for the demo forge, which forge it imitates."""
+    if forge.kind in ("github", "gitlab"):
+        return forge.kind
+    declared = getattr(forge, "flavour", None) or getattr(forge, "flavor", None)
+    if isinstance(declared, str) and declared in ("github", "gitlab"):
+        return declared
+    return "gitlab" if "gitlab" in item.host.lower() else "github"
+
+
+def _api_url(runtime: Runtime, forge: Forge, flavour: str) -> str:
+    source = next((s for s in runtime.config.sources if s.name == forge.name), None)
+    if source is not None:
+        return source.api_url
+    return "https://api.github.com" if flavour == "github" else f"https://{forge.host}"
+
+
+def _render_params(
+    automation: AutomationConfig, values: Mapping[str, str], name: str
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key in _TEMPLATED_TEXT:
+        text = str(getattr(automation, key))
+        if text:
+            params[key] = render(text, values, automation=name, field=key)
+    for key in _TEMPLATED_LISTS:
+        items = [render(v, values, automation=name, field=key) for v in getattr(automation, key)]
+        if items:
+            params[key] = items
+    if automation.inputs:
+        params["inputs"] = {
+            k: render(v, values, automation=name, field=f"inputs.{k}")
+            for k, v in automation.inputs.items()
+        }
+    return params
+
+
+def _command_plan(
+    item: Item,
+    name: str,
+    automation: AutomationConfig,
+    values: Mapping[str, str],
+    runtime: Runtime,
+    common: dict[str, Any],
+) -> Plan:
+    program = automation.argv[0]
+    if "{" in program.replace("{{", ""):
+        # The program is never chosen by item data: a title must not pick what runs.
+        raise ActionError(
+            f"Automation '{name}': the program (argv[0]) may not contain placeholders.",
+            "Pass item facts as later arguments, on stdin or via GLUETUI_* variables.",
+        )
+    program = render(program, {}, automation=name, field="argv[0]")
+    if shutil.which(program) is None:
+        raise ActionError(
+            f"Automation '{name}': program {program!r} was not found or is not executable.",
+            "Use an absolute path, or check PATH.",
+        )
+    rest = [
+        render(arg, values, automation=name, field=f"argv[{i}]")
+        for i, arg in enumerate(automation.argv[1:], start=1)
+    ]
+    argv = (program, *rest)
+    timeout = automation.timeout_seconds
+    summary = (
+        f"run: {list(argv)!r}",
+        f"stdin: item JSON; env: GLUETUI_ID, GLUETUI_KIND, GLUETUI_REPO, GLUETUI_TITLE, "
+        f"GLUETUI_URL...; no forge tokens; timeout {timeout:g}s",
+    )
+    return Plan(
+        **common,
+        summary=summary,
+        target=item.repo,
+        argv=argv,
+        timeout_seconds=timeout,
+    )
+
+
+def _webhook_plan(
+    item: Item, name: str, automation: AutomationConfig, common: dict[str, Any]
+) -> Plan:
+    url = automation.url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ActionError(
+            f"Automation '{name}': webhook url {url!r} is not an http(s) URL.",
+            f"Set automations.{name}.url to an https:// URL.",
+        )
+    if any(p in url for p in ("{" + n + "}" for n in PLACEHOLDERS)):
+        raise ActionError(
+            f"Automation '{name}': the webhook url may not contain placeholders.",
+            "The item is in the JSON body; the receiver routes on that.",
+        )
+    from gluetui.delegate.webhook import header_values
+
+    header_values(automation.headers_env, automation=name)  # refuse a missing env var now
+    headers = ", ".join(f"{h} from ${env}" for h, env in automation.headers_env.items())
+    line = f"POST {url} (item JSON" + (f", headers: {headers}" if headers else "") + ")"
+    retries = automation.retries
+    return Plan(
+        **common,
+        summary=(
+            line,
+            f"Idempotency-Key header; timeout {automation.timeout_seconds:g}s; "
+            f"up to {retries} retries on connection errors and 5xx",
+        ),
+        target=parts.hostname,
+        url=url,
+        headers_env=dict(automation.headers_env),
+        timeout_seconds=automation.timeout_seconds,
+        retries=retries,
+    )

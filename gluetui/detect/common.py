@@ -1,0 +1,150 @@
+"""What every detector shares: glob matching, the impact score, and assembling an :class:`Item`.
+
+Kept in one place so that the four panels rank on one scale: an old, high-severity item in a
+repository you are accountable for outranks a fresh, low one elsewhere, whatever its kind.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+
+from gluetui.capacity import estimate_effort
+from gluetui.detect import DetectContext
+from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
+from gluetui.records import Repo
+
+#: How much more an item weighs in a repository the user is accountable for.
+ACCOUNTABLE_WEIGHT = 2.0
+
+SEVERITY_WEIGHT: Mapping[Severity, float] = {
+    Severity.LOW: 1.0,
+    Severity.MEDIUM: 2.0,
+    Severity.HIGH: 3.0,
+}
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """``**`` spans directories, ``*`` and ``?`` stay inside one segment, ``[...]`` is a class."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end]
+            negate = body.startswith("!")
+            body = body[1:] if negate else body
+            out.append(("[^" if negate else "[") + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Whether ``path`` matches ``pattern``; a pattern without ``/`` matches the file name anywhere.
+
+    So ``*.md`` and ``README*`` find docs in every directory (as the forges choose docs), while
+    ``docs/**`` means everything below ``docs``.
+    """
+    if _glob_regex(pattern).match(path):
+        return True
+    return "/" not in pattern and bool(_glob_regex(pattern).match(path.rsplit("/", 1)[-1]))
+
+
+def name_match(name: str, patterns: Iterable[str]) -> bool:
+    """Whether a name (author, workflow, job, test) equals or matches any glob, ignoring case.
+
+    Equality first: ``dependabot[bot]`` is a login, but as a glob ``[bot]`` is a character class.
+    """
+    low = name.lower()
+    return any(low == p.lower() or _glob_regex(p.lower()).match(low) for p in patterns)
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds() / 3600)
+
+
+def impact(severity: Severity, age_hours: float, *, accountable: bool, boost: float = 1.0) -> float:
+    """The ranking score: severity times a slowly growing age factor, times any boost.
+
+    The age factor is logarithmic (1 at zero, 2 after a day, 4 after a week) so a year-old doc does
+    not drown a red build; ``boost`` carries kind-specific weight (blocking, asked of you, size).
+    """
+    age_factor = 1.0 + math.log2(1.0 + max(0.0, age_hours) / 24.0)
+    base = SEVERITY_WEIGHT[severity] * age_factor * max(0.0, boost)
+    return round(base * (ACCOUNTABLE_WEIGHT if accountable else 1.0), 3)
+
+
+def build_item(
+    ctx: DetectContext,
+    repo: Repo,
+    kind: Kind,
+    key: str,
+    *,
+    title: str,
+    url: str,
+    since: datetime,
+    updated_at: datetime,
+    severity: Severity,
+    evidence: Iterable[Evidence],
+    metrics: Mapping[str, float],
+    where: Mapping[str, str],
+    fingerprint: str,
+    author: str | None = None,
+    mine: bool = False,
+    boost: float = 1.0,
+) -> Item:
+    """An item with the fields every kind computes the same way (id, impact, effort, automations)."""
+    accountable = repo.full_name in ctx.accountable
+    return Item(
+        id=make_item_id(ctx.host, repo.full_name, kind, key),
+        kind=kind,
+        source=ctx.source,
+        host=ctx.host,
+        repo=repo.full_name,
+        title=title,
+        url=url or repo.url,
+        since=since,
+        updated_at=updated_at,
+        author=author or None,
+        where=dict(where),
+        evidence=tuple(evidence),
+        metrics=dict(metrics),
+        severity=severity,
+        impact=impact(
+            severity, hours_between(since, ctx.now), accountable=accountable, boost=boost
+        ),
+        effort_hours=estimate_effort(kind, metrics, ctx.capacity.effort),
+        automations=ctx.fitting_automations(kind),
+        accountable=accountable,
+        mine=mine,
+        fingerprint=fingerprint,
+    )
+
+
+def short_sha(sha: str) -> str:
+    return sha[:7]
+
+
+def plural(count: float, word: str) -> str:
+    n = int(count)
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,491 @@
+"""The embedded demo organisation: a forge with no network, for ``gluetui demo`` and tests.
+
+Two sources imitate a GitHub account (orgs ``acme`` and ``orbital``) and a self-hosted GitLab
+(group ``platform``). They serve records, never items: the real detectors find the glue work, so
+the demo shows what gluetui would find on a real forge. Actions change the in-memory records, and
+the next fetch shows the effect (a re-run turns the build green, a review request brings a review,
+an agent opens a pull request), which is what delegation's follow-up looks for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.errors import ActionError
+from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.demo_build import Builder, RepoState, sha
+from gluetui.forges.demo_data import GITLAB_REPOS, REPOS, VIEWER, RepoSpec
+from gluetui.records import Job, PullRequest, RepoData, Review, Run, SourceData, TestResult
+
+GITHUB_ACTIONS = frozenset(
+    {
+        "rerun_failed_jobs",
+        "rerun_workflow",
+        "dispatch_workflow",
+        "assign",
+        "request_review",
+        "add_labels",
+        "comment",
+        "create_issue",
+    }
+)
+GITLAB_ACTIONS = frozenset(
+    {
+        "retry_pipeline",
+        "retry_job",
+        "trigger_pipeline",
+        "assign",
+        "set_reviewers",
+        "add_labels",
+        "note",
+        "create_issue",
+    }
+)
+
+#: The coding agent that answers issues and assignments in the demo.
+AGENT = "copilot-swe-agent[bot]"
+
+_Handler = Callable[[RepoState, ActionRequest], ActionResult]
+
+
+class DemoForge(Forge):
+    """One demo source; its state lives in this instance, in memory."""
+
+    kind = "demo"
+
+    def __init__(
+        self,
+        name: str,
+        host: str,
+        flavour: str,
+        repos: Sequence[RepoSpec],
+        now: datetime,
+        *,
+        viewer: str = VIEWER,
+        viewer_teams: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.host = host
+        #: Which forge it imitates; delegation plans ``github.*`` or ``gitlab.*`` actions by it.
+        self.flavour = flavour
+        self.viewer = viewer
+        self.viewer_teams = viewer_teams
+        self._now = now
+        self._build = Builder(host, flavour, now)
+        self._repos = {s.full_name: self._build.repo(s) for s in repos}
+        self._done: dict[str, ActionResult] = {}
+        self._ticks = 0
+        self._handlers: dict[str, _Handler] = {
+            "rerun_failed_jobs": self._rerun,
+            "rerun_workflow": self._rerun,
+            "retry_pipeline": self._rerun,
+            "retry_job": self._retry_job,
+            "dispatch_workflow": self._dispatch,
+            "trigger_pipeline": self._dispatch,
+            "create_issue": self._create_issue,
+            "assign": self._assign,
+            "request_review": self._review,
+            "set_reviewers": self._review,
+            "add_labels": self._add_labels,
+            "comment": self._comment,
+            "note": self._comment,
+        }
+
+    async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
+        self._now = max(self._now, now)
+        out: list[RepoData] = []
+        total = len(self._repos)
+        for done, state in enumerate(self._repos.values(), start=1):
+            out.append(
+                RepoData(
+                    repo=state.repo,
+                    pulls=tuple(state.pulls),
+                    runs=tuple(state.runs),
+                    docs=state.docs,
+                    tree=state.tree,
+                )
+            )
+            if progress is not None:
+                progress(done, total, state.repo.full_name)
+            await asyncio.sleep(0)
+        return SourceData(
+            source=self.name,
+            host=self.host,
+            repos=tuple(out),
+            viewer=self.viewer,
+            viewer_teams=self.viewer_teams,
+            stats={"repos": total, "requests": 0},
+        )
+
+    def actions(self) -> frozenset[str]:
+        return GITHUB_ACTIONS if self.flavour == "github" else GITLAB_ACTIONS
+
+    async def perform(self, request: ActionRequest) -> ActionResult:
+        key = request.idempotency_key
+        if key and key in self._done:
+            return self._done[key]  # a repeat: the forge already did it
+        handler = self._handlers.get(request.kind)
+        if handler is None:
+            raise ActionError(
+                f"The demo organisation cannot '{request.kind}'.",
+                f"It can: {', '.join(sorted(self.actions()))}.",
+            )
+        state = self._repos.get(request.repo)
+        if state is None:
+            raise ActionError(
+                f"The demo source '{self.name}' has no repository '{request.repo}'.",
+                "Refresh; the demo organisation is rebuilt on each start.",
+            )
+        result = handler(state, request)
+        if key:
+            self._done[key] = result
+        return result
+
+    async def find_action(self, request: ActionRequest) -> ActionResult | None:
+        key = request.idempotency_key
+        return self._done.get(key) if key else None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _tick(self) -> datetime:
+        """The time of an action: after everything the organisation already holds, in order."""
+        self._ticks += 1
+        return self._now + timedelta(seconds=self._ticks)
+
+    def _pull(self, state: RepoState, target: str) -> tuple[int, PullRequest]:
+        number = target.lstrip("!#")
+        for i, pr in enumerate(state.pulls):
+            if str(pr.number) == number:
+                return i, pr
+        raise ActionError(
+            f"{state.repo.full_name} has no open pull/merge request {target!r}.",
+            "It may have been merged or closed; refresh.",
+        )
+
+    def _latest_attempt(self, state: RepoState, run_id: str) -> Run:
+        attempts = [r for r in state.runs if r.id == run_id]
+        if not attempts:
+            raise ActionError(
+                f"{state.repo.full_name} has no run {run_id!r}.", "Refresh and try again."
+            )
+        return max(attempts, key=lambda r: (r.attempt, r.updated_at))
+
+    def _open_pull(self, state: RepoState, title: str, body_ref: str) -> PullRequest:
+        number = state.next_number
+        state.next_number += 1
+        at = self._tick()
+        pr = PullRequest(
+            repo=state.repo.full_name,
+            number=number,
+            title=title if title.lower().startswith("fix") else f"Fix: {title}",
+            url=self._build.urls(state.repo.full_name).pull(number),
+            author=AGENT,
+            created_at=at,
+            updated_at=at,
+            draft=True,
+            author_is_bot=True,
+            additions=42,
+            deletions=7,
+            changed_files=2,
+            head_branch=f"copilot/fix-{body_ref}",
+            base_branch=state.repo.default_branch,
+            head_sha=sha(random.Random(f"{state.repo.full_name}#{number}")),  # noqa: S311
+            labels=("agent",),
+        )
+        state.pulls.append(pr)
+        return pr
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _rerun(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        run = self._latest_attempt(state, request.target)
+        at = self._tick()
+        urls = self._build.urls(state.repo.full_name)
+        if self.flavour == "gitlab":
+            jobs = list(run.jobs)
+            for job in run.jobs:
+                if not job.retried and job.conclusion not in ("success", ""):
+                    jobs[jobs.index(job)] = replace(job, retried=True)
+                    jobs.append(self._passed(state, job, run.id, at))
+            new = replace(
+                run,
+                conclusion="success",
+                status="completed",
+                updated_at=at,
+                jobs=tuple(jobs),
+                tests=_passed_tests(run.tests),
+            )
+            state.runs[state.runs.index(run)] = new
+            return ActionResult(True, f"Retried pipeline {run.id}: it passed.", new.url, run.id)
+        attempt = run.attempt + 1
+        rerun = tuple(
+            self._passed(state, j, run.id, at, attempt)
+            if j.conclusion != "success"
+            else replace(j, attempt=attempt)
+            for j in run.jobs
+        )
+        new = replace(
+            run,
+            attempt=attempt,
+            status="completed",
+            conclusion="success",
+            updated_at=at,
+            url=f"{urls.run(run.id)}/attempts/{attempt}",
+            jobs=rerun,
+            tests=_passed_tests(run.tests),
+        )
+        state.runs.append(new)
+        what = "the failed jobs of" if request.kind == "rerun_failed_jobs" else "all jobs of"
+        return ActionResult(
+            True, f"Re-ran {what} run {run.id} (attempt {attempt}): it passed.", new.url, run.id
+        )
+
+    def _passed(
+        self, state: RepoState, job: Job, run_id: str, at: datetime, attempt: int | None = None
+    ) -> Job:
+        """A passing retry of ``job`` (the demo's re-runs always pass: its failures are flaky)."""
+        job_id = self._build.job_id()
+        return replace(
+            job,
+            conclusion="success",
+            id=job_id,
+            url=self._build.urls(state.repo.full_name).job(run_id, job_id),
+            retried=False,
+            attempt=attempt if attempt is not None else job.attempt + 1,
+            started_at=at,
+            completed_at=at,
+        )
+
+    def _retry_job(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        for i, run in enumerate(state.runs):
+            for job in run.jobs:
+                if job.id != request.target or job.retried:
+                    continue
+                at = self._tick()
+                retry = self._passed(state, job, run.id, at)
+                jobs = [replace(j, retried=True) if j is job else j for j in run.jobs] + [retry]
+                still_red = any(not j.retried and j.conclusion not in ("success", "") for j in jobs)
+                state.runs[i] = replace(
+                    run,
+                    jobs=tuple(jobs),
+                    updated_at=at,
+                    conclusion=run.conclusion if still_red else "success",
+                )
+                return ActionResult(
+                    True, f"Retried job {job.name!r} ({job.id}): it passed.", retry.url, retry.id
+                )
+        raise ActionError(
+            f"{state.repo.full_name} has no job {request.target!r} to retry.", "Refresh."
+        )
+
+    def _dispatch(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        ref = str(request.params.get("ref") or state.repo.default_branch)
+        workflow = str(request.params.get("workflow") or "")
+        on_ref = sorted((r for r in state.runs if r.branch == ref), key=lambda r: r.created_at)
+        template = next(
+            (r for r in reversed(on_ref) if not workflow or r.workflow == workflow), None
+        )
+        at = self._tick()
+        run_id = self._build.run_id()
+        urls = self._build.urls(state.repo.full_name)
+        new = Run(
+            repo=state.repo.full_name,
+            id=run_id,
+            workflow=workflow or (template.workflow if template else "pipeline"),
+            branch=ref,
+            head_sha=template.head_sha if template else "0" * 40,
+            status="queued",
+            conclusion="",
+            created_at=at,
+            updated_at=at,
+            url=urls.run(run_id),
+            event="workflow_dispatch" if self.flavour == "github" else "api",
+            commit_title=template.commit_title if template else "",
+            commit_author=template.commit_author if template else "",
+        )
+        state.runs.append(new)
+        what = "Dispatched workflow" if self.flavour == "github" else "Triggered a pipeline"
+        return ActionResult(
+            True, f"{what} {new.workflow} on {ref} (run {run_id}).", new.url, run_id
+        )
+
+    def _create_issue(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        title = str(request.params.get("title") or "Glue work")
+        assignees = [str(a) for a in request.params.get("assignees") or ()]
+        number = state.next_number
+        state.next_number += 1
+        url = self._build.urls(state.repo.full_name).issue(number)
+        state.notes.append(f"issue #{number}: {title}")
+        agents = [a for a in assignees if _is_agent(a)]
+        if not agents:
+            who = f", assigned to {', '.join(assignees)}" if assignees else ""
+            return ActionResult(True, f"Created issue #{number}{who}.", url, str(number))
+        pr = self._open_pull(state, title, str(number))
+        return ActionResult(
+            True,
+            f"Created issue #{number} for {agents[0]}; {AGENT} opened PR #{pr.number}.",
+            pr.url,
+            str(pr.number),
+        )
+
+    def _assign(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        _, pr = self._pull(state, request.target)
+        assignees = [str(a) for a in request.params.get("assignees") or ()]
+        state.notes.append(f"#{pr.number} assigned to {', '.join(assignees)}")
+        if any(_is_agent(a) for a in assignees):
+            fix = self._open_pull(state, pr.title, str(pr.number))
+            return ActionResult(
+                True,
+                f"Assigned #{pr.number}; {AGENT} opened PR #{fix.number}.",
+                fix.url,
+                str(fix.number),
+            )
+        return ActionResult(
+            True,
+            f"Assigned #{pr.number} to {', '.join(assignees) or 'nobody'}.",
+            pr.url,
+            str(pr.number),
+        )
+
+    def _review(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        i, pr = self._pull(state, request.target)
+        people = [str(r) for r in request.params.get("reviewers") or ()]
+        teams = [str(t) for t in request.params.get("team_reviewers") or ()]
+        asked = people + teams
+        if not asked:
+            raise ActionError("No reviewers to request.", "Set reviewers in the automation.")
+        at = self._tick()
+        state.pulls[i] = replace(
+            pr,
+            review_requests=tuple(dict.fromkeys((*pr.review_requests, *asked))),
+            reviews=(*pr.reviews, Review(asked[0], "COMMENTED", at)),
+            updated_at=at,
+        )
+        return ActionResult(
+            True,
+            f"Requested a review of #{pr.number} from {', '.join(asked)}; {asked[0]} reviewed it.",
+            pr.url,
+            str(pr.number),
+        )
+
+    def _add_labels(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        i, pr = self._pull(state, request.target)
+        labels = [str(label) for label in request.params.get("labels") or ()]
+        state.pulls[i] = replace(pr, labels=tuple(dict.fromkeys((*pr.labels, *labels))))
+        state.notes.append(f"#{pr.number} labelled {', '.join(labels)}")
+        return ActionResult(
+            True, f"Added label(s) {', '.join(labels)} to #{pr.number}.", pr.url, str(pr.number)
+        )
+
+    def _comment(self, state: RepoState, request: ActionRequest) -> ActionResult:
+        _, pr = self._pull(state, request.target)
+        body = str(request.params.get("body") or "")
+        state.notes.append(f"#{pr.number} comment: {body}")
+        noun = "note" if request.kind == "note" else "comment"
+        return ActionResult(
+            True,
+            f"Posted a {noun} on #{pr.number} ({len(body)} characters).",
+            pr.url,
+            str(pr.number),
+        )
+
+    def notes(self, repo: str) -> tuple[str, ...]:
+        """What actions recorded on ``repo`` that no record shows (for tests and the curious)."""
+        state = self._repos.get(repo)
+        return tuple(state.notes) if state is not None else ()
+
+
+def _is_agent(login: str) -> bool:
+    low = login.lower()
+    return "copilot" in low or low.endswith("[bot]") or "agent" in low
+
+
+def _passed_tests(tests: tuple[TestResult, ...]) -> tuple[TestResult, ...]:
+    return tuple(
+        replace(t, status="passed") if t.status in ("failed", "error") else t for t in tests
+    )
+
+
+def demo_forges(now: datetime) -> list[DemoForge]:
+    """The demo organisation's two sources, as it looks at ``now``."""
+    return [
+        DemoForge(
+            "demo-github",
+            "github.com",
+            "github",
+            REPOS,
+            now,
+            viewer_teams=("acme/platform", "orbital/maintainers"),
+        ),
+        DemoForge("demo-gitlab", "gitlab.example.com", "gitlab", GITLAB_REPOS, now),
+    ]
+
+
+def demo_config() -> Config:
+    """The configuration the demo runs with: its two sources, accountability and automations."""
+    return Config(
+        sources=[
+            SourceConfig(name="demo-github", kind="github", orgs=["acme", "orbital"]),
+            SourceConfig(
+                name="demo-gitlab",
+                kind="gitlab",
+                url="https://gitlab.example.com",
+                groups=["platform"],
+            ),
+        ],
+        accountable=["acme/api", "acme/payments", "gitlab.example.com/platform/auth-*"],
+        automations=_automations(),
+    )
+
+
+def _automations() -> dict[str, AutomationConfig]:
+    return {
+        "rerun-failed": AutomationConfig(
+            kind="github.rerun_failed_jobs",
+            fits=["broken_ci", "flaky_test"],
+            description="Re-run the failed jobs of the latest run",
+            oversight_hours=0.1,
+        ),
+        "retry-pipeline": AutomationConfig(
+            kind="gitlab.retry_pipeline",
+            fits=["broken_ci", "flaky_test"],
+            description="Retry the failed jobs of the pipeline",
+            oversight_hours=0.1,
+        ),
+        "copilot-fix": AutomationConfig(
+            kind="github.create_issue",
+            fits=["stale_doc", "broken_ci", "flaky_test"],
+            description="Open an issue and assign it to the Copilot coding agent",
+            title="Fix: {title}",
+            body="gluetui found this glue work: {url}\n\nRepository: {repo}, kind: {kind}.",
+            assignees=["Copilot"],
+            labels=["glue-work"],
+            oversight_hours=0.5,
+        ),
+        "review-bot": AutomationConfig(
+            kind="github.request_review",
+            fits=["unreviewed_pr"],
+            description="Ask the review bot for a first review",
+            reviewers=["review-bot"],
+            oversight_hours=0.25,
+        ),
+        "needs-review-label": AutomationConfig(
+            kind="github.add_labels",
+            fits=["unreviewed_pr"],
+            description="Label it needs-review for the weekly review rota",
+            labels=["needs-review"],
+            oversight_hours=0.0,
+        ),
+        "nudge-mr": AutomationConfig(
+            kind="gitlab.note",
+            fits=["unreviewed_pr"],
+            description="Post a friendly nudge asking for a first review",
+            body="This MR has waited for a first review ({url}). Could someone take a look?",
+            oversight_hours=0.1,
+        ),
+    }

@@ -1,0 +1,247 @@
+"""GitHub's JSON (GraphQL nodes, REST objects) -> forge-neutral records.
+
+Pure functions, no IO. Every string a stranger can write (titles, branch names, logins, job names)
+passes through :func:`gluetui.textsafe.clean`; missing or null fields (a deleted "ghost" author,
+a commit without a status) become neutral defaults instead of errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from gluetui.records import Commit, Job, PullRequest, Repo, Review, Run, TestResult
+from gluetui.textsafe import clean
+
+JSON = Mapping[str, Any]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_ROLLUP = {
+    "SUCCESS": "success",
+    "FAILURE": "failure",
+    "ERROR": "failure",
+    "PENDING": "pending",
+    "EXPECTED": "pending",
+}
+#: Job conclusions that make an earlier attempt count as failed.
+FAILED = frozenset({"failure", "timed_out", "startup_failure"})
+
+
+def obj(value: object) -> JSON:
+    return value if isinstance(value, Mapping) else {}
+
+
+def nodes(conn: object) -> list[JSON]:
+    """The non-null nodes of a GraphQL connection."""
+    raw = obj(conn).get("nodes")
+    return [n for n in raw if isinstance(n, Mapping)] if isinstance(raw, list) else []
+
+
+def when(value: object) -> datetime | None:
+    """An ISO 8601 timestamp (GitHub writes ``Z``) as an aware UTC datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def login_of(actor: object) -> tuple[str, bool]:
+    """(login, is_bot). GraphQL bots lack REST's ``[bot]`` suffix; it is added for one spelling."""
+    data = obj(actor)
+    login = clean(data.get("login") or "ghost", 100)
+    is_bot = data.get("__typename") == "Bot"
+    if is_bot and not login.endswith("[bot]"):
+        login += "[bot]"
+    return login, is_bot
+
+
+def repo_record(host: str, node: JSON) -> Repo:
+    return Repo(
+        host=host,
+        full_name=str(node.get("nameWithOwner", "")),
+        url=str(node.get("url", "")),
+        default_branch=clean(obj(node.get("defaultBranchRef")).get("name") or "", 200),
+        archived=bool(node.get("isArchived")),
+        fork=bool(node.get("isFork")),
+        forge_id=str(node.get("id", "")),
+    )
+
+
+def pull_record(repo: str, node: JSON) -> PullRequest | None:
+    created = when(node.get("createdAt"))
+    if created is None or not isinstance(node.get("number"), int):
+        return None
+    author, is_bot = login_of(node.get("author"))
+    reviews = []
+    for r in nodes(node.get("reviews")):
+        at = when(r.get("submittedAt"))
+        if at is None or r.get("state") == "PENDING":  # a draft review nobody else can see
+            continue
+        reviews.append(Review(login_of(r.get("author"))[0], str(r.get("state", "")), at))
+    requests = []
+    for rr in nodes(node.get("reviewRequests")):
+        who = obj(rr.get("requestedReviewer"))
+        if who.get("__typename") == "Team":
+            requests.append(clean(who.get("combinedSlug") or "", 200))
+        elif who:
+            requests.append(login_of(who)[0])
+    commits = nodes(node.get("commits"))
+    rollup = obj(obj(commits[-1].get("commit")).get("statusCheckRollup")) if commits else {}
+    ready = [when(e.get("createdAt")) for e in nodes(node.get("timelineItems"))]
+    return PullRequest(
+        repo=repo,
+        number=int(node["number"]),
+        title=clean(node.get("title", "")),
+        url=str(node.get("url", "")),
+        author=author,
+        created_at=created,
+        updated_at=when(node.get("updatedAt")) or created,
+        draft=bool(node.get("isDraft")),
+        author_is_bot=is_bot,
+        ready_at=next((r for r in reversed(ready) if r is not None), None),
+        additions=int(node.get("additions") or 0),
+        deletions=int(node.get("deletions") or 0),
+        changed_files=int(node.get("changedFiles") or 0),
+        head_branch=clean(node.get("headRefName", ""), 200),
+        base_branch=clean(node.get("baseRefName", ""), 200),
+        head_sha=str(node.get("headRefOid") or ""),
+        reviews=tuple(reviews),
+        review_requests=tuple(r for r in requests if r),
+        labels=tuple(clean(lb.get("name", ""), 100) for lb in nodes(node.get("labels"))),
+        head_status=_ROLLUP.get(str(rollup.get("state", "")), ""),
+    )
+
+
+def commit_record(node: JSON) -> Commit | None:
+    date = when(node.get("committedDate"))
+    if date is None or not node.get("oid"):
+        return None
+    author = obj(node.get("author"))
+    login = obj(author.get("user")).get("login")
+    return Commit(
+        sha=str(node["oid"]),
+        title=clean(node.get("messageHeadline", "")),
+        author=clean(login or author.get("name") or "", 100),
+        date=date,
+        url=str(node.get("url", "")),
+    )
+
+
+def tree_paths(tree: object, into_files: set[str], into_dirs: set[str], expanded: set[str]) -> None:
+    """Collect blob and tree paths of a (nested) GraphQL tree; note which dirs were listed."""
+    for entry in obj(tree).get("entries") or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
+            continue
+        path = entry["path"]
+        if entry.get("type") == "tree":
+            into_dirs.add(path)
+            sub = obj(entry.get("object"))
+            if "entries" in sub:
+                expanded.add(path)
+                tree_paths(sub, into_files, into_dirs, expanded)
+        elif entry.get("type") == "blob":
+            into_files.add(path)
+
+
+def job_record(data: JSON) -> Job:
+    return Job(
+        name=clean(data.get("name", "")),
+        conclusion=str(data.get("conclusion") or ""),
+        url=str(data.get("html_url") or ""),
+        id=str(data.get("id", "")),
+        started_at=when(data.get("started_at")),
+        completed_at=when(data.get("completed_at")),
+        attempt=int(data.get("run_attempt") or 1),
+    )
+
+
+def run_records(
+    repo: str, run: JSON, jobs: Iterable[JSON] | None, tests: Mapping[str, list[TestResult]]
+) -> list[Run]:
+    """One :class:`Run` per attempt of a workflow run.
+
+    ``jobs`` (None when they were not fetched) may span several attempts (``filter=all``); earlier
+    attempts get their conclusion from their jobs, since the run object only describes the latest.
+    """
+    latest = int(run.get("run_attempt") or 1)
+    created = when(run.get("created_at")) or EPOCH
+    updated = when(run.get("updated_at")) or created
+    head = obj(run.get("head_commit"))
+    base_url = str(run.get("html_url") or "")
+    common: dict[str, Any] = {
+        "repo": repo,
+        "id": str(run.get("id", "")),
+        "workflow": clean(run.get("name") or run.get("path") or "", 200),
+        "branch": clean(run.get("head_branch") or "", 200),
+        "head_sha": str(run.get("head_sha") or ""),
+        "event": str(run.get("event") or "push"),
+        "commit_title": clean(str(head.get("message") or "").split("\n", 1)[0]),
+        "commit_author": clean(obj(head.get("author")).get("name") or "", 100),
+    }
+    by_attempt: dict[int, list[Job]] = {}
+    for j in jobs or ():
+        job = job_record(j)
+        by_attempt.setdefault(job.attempt if job.attempt else latest, []).append(job)
+
+    def tests_of(js: list[Job]) -> tuple[TestResult, ...]:
+        return tuple(t for j in js for t in tests.get(j.id, ()))
+
+    out: list[Run] = []
+    for attempt in sorted(a for a in by_attempt if a < latest):
+        js = by_attempt[attempt]
+        concl = {j.conclusion for j in js}
+        conclusion = (
+            "failure" if concl & FAILED else "cancelled" if "cancelled" in concl else "success"
+        )
+        starts = [j.started_at for j in js if j.started_at]
+        ends = [j.completed_at for j in js if j.completed_at]
+        out.append(
+            Run(
+                **common,
+                status="completed",
+                conclusion=conclusion,
+                created_at=min(starts, default=created),
+                updated_at=max(ends, default=updated),
+                url=f"{base_url}/attempts/{attempt}" if base_url else "",
+                attempt=attempt,
+                jobs=tuple(js),
+                tests=tests_of(js),
+            )
+        )
+    last_jobs = by_attempt.get(latest, [])
+    out.append(
+        Run(
+            **common,
+            status=str(run.get("status") or ""),
+            conclusion=str(run.get("conclusion") or ""),
+            created_at=when(run.get("run_started_at")) or created if latest > 1 else created,
+            updated_at=updated,
+            url=base_url,
+            attempt=latest,
+            jobs=tuple(last_jobs),
+            tests=tests_of(last_jobs),
+        )
+    )
+    return out
+
+
+def annotation_tests(job: Job, annotations: Iterable[JSON]) -> list[TestResult]:
+    """Failure annotations that name a test (pytest/JUnit reporters write one per failed test).
+
+    The runner's own "Process completed with exit code 1." and annotations without a title are not
+    tests and are skipped.
+    """
+    out: list[TestResult] = []
+    for a in annotations:
+        if a.get("annotation_level") != "failure":
+            continue
+        title = clean(a.get("title") or "", 200)
+        path = clean(a.get("path") or "", 200)
+        if not title or title.lower().startswith("process completed") or path == ".github":
+            continue
+        out.append(TestResult(name=title, status="failed", suite=path, job=job.name))
+    return out

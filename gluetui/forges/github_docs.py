@@ -1,0 +1,274 @@
+"""Docs and the code history they should keep up with, for many GitHub repositories at once.
+
+The main query already listed each default branch's tree two levels deep (and documentation
+directories three levels more), so docs are chosen without another call. Then, batched across
+repositories:
+
+1. one query (per :data:`~gluetui.forges.github_graphql.MAX_ALIASES` aliases) reads every doc's
+   text and last commit (``object(expression: "HEAD:path")``, ``history(first: 1, path:)``);
+2. one more asks, only for docs older than ``stale_doc.min_age_days``, how many commits touched each
+   code path the doc mentions since the doc last changed (``history(since:, path:) { totalCount }``),
+   and whether mentioned paths deeper than the listed tree exist (``object(expression:)``).
+
+So the tree in :class:`~gluetui.records.RepoData` holds every path two levels deep, every path under
+documentation directories, and every deeper path a doc mentions that exists: enough to tell a dead
+reference from a live one without listing a monorepo recursively.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from gluetui.config_schema import StaleDocSettings
+from gluetui.forges import github_convert as conv
+from gluetui.forges import github_graphql as gql
+from gluetui.forges.http import HttpSession
+from gluetui.records import Commit, DocFile
+from gluetui.textsafe import clean
+
+#: Code paths per doc whose history is asked for.
+MAX_PATHS_PER_DOC = 5
+#: Deep paths per repository whose existence is checked.
+MAX_EXISTS_PER_REPO = 30
+#: Commits listed per history answer (the total comes from ``totalCount``).
+COMMITS_LISTED = 5
+MAX_DOC_CHARS = 256 * 1024
+
+#: Files under doc directories that are not docs to read (images, archives).
+_NOT_TEXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".pdf", ".zip", ".webp", ".drawio")
+
+T = TypeVar("T")
+
+
+def referenced_paths(text: str) -> list[str]:
+    """The repository paths a doc mentions (:func:`gluetui.detect.docrefs.referenced_paths`)."""
+    try:
+        module = importlib.import_module("gluetui.detect.docrefs")
+    except ImportError:  # pragma: no cover - docrefs is written alongside this adapter
+        return []
+    find: Callable[[str], list[str]] = module.referenced_paths
+    return list(find(text))
+
+
+def is_doc(path: str, globs: Sequence[str]) -> bool:
+    """Whether a path is a doc: ``*.md``-style globs match the file name anywhere, others the path."""
+    name = path.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(path, g) or ("/" not in g and fnmatch.fnmatchcase(name, g))
+        for g in globs
+    )
+
+
+def doc_dirs(globs: Sequence[str]) -> list[str]:
+    """Literal leading directories of the doc globs (``docs/**`` -> ``docs``), listed deeper."""
+    out = []
+    for g in globs:
+        head = g.split("/", 1)[0]
+        if "/" in g and head and not any(c in head for c in "*?["):
+            out.append(head)
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class RepoTree:
+    """What the main query saw of one repository's tree."""
+
+    files: set[str] = field(default_factory=set)
+    dirs: set[str] = field(default_factory=set)
+    #: Directories whose entries were listed ("" is the root).
+    expanded: set[str] = field(default_factory=set)
+    #: Deeper paths confirmed to exist by the second query.
+    verified: set[str] = field(default_factory=set)
+    complete: bool = True
+
+    def paths(self) -> frozenset[str]:
+        return frozenset(self.files | self.dirs | self.verified)
+
+    def exists(self, path: str) -> bool | None:
+        """True/False when the listing decides it, None when ``path`` lies below what was listed."""
+        if path in self.files or path in self.dirs or path in self.verified:
+            return True
+        parent = posixpath.dirname(path)
+        return False if parent in self.expanded else None
+
+
+def normalise(raw: str, doc: str) -> str:
+    """A mentioned path relative to the repository root (``./x`` and ``../x`` from the doc's dir)."""
+    p = raw.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    if p.startswith(("./", "../")):
+        p = posixpath.normpath(posixpath.join(posixpath.dirname(doc), p))
+    p = p.lstrip("/")
+    return "" if p in (".", "..") or p.startswith("../") else p
+
+
+@dataclass
+class _Doc:
+    repo: str
+    path: str
+    text: str
+    last: Commit | None
+    mentioned: list[str] = field(default_factory=list)
+    asks: list[gql.SinceAsk] = field(default_factory=list)
+
+
+class DocsReader:
+    """Reads the docs of every repository of one refresh in two batched rounds."""
+
+    def __init__(
+        self,
+        session: HttpSession,
+        url: str,
+        settings: StaleDocSettings,
+        now: datetime,
+        find_paths: Callable[[str], list[str]] | None = None,
+    ) -> None:
+        self.session = session
+        self.url = url
+        self.settings = settings
+        self.now = now
+        # Looked up at call time, so the docrefs module (or a test's stand-in) is used when present.
+        self.find_paths = find_paths or (lambda text: referenced_paths(text))
+        self._answers: dict[tuple[str, gql.SinceAsk], tuple[list[Commit], int]] = {}
+
+    async def read(self, trees: Mapping[str, RepoTree]) -> dict[str, tuple[DocFile, ...]]:
+        """Docs per repository (``trees`` is updated with verified deep paths)."""
+        chosen = {
+            repo: sorted(
+                p
+                for p in t.files
+                if is_doc(p, self.settings.doc_globs) and not p.lower().endswith(_NOT_TEXT)
+            )[: self.settings.max_docs_per_repo]
+            for repo, t in trees.items()
+        }
+        docs = await self._texts({r: d for r, d in chosen.items() if d})
+        await self._history(docs, trees)
+        out: dict[str, list[DocFile]] = {repo: [] for repo in trees}
+        for d in docs:
+            tree = trees[d.repo]
+            described = tuple(
+                p
+                for p in d.mentioned
+                if tree.exists(p) and not is_doc(p, self.settings.doc_globs) and p != d.path
+            )
+            out[d.repo].append(self._doc_file(d, described))
+        return {repo: tuple(files) for repo, files in out.items()}
+
+    async def _texts(self, chosen: Mapping[str, list[str]]) -> list[_Doc]:
+        docs: list[_Doc] = []
+        for batch in _by_weight(chosen, per_item=2):
+            query, variables = gql.docs_query(batch)
+            result = await gql.run_query(self.session, self.url, query, variables, what="doc texts")
+            for i, (repo, paths) in enumerate(batch.items()):
+                node = conv.obj(result.data.get(f"r{i}"))
+                target = conv.obj(conv.obj(node.get("ref")).get("target"))
+                for j, path in enumerate(paths):
+                    blob = conv.obj(node.get(f"f{j}"))
+                    if not blob or blob.get("isBinary") or not isinstance(blob.get("text"), str):
+                        continue  # vanished since the tree was listed, binary, or too big
+                    hist = conv.nodes(target.get(f"h{j}"))
+                    last = conv.commit_record(hist[0]) if hist else None
+                    text = clean(blob["text"], MAX_DOC_CHARS, single_line=False)
+                    docs.append(_Doc(repo, path, text, last))
+        return docs
+
+    async def _history(self, docs: list[_Doc], trees: Mapping[str, RepoTree]) -> None:
+        asks: dict[str, list[gql.SinceAsk]] = {}
+        exists: dict[str, list[str]] = {}
+        min_age = timedelta(days=self.settings.min_age_days)
+        for d in docs:
+            tree = trees[d.repo]
+            found = (normalise(raw, d.path) for raw in self.find_paths(d.text))
+            d.mentioned = list(dict.fromkeys(p for p in found if p and p != d.path))
+            for p in d.mentioned:
+                if tree.exists(p) is None and p not in exists.setdefault(d.repo, []):
+                    if len(exists[d.repo]) < MAX_EXISTS_PER_REPO:
+                        exists[d.repo].append(p)
+                    else:
+                        tree.complete = False
+            if d.last is None or self.now - d.last.date < min_age:
+                continue  # too fresh to be stale: its code history is not needed
+            since = (d.last.date + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            code = [
+                p
+                for p in d.mentioned
+                if tree.exists(p) is not False and not is_doc(p, self.settings.doc_globs)
+            ][:MAX_PATHS_PER_DOC] or [""]
+            d.asks = [gql.SinceAsk(p, since) for p in code]
+            repo_asks = asks.setdefault(d.repo, [])
+            repo_asks.extend(a for a in d.asks if a not in repo_asks)
+        exists = {r: ps for r, ps in exists.items() if ps}
+        if not asks and not exists:
+            return
+        answers = self._answers
+        weights = {r: len(asks.get(r, ())) + len(exists.get(r, ())) for r in {*asks, *exists}}
+        for batch in _by_weight({r: [None] * w for r, w in weights.items()}, per_item=1):
+            sub_asks = {r: asks[r] for r in batch if r in asks}
+            sub_exists = {r: exists[r] for r in batch if r in exists}
+            query, variables, order = gql.since_query(sub_asks, sub_exists, first=COMMITS_LISTED)
+            result = await gql.run_query(
+                self.session, self.url, query, variables, what="doc code history"
+            )
+            for i, repo in enumerate(order):
+                node = conv.obj(result.data.get(f"r{i}"))
+                target = conv.obj(conv.obj(node.get("ref")).get("target"))
+                for j, ask in enumerate(sub_asks.get(repo, ())):
+                    hist = conv.obj(target.get(f"s{j}"))
+                    commits = [c for c in map(conv.commit_record, conv.nodes(hist)) if c]
+                    answers[(repo, ask)] = (commits, int(hist.get("totalCount") or 0))
+                for j, path in enumerate(sub_exists.get(repo, ())):
+                    if node.get(f"x{j}"):
+                        trees[repo].verified.add(path)
+                    else:
+                        trees[repo].expanded.add(posixpath.dirname(path))
+                        trees[repo].verified.discard(path)
+                if f"r{i}" in result.alias_errors:
+                    trees[repo].complete = False
+        for d in docs:
+            d.asks = [a for a in d.asks if (d.repo, a) in answers]
+
+    def _doc_file(self, d: _Doc, described: tuple[str, ...]) -> DocFile:
+        if not d.asks:
+            return DocFile(path=d.path, text=d.text, last_commit=d.last, described_paths=described)
+        answers = self._answers
+        commits: dict[str, Commit] = {}
+        total = 0
+        for ask in d.asks:
+            if ask.path and ask.path not in described:
+                continue  # mentioned, but it does not exist
+            listed, count = answers[(d.repo, ask)]
+            for c in listed:
+                if d.last is None or c.sha != d.last.sha:
+                    commits.setdefault(c.sha, c)
+            total = max(total, count)
+        ordered = tuple(sorted(commits.values(), key=lambda c: c.date, reverse=True))
+        return DocFile(
+            path=d.path,
+            text=d.text,
+            last_commit=d.last,
+            described_paths=described,
+            code_commits_since=ordered,
+            code_commit_count=max(total, len(ordered)),
+        )
+
+
+def _by_weight(items: Mapping[str, Sequence[T]], *, per_item: int) -> list[dict[str, list[T]]]:
+    """Split repo -> items into batches of at most MAX_ALIASES aliases (a repo is never split)."""
+    batches: list[dict[str, list[T]]] = []
+    current: dict[str, list[T]] = {}
+    weight = 0
+    for repo, entries in items.items():
+        w = max(1, len(entries) * per_item)
+        if current and weight + w > gql.MAX_ALIASES:
+            batches.append(current)
+            current, weight = {}, 0
+        current[repo] = list(entries)
+        weight += w
+    if current:
+        batches.append(current)
+    return batches

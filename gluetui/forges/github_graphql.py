@@ -1,0 +1,281 @@
+"""GitHub GraphQL: batched query documents, and running them with partial errors respected.
+
+One document aliases many ``repository(owner:, name:)`` selections (``r0``, ``r1``...), each with
+its owner and name passed as variables (never spliced into the text), so ~25 repositories cost one
+query. GitHub answers ``data`` *and* ``errors`` when some aliases fail (a renamed, deleted or
+forbidden repository): :class:`GraphQLResult` keeps the good data and says which aliases failed,
+and only errors that concern the whole query raise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gluetui.errors import AuthError, ForgeError, RateLimited
+from gluetui.forges.http import JSON, HttpSession, spent_title
+from gluetui.textsafe import clean
+
+#: Repositories per batched query (GitHub's node and time limits leave room for ~25 with 50 PRs).
+BATCH_SIZE = 25
+#: Aliased objects per doc/history query (docs of several repositories share one query).
+MAX_ALIASES = 120
+
+_FRAGMENT_START = re.compile(r"^fragment (\w+) on \w+", re.MULTILINE)
+_SPREAD = re.compile(r"\.\.\.(\w+)")
+
+
+@cache
+def _fragments() -> dict[str, str]:
+    text = resources.files("gluetui.forges").joinpath("github_fragments.graphql").read_text()
+    starts = list(_FRAGMENT_START.finditer(text))
+    out: dict[str, str] = {}
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        body = "\n".join(
+            line for line in text[match.start() : end].splitlines() if not line.startswith("#")
+        )
+        out[match.group(1)] = body.strip()
+    return out
+
+
+def with_fragments(document: str) -> str:
+    """``document`` plus exactly the fragments it spreads (GitHub refuses unused fragments)."""
+    frags = _fragments()
+    needed: list[str] = []
+    todo = list(_SPREAD.findall(document))
+    while todo:
+        name = todo.pop()
+        if name in frags and name not in needed:
+            needed.append(name)
+            todo.extend(_SPREAD.findall(frags[name]))
+    return "\n\n".join([document, *(frags[n] for n in sorted(needed))])
+
+
+def graphql_url(api_url: str) -> str:
+    """``https://api.github.com/graphql``; for GHES ``https://HOST/api/graphql`` (REST is /api/v3)."""
+    base = api_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return base[: -len("/v3")] + "/graphql"
+    return base + "/graphql"
+
+
+def split_repo(full_name: str) -> tuple[str, str]:
+    owner, _, name = full_name.partition("/")
+    return owner, name
+
+
+@dataclass
+class GraphQLResult:
+    """The data of one query, and the errors GitHub attached to individual aliases."""
+
+    data: JSON
+    #: Top-level alias (``r3``) -> (error type, message) for aliases that failed.
+    alias_errors: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+async def run_query(
+    session: HttpSession, url: str, query: str, variables: Mapping[str, Any], *, what: str
+) -> GraphQLResult:
+    """POST one query; raise for whole-query failures, keep per-alias errors."""
+    session.stats["graphql_queries"] += 1
+    reply = await session.post(
+        url, {"query": query, "variables": dict(variables)}, what=what, retry=True
+    )
+    payload = reply.json()
+    if not isinstance(payload, dict):
+        raise ForgeError("GitHub's GraphQL API answered with something unexpected.", status=200)
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else None
+    errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+    result = GraphQLResult(data or {})
+    for err in errors:
+        kind = str(err.get("type") or "")
+        message = clean(err.get("message", ""), 200)
+        path = err.get("path")
+        if kind == "RATE_LIMITED":
+            limit = session.limits.get("graphql")
+            reset = limit.reset_at if limit and limit.reset_at else session.clock()
+            raise RateLimited(
+                spent_title("GitHub GraphQL", reset),
+                f"Source '{session.source}' keeps its last data until then.",
+                reset_at=reset,
+            )
+        if isinstance(path, list) and path and isinstance(path[0], str) and data is not None:
+            result.alias_errors.setdefault(path[0], (kind, message))
+            continue
+        if kind == "INSUFFICIENT_SCOPES":
+            raise AuthError(
+                f"The token for source '{session.source}' lacks a scope GitHub needs: {message}",
+                SCOPE_HINT,
+            )
+        raise ForgeError(f"GitHub's GraphQL API refused {what}: {message or kind}.")
+    if data is None:
+        raise ForgeError(f"GitHub's GraphQL API returned no data for {what}.")
+    return result
+
+
+SCOPE_HINT = (
+    "A classic token needs the repo and read:org scopes; a fine-grained token needs read access "
+    "to Actions, Contents, Metadata and Pull requests on the watched repositories."
+)
+
+
+def repo_error_text(full_name: str, kind: str, message: str) -> tuple[str, str]:
+    """Title and hint for a repository whose alias failed."""
+    if kind == "NOT_FOUND":
+        return (
+            f"{full_name} was not found on GitHub.",
+            "Check the name in the source's repos; a private repository also looks missing when "
+            "the token cannot see it.",
+        )
+    if kind in ("FORBIDDEN", "INSUFFICIENT_SCOPES"):
+        return (f"GitHub refused access to {full_name}: {message}", SCOPE_HINT)
+    return (f"GitHub could not read {full_name}: {message or kind}", "The next refresh retries.")
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def repos_query(
+    full_names: Sequence[str], *, doc_dirs: Sequence[str] = (), with_teams: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The main batched query: metadata, open PRs and a shallow tree per repository.
+
+    ``doc_dirs`` (``docs``) get three more tree levels each (aliases ``d0``...), so docs nested
+    below them are found in the same query. With ``with_teams`` it also asks for the viewer's teams
+    in every organisation they belong to (one batch per refresh carries it).
+    """
+    params: list[str] = []
+    fields: list[str] = []
+    variables: dict[str, Any] = {}
+    deep = []
+    for k, path in enumerate(doc_dirs):
+        params.append(f"$d{k}: String!")
+        variables[f"d{k}"] = f"HEAD:{path}"
+        deep.append(f"d{k}: object(expression: $d{k}) {{ ...DeepTree }}")
+    for i, full in enumerate(full_names):
+        owner, name = split_repo(full)
+        params += [f"$o{i}: String!", f"$n{i}: String!"]
+        variables[f"o{i}"], variables[f"n{i}"] = owner, name
+        fields.append(
+            f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ ...RepoFields {' '.join(deep)} }}"
+        )
+    if with_teams:
+        params.append("$login: String!")
+        fields.append(
+            "  viewer { organizations(first: 100) { nodes { login "
+            "teams(first: 100, userLogins: [$login]) { nodes { combinedSlug } } } } }"
+        )
+    doc = f"query Repos({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
+    return with_fragments(doc), variables
+
+
+def more_pulls_query() -> str:
+    """The next page (100) of one repository's open pull requests."""
+    return with_fragments(
+        "query MorePulls($owner: String!, $name: String!, $after: String) {\n"
+        "  repository(owner: $owner, name: $name) {\n"
+        "    pullRequests(first: 100, after: $after, states: OPEN, "
+        "orderBy: { field: UPDATED_AT, direction: DESC }) { ...PullPage }\n"
+        "  }\n}"
+    )
+
+
+def owners_query(
+    owners: Sequence[tuple[str, str, str | None]], *, with_viewer: bool
+) -> tuple[str, dict[str, Any]]:
+    """One page of repositories per organisation/user: ``(kind, login, cursor)``."""
+    params: list[str] = []
+    fields: list[str] = ["  viewer { login }"] if with_viewer else []
+    variables: dict[str, Any] = {}
+    for i, (kind, login, cursor) in enumerate(owners):
+        params += [f"$l{i}: String!", f"$c{i}: String"]
+        variables[f"l{i}"], variables[f"c{i}"] = login, cursor
+        root = "organization" if kind == "org" else "user"
+        affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
+        fields.append(
+            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: 100, after: $c{i}{affil}, "
+            f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos }} }}"
+        )
+    head = f"query Owners({', '.join(params)})" if params else "query Owners"
+    return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
+
+
+def docs_query(
+    docs: Mapping[str, Sequence[str]],
+) -> tuple[str, dict[str, Any]]:
+    """Text and last commit of each doc (repo -> doc paths), aliased ``r{i}.f{j}`` / ``h{j}``."""
+    params: list[str] = []
+    fields: list[str] = []
+    variables: dict[str, Any] = {}
+    for i, (full, paths) in enumerate(docs.items()):
+        owner, name = split_repo(full)
+        params += [f"$o{i}: String!", f"$n{i}: String!"]
+        variables[f"o{i}"], variables[f"n{i}"] = owner, name
+        blobs, hist = [], []
+        for j, path in enumerate(paths):
+            params += [f"$e{i}_{j}: String!", f"$p{i}_{j}: String!"]
+            variables[f"e{i}_{j}"], variables[f"p{i}_{j}"] = f"HEAD:{path}", path
+            blobs.append(
+                f"f{j}: object(expression: $e{i}_{j}) {{ ... on Blob {{ text isBinary byteSize }} }}"
+            )
+            hist.append(
+                f"h{j}: history(first: 1, path: $p{i}_{j}) {{ nodes {{ ...CommitFields }} }}"
+            )
+        fields.append(
+            f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ {' '.join(blobs)} "
+            f"ref: defaultBranchRef {{ target {{ ... on Commit {{ {' '.join(hist)} }} }} }} }}"
+        )
+    doc = f"query Docs({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
+    return with_fragments(doc), variables
+
+
+@dataclass(frozen=True, slots=True)
+class SinceAsk:
+    """Commits to ``path`` ("" = whole repository) since ``since`` (ISO 8601)."""
+
+    path: str
+    since: str
+
+
+def since_query(
+    asks: Mapping[str, Sequence[SinceAsk]], exists: Mapping[str, Sequence[str]], *, first: int
+) -> tuple[str, dict[str, Any], list[str]]:
+    """Commit counts (and the first few) since a date per path, and whether deep paths exist.
+
+    Returns the document, its variables and the repositories in alias order (``r0``...).
+    """
+    params: list[str] = []
+    fields: list[str] = []
+    variables: dict[str, Any] = {}
+    repos = list(dict.fromkeys([*asks, *exists]))
+    for i, full in enumerate(repos):
+        owner, name = split_repo(full)
+        params += [f"$o{i}: String!", f"$n{i}: String!"]
+        variables[f"o{i}"], variables[f"n{i}"] = owner, name
+        hist, objs = [], []
+        for j, ask in enumerate(asks.get(full, ())):
+            params += [f"$s{i}_{j}: GitTimestamp!", f"$p{i}_{j}: String"]
+            variables[f"s{i}_{j}"], variables[f"p{i}_{j}"] = ask.since, ask.path or None
+            hist.append(
+                f"s{j}: history(first: {first}, since: $s{i}_{j}, path: $p{i}_{j}) "
+                "{ totalCount nodes { ...CommitFields } }"
+            )
+        for j, path in enumerate(exists.get(full, ())):
+            params.append(f"$x{i}_{j}: String!")
+            variables[f"x{i}_{j}"] = f"HEAD:{path}"
+            objs.append(f"x{j}: object(expression: $x{i}_{j}) {{ __typename }}")
+        ref = (
+            f"ref: defaultBranchRef {{ target {{ ... on Commit {{ {' '.join(hist)} }} }} }}"
+            if hist
+            else ""
+        )
+        fields.append(f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ {ref} {' '.join(objs)} }}")
+    doc = f"query Since({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
+    return with_fragments(doc), variables, repos

@@ -1,0 +1,304 @@
+"""python-gitlab behind an async, bounded, accounted and error-translating facade.
+
+python-gitlab blocks, sleeps through 429s and raises its own exceptions. Everything the GitLab adapter
+sends goes through :class:`GitLabClient`, which runs each call in a worker thread under a semaphore
+of ``source.max_concurrency``, never retries (a POST must not be repeated blindly, and a refresh is
+repeated anyway on the next cycle), reads the rate-limit headers of every response, counts requests,
+and turns library errors into :mod:`gluetui.errors` types with a hint. The token lives only inside
+the python-gitlab object; it is scrubbed from any server text that could end up in a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import gitlab
+import requests
+
+from gluetui.config_schema import SourceConfig
+from gluetui.errors import AuthError, ForgeError, RateLimited
+from gluetui.records import RateLimit
+from gluetui.textsafe import clean
+
+T = TypeVar("T")
+
+AUTH_HINT = (
+    "Set GITLAB_TOKEN (or the source's token_env / token_command, e.g. "
+    '["glab", "config", "get", "token"]) to a token with the read_api scope.'
+)
+
+
+def build_gitlab(source: SourceConfig, token: str) -> gitlab.Gitlab:
+    """The python-gitlab client for one source: bounded timeout, TLS always verified, no retries."""
+    return gitlab.Gitlab(
+        source.api_url,
+        private_token=token,
+        timeout=source.timeout_seconds,
+        ssl_verify=source.ca_bundle or True,
+        retry_transient_errors=False,
+        per_page=100,
+        keep_base_url=True,
+    )
+
+
+class RequestTimeout(ForgeError):
+    """GitLab did not answer in time; for a write, whether it was applied is unknown."""
+
+
+class Page:
+    """One listing: the items read, and what the server said about the rest."""
+
+    __slots__ = ("complete", "items", "total")
+
+    def __init__(self, items: list[dict[str, Any]], total: int | None, complete: bool) -> None:
+        self.items = items
+        self.total = total
+        self.complete = complete
+
+
+class GitLabClient:
+    """Async access to one GitLab host through python-gitlab, with accounting.
+
+    Args:
+        source: The configured source (name, host, concurrency, timeout).
+        gl: A python-gitlab client (built by :func:`build_gitlab`, or injected by tests).
+        token: The token, only to scrub it from server text that reaches a message.
+    """
+
+    def __init__(self, source: SourceConfig, gl: gitlab.Gitlab, token: str) -> None:
+        self.source = source
+        self.gl = gl
+        self._token = token
+        self._sem = asyncio.Semaphore(source.max_concurrency)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self.stats: Counter[str] = Counter()
+        self.rate_limit: RateLimit | None = None
+        #: The first source-wide failure (bad token, rate limit); later calls fail fast with it.
+        self.fatal: ForgeError | None = None
+        gl.session.hooks.setdefault("response", []).append(self._on_response)
+
+    def __repr__(self) -> str:
+        return f"GitLabClient(source={self.source.name!r}, host={self.source.host!r})"
+
+    # -- accounting ---------------------------------------------------------------------------
+
+    def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """requests response hook: count, remember the rate-limit budget and this thread's response."""
+        self._local.last = response
+        method = (response.request.method or "GET").upper() if response.request else "GET"
+        with self._lock:
+            self.stats["requests"] += 1
+            self.stats["writes" if method in ("POST", "PUT", "PATCH", "DELETE") else "reads"] += 1
+            if response.status_code >= 400:
+                self.stats[f"status_{response.status_code}"] += 1
+            limit = _rate_limit(response.headers)
+            if limit is not None:
+                self.rate_limit = limit
+
+    # -- calls --------------------------------------------------------------------------------
+
+    async def run(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one blocking python-gitlab call in a thread, translating its errors."""
+        if self.fatal is not None:
+            raise self.fatal
+        async with self._sem:
+            if self.fatal is not None:
+                raise self.fatal
+            try:
+                return await asyncio.to_thread(self._call, what, fn)
+            except (AuthError, RateLimited) as exc:
+                if exc.status in (401, 429) and self.fatal is None:
+                    self.fatal = exc
+                raise
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        self._local.last = None
+        try:
+            return fn()
+        except (gitlab.exceptions.GitlabError, requests.RequestException) as exc:
+            last = getattr(self._local, "last", None)
+            raise self.translate(exc, what, last) from None
+
+    async def get(self, path: str, query: Mapping[str, Any] | None = None) -> Any:
+        """GET one JSON document."""
+        return await self.run(
+            f"GET {path}",
+            lambda: self.gl.http_get(path, query_data=dict(query or {}), obey_rate_limit=False),
+        )
+
+    async def get_raw(self, path: str, query: Mapping[str, Any] | None = None) -> bytes:
+        """GET a raw body (file content)."""
+
+        def call() -> bytes:
+            result = self.gl.http_get(
+                path, query_data=dict(query or {}), raw=True, obey_rate_limit=False
+            )
+            return result.content if isinstance(result, requests.Response) else b""
+
+        return await self.run(f"GET {path}", call)
+
+    async def list(
+        self, path: str, query: Mapping[str, Any] | None = None, *, limit: int = 1000
+    ) -> Page:
+        """GET a paginated list, following pages up to ``limit`` items."""
+        params = {"per_page": min(100, limit), **dict(query or {})}
+
+        def call() -> Page:
+            pages = self.gl.http_list(path, query_data=params, iterator=True, obey_rate_limit=False)
+            if isinstance(pages, list):  # pragma: no cover - iterator=True always pages
+                return Page(pages[:limit], len(pages), len(pages) <= limit)
+            items: list[dict[str, Any]] = []
+            for item in pages:
+                if len(items) >= limit:
+                    return Page(items, pages.total, False)
+                items.append(item)
+            return Page(items, pages.total, True)
+
+        return await self.run(f"GET {path}", call)
+
+    async def first_page(
+        self, path: str, query: Mapping[str, Any] | None = None, *, per_page: int = 20
+    ) -> Page:
+        """GET only the first page of a list (with the server's total, when it sends one)."""
+        params = {"per_page": per_page, **dict(query or {})}
+
+        def call() -> Page:
+            pages = gitlab.client.GitlabList(
+                self.gl, self.gl.api_url + path, params, get_next=False, obey_rate_limit=False
+            )
+            items = list(pages)
+            return Page(items, pages.total, pages.next_page is None)
+
+        return await self.run(f"GET {path}", call)
+
+    async def post(self, path: str, data: Mapping[str, Any] | None = None) -> Any:
+        """POST once (never retried)."""
+        return await self.run(
+            f"POST {path}",
+            lambda: self.gl.http_post(
+                path, post_data=dict(data or {}), obey_rate_limit=False, max_retries=0
+            ),
+        )
+
+    async def put(self, path: str, data: Mapping[str, Any] | None = None) -> Any:
+        """PUT once (never retried)."""
+        return await self.run(
+            f"PUT {path}",
+            lambda: self.gl.http_put(
+                path, post_data=dict(data or {}), obey_rate_limit=False, max_retries=0
+            ),
+        )
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def scrub(self, text: object) -> str:
+        """Server text made safe for a message: no token, no control characters, bounded."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        s = str(text or "")
+        if self._token:
+            s = s.replace(self._token, "***")
+        return clean(s, 200)
+
+    def translate(
+        self, exc: BaseException, what: str, response: requests.Response | None = None
+    ) -> ForgeError:
+        """A python-gitlab/requests exception as one of our errors, with a hint for the user."""
+        name, host = self.source.name, self.source.host
+        if isinstance(exc, requests.exceptions.SSLError):
+            return ForgeError(
+                f"TLS verification failed for GitLab at {host} (source '{name}').",
+                "For a private CA, set ca_bundle to its PEM file in this source.",
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return RequestTimeout(
+                f"GitLab at {host} did not answer within {self.source.timeout_seconds:g} s "
+                f"(source '{name}').",
+                "Check the network, or raise timeout_seconds for this source.",
+            )
+        if isinstance(exc, requests.RequestException):
+            return ForgeError(
+                f"Could not reach GitLab at {host} (source '{name}').",
+                "Check the network, a proxy, and the source's url setting.",
+            )
+        assert isinstance(exc, gitlab.exceptions.GitlabError)
+        status = exc.response_code
+        detail = self.scrub(exc.error_message)
+        if status == 401:
+            return AuthError(
+                f"GitLab rejected the token for source '{name}' (401).", AUTH_HINT, status=401
+            )
+        if status == 403:
+            return AuthError(
+                f"GitLab refused {what} for source '{name}' (403).",
+                "The token needs the read_api scope to read and the api scope for actions "
+                "(and enough project access).",
+                status=403,
+            )
+        if status == 429:
+            reset = _reset_at(response)
+            when = f" until {reset:%H:%M} UTC" if reset else ""
+            return RateLimited(
+                f"GitLab rate limit reached for source '{name}'{when}.",
+                "The last data is kept; the next refresh after the reset picks up.",
+                reset_at=reset,
+                status=429,
+            )
+        if status == 404:
+            return ForgeError(
+                f"GitLab found nothing at {what} (404, source '{name}').",
+                "Check the path (group/sub/project), that it still exists, and that the token "
+                "can see it.",
+                status=404,
+            )
+        if status is not None and status >= 500:
+            return ForgeError(
+                f"GitLab at {host} failed on {what} ({status}).",
+                "GitLab may be degraded; the next refresh retries.",
+                status=status,
+            )
+        if status is None:
+            return ForgeError(f"GitLab answered {what} with unreadable data.", detail, status=None)
+        return ForgeError(f"GitLab refused {what} ({status}).", detail, status=status)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    remaining = _int(headers.get("RateLimit-Remaining"))
+    limit = _int(headers.get("RateLimit-Limit"))
+    if remaining is None and limit is None:
+        return None
+    reset = _int(headers.get("RateLimit-Reset"))
+    reset_at = datetime.fromtimestamp(reset, UTC) if reset is not None else None
+    return RateLimit(remaining=remaining, limit=limit, reset_at=reset_at, resource="rest")
+
+
+def _reset_at(response: requests.Response | None) -> datetime | None:
+    """When a 429 ends: RateLimit-Reset (epoch seconds), else Retry-After from the response Date."""
+    if response is None:
+        return None
+    headers = response.headers
+    reset = _int(headers.get("RateLimit-Reset"))
+    if reset is not None:
+        return datetime.fromtimestamp(reset, UTC)
+    after = _int(headers.get("Retry-After"))
+    if after is None:
+        return None
+    try:
+        base = parsedate_to_datetime(headers["Date"]) if "Date" in headers else datetime.now(UTC)
+    except (TypeError, ValueError):
+        base = datetime.now(UTC)
+    return base.astimezone(UTC) + timedelta(seconds=after)

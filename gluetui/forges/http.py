@@ -1,0 +1,499 @@
+"""The shared async HTTP layer of the forge adapters: bounded, conditional, rate-aware, translated.
+
+Every request a forge adapter sends through :class:`HttpSession` is
+
+* bounded: at most ``max_concurrency`` in flight, each with the source's timeout, TLS always verified
+  (optionally against the source's CA bundle);
+* conditional: a cached GET is revalidated with ``If-None-Match``/``If-Modified-Since`` and a 304
+  reuses the stored body (GitHub does not count a 304 against the rate limit);
+* rate-aware: ``Retry-After`` and ``x-ratelimit-*`` are read from every answer; a short wait is
+  slept (at most :data:`MAX_WAIT_SECONDS`), a long one raises :class:`RateLimited` at once with the
+  time the budget returns, so a refresh never hangs on a spent budget;
+* translated: httpx errors and error statuses become :mod:`gluetui.errors` types with a hint.
+
+Nothing here knows GitHub or GitLab: the adapter passes its label (``"GitHub"``), the auth hint and
+an optional ``classify`` hook for forge-specific statuses (missing scopes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import httpx
+
+from gluetui.errors import AuthError, ConfigError, ForgeError, GluetuiError, RateLimited
+from gluetui.records import RateLimit
+from gluetui.textsafe import clean
+
+#: The longest a refresh ever sleeps for a rate limit before giving up with RateLimited.
+MAX_WAIT_SECONDS = 5.0
+#: Attempts per GET (the first plus retries on 5xx, timeouts and short rate-limit waits).
+MAX_ATTEMPTS = 3
+#: Pause before retrying a 5xx or a timeout, by attempt.
+BACKOFF_SECONDS = (0.5, 1.0)
+#: GitHub's documented wait for a secondary rate limit that names no Retry-After.
+SECONDARY_WAIT = timedelta(seconds=60)
+
+JSON = dict[str, Any]
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], datetime]
+
+
+class CachedEntry(Protocol):
+    """What a cache hands back: the validators and the stored answer."""
+
+    @property
+    def etag(self) -> str: ...
+    @property
+    def last_modified(self) -> str: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def stored_at(self) -> datetime: ...
+
+
+class HttpCache(Protocol):
+    """Where conditional-request validators live (the store implements it; tests use memory)."""
+
+    def http_get(self, key: str) -> CachedEntry | None: ...
+
+    def http_put(
+        self,
+        key: str,
+        *,
+        etag: str,
+        last_modified: str = "",
+        body: bytes,
+        headers: Mapping[str, str],
+        at: datetime,
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    """A stored response and the validators to revalidate it."""
+
+    etag: str
+    last_modified: str
+    body: bytes
+    headers: dict[str, str]
+    stored_at: datetime
+
+
+@dataclass
+class MemoryHttpCache:
+    """An in-memory :class:`HttpCache`, for tests and one-off runs."""
+
+    entries: dict[str, CachedResponse] = field(default_factory=dict)
+
+    def http_get(self, key: str) -> CachedResponse | None:
+        return self.entries.get(key)
+
+    def http_put(
+        self,
+        key: str,
+        *,
+        etag: str,
+        last_modified: str = "",
+        body: bytes,
+        headers: Mapping[str, str],
+        at: datetime,
+    ) -> None:
+        self.entries[key] = CachedResponse(etag, last_modified, body, dict(headers), at)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer: status, headers (lower-case names), body; ``cached`` when it came from a 304."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+    cached: bool = False
+
+    def json(self) -> Any:
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise ForgeError(
+                "The forge answered with something that is not JSON.",
+                "A proxy or captive portal may be in the way; check the source's url.",
+                status=self.status,
+            ) from exc
+
+
+#: Headers worth keeping in the cache (never authorisation, never cookies).
+_KEPT_HEADERS = ("content-type", "etag", "last-modified", "link")
+
+
+def tls_verify(ca_bundle: str) -> ssl.SSLContext | bool:
+    """TLS is always verified; a CA bundle adds a private CA (self-hosted forges)."""
+    if not ca_bundle:
+        return True
+    path = Path(ca_bundle).expanduser()
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(
+            f"The CA bundle {path} could not be read.",
+            "Point ca_bundle at a PEM file with the forge's CA certificate(s).",
+        ) from exc
+
+
+def make_client(
+    base_url: str,
+    *,
+    headers: Mapping[str, str],
+    timeout: float,
+    ca_bundle: str = "",
+    max_concurrency: int = 6,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """An httpx client for one source (the caller puts the token in ``headers``; it goes nowhere else)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        headers=dict(headers),
+        timeout=httpx.Timeout(timeout),
+        verify=tls_verify(ca_bundle),
+        limits=httpx.Limits(max_connections=max_concurrency + 2),
+        transport=transport,
+        # GitHub redirects renamed repositories; httpx drops Authorization on a cross-origin hop.
+        follow_redirects=True,
+        trust_env=True,
+    )
+
+
+def cache_key(method: str, url: str, params: Mapping[str, Any] | None) -> str:
+    """A cache key from the request line only (no headers, so never a token)."""
+    query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items()))
+    return f"{method} {url}{'?' + query if query else ''}"
+
+
+def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    """The budget an answer reports (``x-ratelimit-*``; GitLab's ``ratelimit-*`` too)."""
+
+    def num(*names: str) -> int | None:
+        for name in names:
+            value = headers.get(name)
+            if value is not None:
+                with contextlib.suppress(ValueError):
+                    return int(value)
+        return None
+
+    remaining = num("x-ratelimit-remaining", "ratelimit-remaining")
+    if remaining is None:
+        return None
+    limit = num("x-ratelimit-limit", "ratelimit-limit")
+    reset = num("x-ratelimit-reset", "ratelimit-reset")
+    reset_at = datetime.fromtimestamp(reset, UTC) if reset is not None else None
+    resource = headers.get("x-ratelimit-resource", "core")
+    return RateLimit(
+        remaining=remaining,
+        limit=limit,
+        reset_at=reset_at,
+        resource="rest" if resource == "core" else resource,
+    )
+
+
+def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
+    """Seconds from ``Retry-After`` (delta-seconds or an HTTP date)."""
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def spent_title(label: str, reset_at: datetime) -> str:
+    """ "GitHub rate limit spent until 14:05." in the user's local time."""
+    return f"{label} rate limit spent until {reset_at.astimezone().strftime('%H:%M')}."
+
+
+def server_message(body: bytes) -> str:
+    """The forge's own one-line error message, cleaned (it is data, and may be hostile)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if isinstance(data, dict):
+        msg = data.get("message") or data.get("error") or ""
+        return clean(msg, 200)
+    return ""
+
+
+def _is_rate_limited(status: int, headers: Mapping[str, str], body: bytes) -> bool:
+    if status == 429:
+        return True
+    if status != 403:
+        return False
+    if headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers:
+        return True
+    return b"rate limit" in body[:2000].lower()
+
+
+class HttpSession:
+    """Sends one source's requests: bounded, conditional, rate-aware, counted and translated.
+
+    Args:
+        client: The httpx client (from :func:`make_client`, base URL and token headers set).
+        label: The forge's name in messages (``"GitHub"``).
+        source: The configured source name, for messages.
+        auth_hint: What to do about a rejected token (names ``token_env``/``token_command``).
+        cache: Where ETags and bodies live between refreshes; None disables conditional GETs.
+        max_concurrency: Requests in flight at once.
+        classify: Forge-specific translation of an error answer (e.g. missing scopes), or None.
+        sleep, clock: Injected so tests neither wait nor read the real clock.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        label: str,
+        source: str,
+        auth_hint: str,
+        cache: HttpCache | None = None,
+        max_concurrency: int = 6,
+        classify: Callable[[Reply, str], GluetuiError | None] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock | None = None,
+        max_wait: float = MAX_WAIT_SECONDS,
+    ) -> None:
+        self.client = client
+        self.label = label
+        self.source = source
+        self.auth_hint = auth_hint
+        self.cache = cache
+        self.classify = classify
+        self.sleep = sleep
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.max_wait = max_wait
+        self._sem = asyncio.Semaphore(max_concurrency)
+        self.stats: Counter[str] = Counter()
+        self.limits: dict[str, RateLimit] = {}
+
+    def __repr__(self) -> str:
+        return f"HttpSession(label={self.label!r}, source={self.source!r})"
+
+    @property
+    def rate_limits(self) -> tuple[RateLimit, ...]:
+        return tuple(self.limits[k] for k in sorted(self.limits))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        what: str,
+        conditional: bool = True,
+        ok: tuple[int, ...] = (),
+    ) -> Reply:
+        """GET ``url``; with a cache entry, revalidate it. Statuses in ``ok`` are returned, not raised."""
+        key = cache_key("GET", url, params)
+        entry = self.cache.http_get(key) if (conditional and self.cache) else None
+        headers: dict[str, str] = {}
+        if entry is not None:
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
+        reply = await self._send("GET", url, params=params, headers=headers, what=what)
+        if reply.status == 304 and entry is not None:
+            self.stats["not_modified"] += 1
+            return Reply(
+                200, {**entry.headers, **reply.headers}, entry.body, reply.url, cached=True
+            )
+        if reply.status < 300 and self.cache is not None and conditional:
+            etag = reply.headers.get("etag", "")
+            modified = reply.headers.get("last-modified", "")
+            if etag or modified:
+                kept = {k: v for k, v in reply.headers.items() if k in _KEPT_HEADERS}
+                self.cache.http_put(
+                    key,
+                    etag=etag,
+                    last_modified=modified,
+                    body=reply.body,
+                    headers=kept,
+                    at=self.clock(),
+                )
+        if reply.status >= 400 and reply.status not in ok:
+            raise self.error(reply, what)
+        return reply
+
+    async def post(
+        self,
+        url: str,
+        body: Any,
+        *,
+        what: str,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (),
+        retry: bool = False,
+    ) -> Reply:
+        """POST JSON once, retried only when the connection failed before anything was sent.
+
+        ``retry=True`` marks a POST that only reads (a GraphQL query), retried like a GET.
+        """
+        reply = await self._send(
+            "POST", url, json_body=body, headers=dict(headers or {}), what=what, idempotent=retry
+        )
+        if reply.status >= 400 and reply.status not in ok:
+            raise self.error(reply, what)
+        return reply
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        idempotent: bool = False,
+    ) -> Reply:
+        idempotent = idempotent or method in ("GET", "HEAD")
+        for attempt in range(MAX_ATTEMPTS):
+            last = attempt == MAX_ATTEMPTS - 1
+            try:
+                async with self._sem:
+                    self.stats["requests"] += 1
+                    resp = await self.client.request(
+                        method, url, params=params, headers=headers, json=json_body
+                    )
+                    body = await resp.aread()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # Nothing reached the server: even a POST may be repeated.
+                if last:
+                    raise self._unreachable(exc, what) from exc
+                await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+                continue
+            except httpx.TimeoutException as exc:
+                if idempotent and not last:
+                    await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+                    continue
+                raise ForgeError(
+                    f"{self.label} did not answer in time ({what}).",
+                    "The forge may be slow or unreachable; raise the source's timeout_seconds "
+                    "or try again later."
+                    + ("" if idempotent else " The action may or may not have been applied."),
+                ) from exc
+            except httpx.HTTPError as exc:
+                raise self._unreachable(exc, what) from exc
+            hdrs = {k.lower(): v for k, v in resp.headers.items()}
+            reply = Reply(resp.status_code, hdrs, body, str(resp.url))
+            self._note_rate_limit(hdrs)
+            if _is_rate_limited(reply.status, hdrs, body):
+                wait = self._rate_wait(hdrs)  # raises RateLimited when the wait is long
+                if idempotent and not last:
+                    await self.sleep(wait)
+                    continue
+                raise self._spent(self.clock() + timedelta(seconds=wait), reply.status)
+            if reply.status >= 500 and idempotent and not last:
+                await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+                continue
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+    def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
+        limit = parse_rate_limit(headers)
+        if limit is not None:
+            self.limits[limit.resource] = limit
+
+    def _rate_wait(self, headers: Mapping[str, str]) -> float:
+        """Seconds to wait before retrying, or RateLimited when that is longer than ``max_wait``."""
+        now = self.clock()
+        after = retry_after(headers, now)
+        if after is None and headers.get("x-ratelimit-remaining") == "0":
+            limit = parse_rate_limit(headers)
+            if limit is not None and limit.reset_at is not None:
+                after = max(0.0, (limit.reset_at - now).total_seconds()) + 1.0
+        if after is None:
+            # A secondary limit without a Retry-After: GitHub asks for at least a minute.
+            raise self._spent(now + SECONDARY_WAIT, None)
+        if after > self.max_wait:
+            raise self._spent(now + timedelta(seconds=after), None)
+        return after
+
+    def _spent(self, reset_at: datetime, status: int | None) -> RateLimited:
+        return RateLimited(
+            spent_title(self.label, reset_at),
+            f"Source '{self.source}' keeps its last data until then; the next refresh after "
+            "that time continues. Watching fewer repositories spends less.",
+            reset_at=reset_at,
+            status=status,
+        )
+
+    def _unreachable(self, exc: httpx.HTTPError, what: str) -> ForgeError:
+        host = self.client.base_url.host or "the forge"
+        return ForgeError(
+            f"{self.label} at {host} could not be reached ({what}): {type(exc).__name__}.",
+            "Check the network, the source's url and, for a private CA, ca_bundle.",
+        )
+
+    def error(self, reply: Reply, what: str) -> GluetuiError:
+        """The error for an error answer; the adapter's ``classify`` hook gets the first word."""
+        if self.classify is not None:
+            special = self.classify(reply, what)
+            if special is not None:
+                return special
+        msg = server_message(reply.body)
+        detail = f": {msg}" if msg else ""
+        status = reply.status
+        if status == 401:
+            return AuthError(
+                f"{self.label} rejected the token for source '{self.source}' (401).",
+                self.auth_hint,
+                status=401,
+            )
+        if status == 403:
+            return AuthError(
+                f"{self.label} refused access to {what} (403){detail}.",
+                self.auth_hint,
+                status=403,
+            )
+        if status == 404:
+            return ForgeError(
+                f"{what} was not found on {self.label} (404).",
+                "Check the name; a private repository also answers 404 when the token cannot see it.",
+                status=404,
+            )
+        if status >= 500:
+            return ForgeError(
+                f"{self.label} had a server error ({status}) on {what}.",
+                "Usually transient; the next refresh tries again.",
+                status=status,
+            )
+        return ForgeError(
+            f"{self.label} refused {what} ({status}){detail}.",
+            "Check the automation's parameters and the token's permissions.",
+            status=status,
+        )

@@ -1,0 +1,10 @@
+"""All of gluetui's persistence, in one SQLite file. See :class:`Store`."""
+
+from gluetui.events import Event, EventAction
+
+from .core import Store
+from .httpcache import CachedResponse
+from .journal import JournalEntry
+from .syncruns import SyncRun
+
+__all__ = ["CachedResponse", "Event", "EventAction", "JournalEntry", "Store", "SyncRun"]

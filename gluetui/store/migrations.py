@@ -1,0 +1,141 @@
+"""The schema, as numbered steps: ``PRAGMA user_version`` says how many have run.
+
+Never edit a step that has shipped; append a new one. A fresh file runs them all, an older file runs
+the rest, each upgrade in one transaction so a crash mid-upgrade leaves the old version intact.
+Every step is a tuple of single statements because ``executescript`` would commit half-way.
+JSON goes in TEXT columns; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from gluetui.errors import StoreError
+
+from .db import Database
+
+#: Step N (1-based) upgrades user_version N-1 to N.
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 1: the triage core — snapshot, decision log, delegation journal, settings.
+    (
+        """CREATE TABLE items (
+            source TEXT NOT NULL,
+            id TEXT NOT NULL,
+            pos INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (source, id)
+        )""",
+        """CREATE TABLE seen (
+            item_id TEXT PRIMARY KEY,
+            first_seen TEXT NOT NULL
+        )""",
+        """CREATE TABLE sources (
+            source TEXT PRIMARY KEY,
+            stale INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            hours REAL,
+            until TEXT,
+            automation TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL DEFAULT '{}',
+            undoes INTEGER REFERENCES events(id)
+        )""",
+        "CREATE INDEX events_item ON events (item_id, id)",
+        "CREATE INDEX events_undoes ON events (undoes)",
+        # The log is append-only: corrections are new events (undone, reopened), never edits.
+        """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END""",
+        """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END""",
+        """CREATE TABLE journal (
+            key TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            automation TEXT NOT NULL,
+            request TEXT NOT NULL,
+            intent_at TEXT NOT NULL,
+            outcome_at TEXT,
+            ok INTEGER,
+            message TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            ref TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX journal_item ON journal (item_id)",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+    ),
+    # 2: the network side — conditional-request cache and sync run history.
+    (
+        """CREATE TABLE http_cache (
+            key TEXT PRIMARY KEY,
+            etag TEXT NOT NULL,
+            last_modified TEXT NOT NULL DEFAULT '',
+            body BLOB NOT NULL,
+            headers TEXT NOT NULL DEFAULT '{}',
+            stored_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            ok INTEGER,
+            error TEXT NOT NULL DEFAULT '',
+            items INTEGER NOT NULL DEFAULT 0,
+            stats TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX sync_runs_source ON sync_runs (source, id)",
+    ),
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def apply(conn: sqlite3.Connection, steps: list[tuple[str, ...]], current: int) -> int:
+    """Run the steps after ``current`` on an open transaction; returns the new version."""
+    for number, step in enumerate(steps[current:], start=current + 1):
+        for statement in step:
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(number)}")
+    return len(steps)
+
+
+def migrate(db: Database) -> int:
+    """Bring the file to :data:`LATEST`; returns the version it was at.
+
+    The version is read again inside the write transaction, so two processes opening a fresh
+    file at once migrate it exactly once. Raises sqlite3 errors (the caller translates them).
+    """
+    found = db.retrying(user_version)
+    if found > LATEST:
+        raise _too_new(db, found)
+    if found == LATEST:
+        return found
+
+    def upgrade(conn: sqlite3.Connection) -> int:
+        found = user_version(conn)
+        if found > LATEST:
+            raise _too_new(db, found)
+        apply(conn, MIGRATIONS, found)
+        return found
+
+    return db.transaction(upgrade)
+
+
+def _too_new(db: Database, found: int) -> StoreError:
+    return StoreError(
+        f"The store at {db.path} was written by a newer gluetui (schema {found}, this one knows {LATEST}).",
+        "Upgrade gluetui, or point GLUETUI_DATA_DIR at another directory.",
+    )

@@ -1,0 +1,121 @@
+"""What the dashboard needs from the core, injected so tests can hand in fakes.
+
+The UI talks to the runtime only through :class:`Backend`: the stored items with triage applied,
+one source's refresh, and the sprint budget. :func:`default_backend` wires the real functions
+(imported lazily, so building the app stays cheap and import-cycle free).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from gluetui.config_schema import Config
+from gluetui.events import Event
+from gluetui.factory import Runtime
+from gluetui.forges.base import Forge, Progress
+from gluetui.model import Item
+from gluetui.records import RateLimit
+
+
+class SyncReportLike(Protocol):
+    """The parts of :class:`gluetui.sync.SyncReport` the status line shows."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def items(self) -> int: ...
+    @property
+    def finished_at(self) -> datetime: ...
+    @property
+    def error_title(self) -> str: ...
+    @property
+    def error_hint(self) -> str: ...
+    @property
+    def rate_limits(self) -> tuple[RateLimit, ...]: ...
+
+
+class CommitmentLike(Protocol):
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def self_hours(self) -> float: ...
+    @property
+    def oversight_hours(self) -> float: ...
+    @property
+    def automation(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def done(self) -> bool: ...
+
+
+class BudgetLike(Protocol):
+    """The parts of :class:`gluetui.budget.BudgetStatus` the gauge and capacity screen show."""
+
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def budget_hours(self) -> float: ...
+    @property
+    def self_hours(self) -> float: ...
+    @property
+    def oversight_hours(self) -> float: ...
+    @property
+    def committed_hours(self) -> float: ...
+    @property
+    def remaining_hours(self) -> float: ...
+    @property
+    def over(self) -> bool: ...
+    @property
+    def fraction(self) -> float: ...
+    @property
+    def commitments(self) -> Sequence[CommitmentLike]: ...
+    def would_exceed(self, extra_hours: float) -> bool: ...
+
+
+SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable[SyncReportLike]]
+ItemsFn = Callable[[Runtime], list[Item]]
+BudgetFn = Callable[[Config, Sequence[Event], datetime], BudgetLike]
+
+
+@dataclass
+class Backend:
+    """The runtime plus the three core functions the dashboard calls."""
+
+    runtime: Runtime
+    sync: SyncFn
+    items: ItemsFn
+    budget: BudgetFn
+
+    def budget_now(self) -> BudgetLike:
+        rt = self.runtime
+        return self.budget(rt.config, rt.store.events(), rt.clock())
+
+
+async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReportLike:
+    from gluetui.sync import sync_source
+
+    return await sync_source(rt, forge, progress)
+
+
+def _items(rt: Runtime) -> list[Item]:
+    from gluetui.sync import current_items
+
+    return current_items(rt)
+
+
+def _budget(cfg: Config, events: Sequence[Event], now: datetime) -> BudgetLike:
+    from gluetui.budget import budget_status
+
+    return budget_status(cfg, events, now)
+
+
+def default_backend(runtime: Runtime) -> Backend:
+    return Backend(runtime=runtime, sync=_sync, items=_items, budget=_budget)

@@ -1,0 +1,125 @@
+"""The ``/`` filter language, parsed by a pure function so it can be tested without a terminal.
+
+Free words must all appear (case-insensitively) in an item's title, repository, author or id;
+``repo:``, ``kind:`` and ``author:`` narrow by field (several values of one field are alternatives),
+``mine`` keeps what asks for the user, ``new`` what appeared since the last look. A kind may be
+written by its value (``broken_ci``) or a short alias (``ci``, ``docs``, ``pr``, ``flaky``).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from gluetui.model import Item, Kind
+
+KIND_ALIASES: dict[str, Kind] = {
+    "doc": Kind.STALE_DOC,
+    "docs": Kind.STALE_DOC,
+    "stale": Kind.STALE_DOC,
+    "ci": Kind.BROKEN_CI,
+    "broken": Kind.BROKEN_CI,
+    "pr": Kind.UNREVIEWED_PR,
+    "prs": Kind.UNREVIEWED_PR,
+    "mr": Kind.UNREVIEWED_PR,
+    "mrs": Kind.UNREVIEWED_PR,
+    "review": Kind.UNREVIEWED_PR,
+    "flaky": Kind.FLAKY_TEST,
+    "flake": Kind.FLAKY_TEST,
+    "test": Kind.FLAKY_TEST,
+    "tests": Kind.FLAKY_TEST,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A parsed filter; the empty filter keeps everything."""
+
+    words: tuple[str, ...] = ()
+    repos: tuple[str, ...] = ()
+    kinds: frozenset[Kind] = frozenset()
+    authors: tuple[str, ...] = ()
+    mine: bool = False
+    new: bool = False
+    #: Tokens that could not be understood (an unknown kind); shown to the user, not ignored.
+    problems: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.repos or self.kinds or self.authors or self.mine or self.new)
+
+    def matches(self, item: Item, *, is_new: bool = False) -> bool:
+        """Whether ``item`` passes; ``is_new`` says whether it appeared since the last look."""
+        if self.mine and not item.mine:
+            return False
+        if self.new and not is_new:
+            return False
+        if self.kinds and item.kind not in self.kinds:
+            return False
+        if self.repos and not any(_field_match(p, item.repo) for p in self.repos):
+            return False
+        if self.authors and not any(_field_match(p, item.author or "") for p in self.authors):
+            return False
+        if self.words:
+            hay = " ".join((item.title, item.repo, item.author or "", item.id)).casefold()
+            return all(w in hay for w in self.words)
+        return True
+
+
+def _field_match(pattern: str, value: str) -> bool:
+    value = value.casefold()
+    if any(ch in pattern for ch in "*?["):
+        return fnmatchcase(value, pattern)
+    return pattern in value
+
+
+def parse_kind(text: str) -> Kind | None:
+    """A kind from its value, its alias, or an unambiguous prefix of its value."""
+    text = text.casefold().replace("-", "_")
+    if text in KIND_ALIASES:
+        return KIND_ALIASES[text]
+    found = [k for k in Kind if k.value == text or k.value.startswith(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def parse_filter(text: str) -> Filter:
+    """Parse the filter box; quotes group words (``"build cache"``), an unclosed quote is tolerated."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        tokens = text.replace('"', " ").replace("'", " ").split()
+    words: list[str] = []
+    repos: list[str] = []
+    authors: list[str] = []
+    kinds: set[Kind] = set()
+    problems: list[str] = []
+    mine = new = False
+    for token in tokens:
+        name, sep, value = token.partition(":")
+        name = name.casefold()
+        value = value.strip().casefold()
+        if sep and name in ("repo", "kind", "author") and value:
+            if name == "repo":
+                repos.append(value)
+            elif name == "author":
+                authors.append(value.lstrip("@"))
+            elif (kind := parse_kind(value)) is not None:
+                kinds.add(kind)
+            else:
+                problems.append(f"unknown kind {value!r}")
+        elif token.casefold() == "mine":
+            mine = True
+        elif token.casefold() == "new":
+            new = True
+        elif token.strip():
+            words.append(token.casefold())
+    return Filter(
+        words=tuple(words),
+        repos=tuple(repos),
+        kinds=frozenset(kinds),
+        authors=tuple(authors),
+        mine=mine,
+        new=new,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,1 @@
+"""Screens: the main dashboard, the modal questions it asks, help and capacity."""

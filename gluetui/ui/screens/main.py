@@ -1,0 +1,335 @@
+"""The dashboard screen. It owns the state (items, filter, sort, panel, sync status) and hands it
+down to dumb widgets; keys come from :mod:`gluetui.ui.keys`, decisions go through
+:mod:`.main_triage`, refreshes through :mod:`.main_refresh`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.events import DescendantFocus, Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Tab, Tabs
+
+from gluetui.model import Item, Kind, State
+from gluetui.triage import apply_triage, triage_states
+from gluetui.ui import decisions, keys, render
+from gluetui.ui.backend import Backend, BudgetLike
+from gluetui.ui.filtering import Filter, parse_filter
+from gluetui.ui.ordering import SortKey, sort_items
+from gluetui.ui.screens.capacity import CapacityScreen
+from gluetui.ui.screens.help import HelpScreen
+from gluetui.ui.screens.main_refresh import RefreshMixin
+from gluetui.ui.screens.main_triage import TriageMixin
+from gluetui.ui.status import SourceStatus
+from gluetui.ui.widgets.detail import DetailPane, DetailView
+from gluetui.ui.widgets.header import CapacityGauge, SyncStatusBar
+from gluetui.ui.widgets.panel import Panel
+
+if TYPE_CHECKING:
+    from gluetui.ui.widgets.item_table import ItemTable
+
+KINDS: tuple[Kind, ...] = (Kind.STALE_DOC, Kind.BROKEN_CI, Kind.UNREVIEWED_PR, Kind.FLAKY_TEST)
+#: Shown unless the user asks for hidden ones with ``h``.
+VISIBLE_STATES = frozenset({State.OPEN, State.TAKEN, State.DELEGATED})
+#: Below this many columns the four panels become tabs.
+NARROW_WIDTH = 120
+#: Actions that need a highlighted item.
+ITEM_ACTIONS = frozenset(
+    {"toggle_detail", "delegate", "take", "snooze", "dismiss_item", "done", "open_url", "copy_url"}
+)
+
+
+class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
+
+    current_panel: reactive[int] = reactive(0, init=False)
+    detail_open: reactive[bool] = reactive(False, init=False)
+    show_hidden: reactive[bool] = reactive(False, init=False)
+    sort_key: reactive[SortKey] = reactive(SortKey.IMPACT, init=False)
+    budget: reactive[BudgetLike | None] = reactive(None, always_update=True)
+    statuses: reactive[tuple[SourceStatus, ...]] = reactive(())
+
+    def __init__(self, backend: Backend, *, refresh_on_start: bool = True) -> None:
+        super().__init__(id="main")
+        self.backend = backend
+        self.refresh_on_start = refresh_on_start
+        self.items: dict[str, Item] = {}
+        self.filter: Filter = Filter()
+        store = backend.runtime.store
+        #: Items first seen after this are "new" for the whole session.
+        self.baseline: datetime | None = store.last_look()
+        self.new_ids: set[str] = set()
+        self.stale: set[str] = store.stale_sources()
+        self.can_undo = False
+        self.statuses = self._initial_statuses()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="top"):
+            yield CapacityGauge(id="gauge").data_bind(MainScreen.budget)
+            yield SyncStatusBar(id="sync").data_bind(MainScreen.statuses)
+        yield Tabs(
+            *(Tab(f"{n} {k.label}", id=f"tab-{k.value}") for n, k in enumerate(KINDS, 1)),
+            id="panel-tabs",
+        )
+        with Vertical(id="body"):
+            yield Vertical(*(Panel(kind, n) for n, kind in enumerate(KINDS, 1)), id="panels")
+            detail = DetailPane(id="detail")
+            detail.border_title = "Detail"
+            yield detail
+        yield Input(placeholder="filter: words  repo:  kind:  author:  mine  new", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.panels[0].add_class("-current")
+        self.panels[0].table.focus()
+        self.budget = self.backend.budget_now()
+        self.can_undo = decisions.can_undo(self.backend.runtime)
+        self.start_refreshing()
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    @property
+    def panels(self) -> list[Panel]:
+        return list(self.query(Panel))
+
+    @property
+    def table(self) -> ItemTable:
+        return self.panels[self.current_panel].table
+
+    @property
+    def current_item(self) -> Item | None:
+        item_id = self.table.current_id
+        return None if item_id is None else self.items.get(item_id)
+
+    # -- state -> widgets -----------------------------------------------------------------
+
+    def set_items(self, items: Iterable[Item]) -> None:
+        """Replace the items (snapshot or refresh) and redraw what changed."""
+        self.items = {i.id: i for i in items}
+        seen = self.backend.runtime.store.first_seen()
+        base = self.baseline
+        self.new_ids = (
+            set() if base is None else {i for i in self.items if seen.get(i, base) > base}
+        )
+        self.render_panels()
+
+    def restate(self) -> None:
+        """Re-derive triage states after a decision without reloading the snapshot."""
+        rt = self.backend.runtime
+        now = rt.clock()
+        states = triage_states(rt.store.events(), now)
+        self.items = {i.id: i for i in apply_triage(list(self.items.values()), states, now)}
+        self.budget = self.backend.budget_now()
+        self.can_undo = decisions.can_undo(rt)
+        self.render_panels()
+
+    def panel_items(self, kind: Kind) -> tuple[list[Item], int]:
+        """Items of a panel after hiding and filtering, sorted; and how many before filtering."""
+        pool = [
+            i
+            for i in self.items.values()
+            if i.kind is kind and (self.show_hidden or i.state in VISIBLE_STATES)
+        ]
+        f = self.filter
+        shown = pool if f.empty else [i for i in pool if f.matches(i, is_new=i.id in self.new_ids)]
+        return sort_items(shown, self.sort_key), len(pool)
+
+    def render_panels(self) -> None:
+        now = self.backend.runtime.clock()
+        for panel in self.panels:
+            rows, total = self.panel_items(panel.kind)
+            cells = {
+                i.id: render.row_cells(
+                    i, now, is_new=i.id in self.new_ids, stale=i.source in self.stale
+                )
+                for i in rows
+            }
+            panel.table.show([i.id for i in rows], cells)
+            if total and not rows:
+                empty = "Nothing matches the filter."
+            elif not self.items:
+                empty = "Nothing yet: refreshing…" if self.running else "Nothing to do here."
+            else:
+                empty = "Nothing to do here."
+            panel.summarize(len(rows), total, self.sort_key.value, empty)
+        self.update_detail()
+
+    def update_detail(self) -> None:
+        self.refresh_bindings()
+        if not self.detail_open:
+            return
+        item = self.current_item
+        pane = self.query_one(DetailPane)
+        if item is None:
+            pane.view = None
+            return
+        rt = self.backend.runtime
+        pane.view = DetailView(
+            item=item,
+            now=rt.clock(),
+            history=tuple(rt.store.events(item.id)),
+            automations=tuple(decisions.fitting_automations(rt, item)),
+            is_new=item.id in self.new_ids,
+        )
+
+    def watch_current_panel(self, index: int) -> None:
+        for n, panel in enumerate(self.panels):
+            panel.set_class(n == index, "-current")
+        self.query_one(Tabs).active = f"tab-{KINDS[index].value}"
+        if not self.query_one("#filter", Input).has_focus:
+            self.table.focus()
+        self.update_detail()
+
+    def watch_detail_open(self, is_open: bool) -> None:
+        self.set_class(is_open, "-detail")
+        self.update_detail()
+
+    def watch_show_hidden(self) -> None:
+        self.render_panels()
+
+    def watch_sort_key(self) -> None:
+        self.render_panels()
+
+    # -- events from children ---------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self.table:
+            self.update_detail()
+
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        for n, panel in enumerate(self.panels):
+            if event.widget is panel.table:
+                self.current_panel = n
+
+    @on(Tabs.TabActivated)
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        tab_id = event.tab.id or ""
+        for n, kind in enumerate(KINDS):
+            if tab_id == f"tab-{kind.value}":
+                self.current_panel = n
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter = parse_filter(event.value)
+        self.render_panels()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if self.filter.problems:
+            self.notify(
+                "; ".join(self.filter.problems), title="Filter", severity="warning", markup=False
+            )
+        self.set_class(bool(event.value.strip()), "-filtered")
+        self.remove_class("-filtering")
+        self.table.focus()
+
+    def action_back(self) -> None:
+        """Escape leaves the filter box (clearing it) or closes the detail pane."""
+        field = self.query_one("#filter", Input)
+        if field.has_focus or field.value or self.has_class("-filtering"):
+            field.value = ""
+            self.remove_class("-filtering", "-filtered")
+            self.table.focus()
+        elif self.detail_open:
+            self.detail_open = False
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out (None) what does not apply to the highlighted item, instead of ignoring it."""
+        if action in ITEM_ACTIONS:
+            item = self.current_item
+            if item is None:
+                return None
+            if action == "delegate" and not decisions.fitting_automations(
+                self.backend.runtime, item
+            ):
+                return None
+            if action in ("open_url", "copy_url") and not item.url.startswith(
+                ("https://", "http://")
+            ):
+                return None
+        if action == "undo" and not self.can_undo:
+            return None
+        return True
+
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_cursor_top(self) -> None:
+        self.table.move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        self.table.move_cursor(row=max(0, self.table.row_count - 1))
+
+    def action_next_panel(self) -> None:
+        self.current_panel = (self.current_panel + 1) % len(KINDS)
+
+    def action_prev_panel(self) -> None:
+        self.current_panel = (self.current_panel - 1) % len(KINDS)
+
+    def action_panel(self, index: int) -> None:
+        self.current_panel = index
+
+    def action_toggle_detail(self) -> None:
+        self.detail_open = not self.detail_open
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        self.query_one("#filter", Input).focus()
+
+    def action_toggle_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self.notify(
+            "Showing snoozed, dismissed and done items."
+            if self.show_hidden
+            else "Hiding snoozed, dismissed and done items.",
+            timeout=3,
+        )
+
+    def action_cycle_sort(self) -> None:
+        self.sort_key = self.sort_key.next()
+
+    def action_open_url(self) -> None:
+        item = self.current_item
+        if item is not None and item.url.startswith(("https://", "http://")):
+            self.app.open_url(item.url)
+            self.notify("Opened in the browser.", timeout=3)
+
+    def action_copy_url(self) -> None:
+        item = self.current_item
+        if item is not None and item.url.startswith(("https://", "http://")):
+            self.app.copy_to_clipboard(item.url)
+            self.notify("URL copied.", timeout=3)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.backend.runtime.config.keymap))
+
+    def action_capacity(self) -> None:
+        self.app.push_screen(CapacityScreen(self.backend.budget_now(), self.items))
+
+    def action_quit(self) -> None:
+        self.remember_look()
+        self.app.exit()
+
+    def remember_look(self) -> None:
+        """The user has seen what is on screen: items up to now are no longer new next time."""
+        rt = self.backend.runtime
+        rt.store.set_last_look(rt.clock())

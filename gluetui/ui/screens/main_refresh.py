@@ -1,0 +1,180 @@
+"""The main screen's refreshing: the stored snapshot first, then every source in its own worker.
+
+Each source refreshes in an exclusive worker of its own group, so one slow or failing forge never
+holds up the others and the UI never waits. Progress arrives as coalesced messages; a failure is
+handled in one place (``Worker.StateChanged``): notify, mark the source, keep the last good items.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+
+from textual import on
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from gluetui.forges.base import Forge
+from gluetui.model import Item
+from gluetui.textsafe import clean
+from gluetui.ui.backend import Backend, SyncReportLike
+from gluetui.ui.messages import SyncProgress
+from gluetui.ui.status import Phase, SourceStatus
+
+SYNC_GROUP = "sync:"
+
+
+class RefreshMixin(Screen[None]):
+    backend: Backend
+    statuses: tuple[SourceStatus, ...]
+    stale: set[str]
+    refresh_on_start: bool
+
+    def set_items(self, items: Iterable[Item]) -> None:
+        raise NotImplementedError
+
+    def render_panels(self) -> None:
+        raise NotImplementedError
+
+    def remember_look(self) -> None:
+        raise NotImplementedError
+
+    def _initial_statuses(self) -> tuple[SourceStatus, ...]:
+        rt = self.backend.runtime
+        runs = rt.store.last_syncs()
+        stale = rt.store.stale_sources()
+        out = []
+        for forge in rt.forges:
+            run = runs.get(forge.name)
+            failed = run is not None and run.ok is False
+            out.append(
+                SourceStatus(
+                    forge.name,
+                    phase=Phase.FAILED if failed else Phase.IDLE,
+                    last_refresh=run.finished_at if run is not None and run.ok else None,
+                    error_title=run.error if run is not None and failed else "",
+                    stale=forge.name in stale,
+                )
+            )
+        return tuple(out)
+
+    @property
+    def running(self) -> bool:
+        return any(s.phase is Phase.RUNNING for s in self.statuses)
+
+    def _update_status(self, source: str, change: Callable[[SourceStatus], SourceStatus]) -> None:
+        self.statuses = tuple(change(s) if s.name == source else s for s in self.statuses)
+
+    def start_refreshing(self) -> None:
+        """Show the stored snapshot at once, then refresh; and again every ``refresh_minutes``."""
+        self.run_worker(
+            self._load_snapshot(),
+            name="snapshot",
+            group="snapshot",
+            description="loading the stored snapshot",
+            exclusive=True,
+            exit_on_error=False,
+        )
+        minutes = self.backend.runtime.config.refresh_minutes
+        self.set_interval(minutes * 60, self.action_refresh, name="periodic refresh")
+
+    async def _load_snapshot(self) -> None:
+        items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
+        self.set_items(items)
+        if self.refresh_on_start:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        started = False
+        for forge in self.backend.runtime.forges:
+            if any(s.name == forge.name and s.phase is Phase.RUNNING for s in self.statuses):
+                continue  # a refresh of this source is under way; let it finish
+            started = True
+            self._update_status(forge.name, SourceStatus.running)
+            self.run_worker(
+                self._sync(forge),
+                name=f"{SYNC_GROUP}{forge.name}",
+                group=f"{SYNC_GROUP}{forge.name}",
+                description=f"refresh {forge.name}",
+                exclusive=True,
+                exit_on_error=False,
+            )
+        if not started and self.backend.runtime.forges:
+            self.notify("Already refreshing.", timeout=3)
+
+    async def _sync(self, forge: Forge) -> SyncReportLike:
+        name = forge.name
+
+        def progress(done: int, total: int, what: str) -> None:
+            # Called from the forge, possibly from a thread: post_message is the safe way in.
+            self.post_message(SyncProgress(name, done, total, what))
+
+        report = await self.backend.sync(self.backend.runtime, forge, progress)
+        self._finished(report)
+        items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
+        self.set_items(items)
+        return report
+
+    def _finished(self, report: SyncReportLike) -> None:
+        if report.ok:
+            self.stale.discard(report.source)
+        else:
+            self.stale.add(report.source)
+            hint = f" {clean(report.error_hint, 200)}" if report.error_hint else ""
+            self.notify(
+                f"{clean(report.error_title, 200)}{hint}",
+                title=f"{clean(report.source, 40)}: refresh failed, last items kept",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+
+        def change(s: SourceStatus) -> SourceStatus:
+            return SourceStatus(
+                s.name,
+                phase=Phase.OK if report.ok else Phase.FAILED,
+                last_refresh=report.finished_at if report.ok else s.last_refresh,
+                error_title="" if report.ok else report.error_title,
+                error_hint="" if report.ok else report.error_hint,
+                rate_limits=report.rate_limits or s.rate_limits,
+                stale=not report.ok,
+            )
+
+        self._update_status(report.source, change)
+
+    @on(SyncProgress)
+    def _progress(self, message: SyncProgress) -> None:
+        self._update_status(
+            message.source, lambda s: s.progress(message.done, message.total, message.what)
+        )
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are handled: tell the user, keep the app and data."""
+        worker = event.worker
+        name = worker.name or ""
+        if event.state is WorkerState.ERROR:
+            error = worker.error
+            what = clean(f"{type(error).__name__}: {error}", 200) if error else "unknown error"
+            self.notify(
+                what, title=f"{worker.description or name} failed", severity="error", markup=False
+            )
+            if name.startswith(SYNC_GROUP):
+                source = name.removeprefix(SYNC_GROUP)
+                self.stale.add(source)
+                self._update_status(
+                    source,
+                    lambda s: SourceStatus(
+                        s.name,
+                        phase=Phase.FAILED,
+                        last_refresh=s.last_refresh,
+                        error_title=what,
+                        rate_limits=s.rate_limits,
+                        stale=True,
+                    ),
+                )
+                self.render_panels()
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED) and (
+            name.startswith(SYNC_GROUP) and not self.running
+        ):
+            self.remember_look()

@@ -1,0 +1,83 @@
+"""Each source's sync status, as the status line shows it (pure: state in, Text out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from rich.text import Text
+
+from gluetui.records import RateLimit
+from gluetui.textsafe import clean
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What the user should know about one source's data."""
+
+    name: str
+    phase: Phase = Phase.IDLE
+    last_refresh: datetime | None = None
+    done: int = 0
+    total: int = 0
+    what: str = ""
+    error_title: str = ""
+    error_hint: str = ""
+    rate_limits: tuple[RateLimit, ...] = ()
+    stale: bool = False
+
+    def running(self) -> SourceStatus:
+        return replace(self, phase=Phase.RUNNING, done=0, total=0, what="")
+
+    def progress(self, done: int, total: int, what: str) -> SourceStatus:
+        return replace(self, done=done, total=total, what=what)
+
+
+def _rate(limits: tuple[RateLimit, ...]) -> str:
+    known = [r for r in limits if r.remaining is not None]
+    if not known:
+        return ""
+    low = min(known, key=lambda r: r.remaining or 0)
+    of = f"/{low.limit:,}" if low.limit else ""
+    return f"API {low.remaining:,}{of} left"
+
+
+def status_line(s: SourceStatus) -> Text:
+    """One line: symbol, name, then what is going on; words carry meaning, colours only help."""
+    line = Text()
+    if s.phase is Phase.RUNNING:
+        line.append("⟳ ", style="bold yellow")
+    elif s.phase is Phase.FAILED:
+        line.append("✖ ", style="bold red")
+    elif s.stale:
+        line.append("! ", style="bold yellow")
+    else:
+        line.append("● ", style="green")
+    line.append(clean(s.name, 30), style="bold")
+    parts: list[tuple[str, str]] = []
+    if s.phase is Phase.RUNNING:
+        step = f" {s.done}/{s.total}" if s.total else ""
+        what = f" {clean(s.what, 40)}" if s.what else ""
+        parts.append((f"refreshing{step}{what}…", "yellow"))
+    if s.phase is Phase.FAILED and s.error_title:
+        parts.append((clean(s.error_title, 80), "red"))
+    if s.last_refresh is not None:
+        parts.append((f"refreshed {s.last_refresh.astimezone():%H:%M}", ""))
+    elif s.phase is not Phase.RUNNING:
+        parts.append(("never refreshed", "dim"))
+    if s.stale:
+        parts.append(("stale", "bold yellow"))
+    if rate := _rate(s.rate_limits):
+        parts.append((rate, "dim"))
+    for text, style in parts:
+        line.append("  ·  " if len(line) > len(s.name) + 2 else "  ", style="dim")
+        line.append(text, style=style)
+    return line

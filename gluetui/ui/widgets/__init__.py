@@ -1,0 +1,1 @@
+"""Widgets of the dashboard; each posts messages up and never queries its parents."""

@@ -1,0 +1,199 @@
+"""One fixture file per error message: the key path, the line, the suggestion, and no token echo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from gluetui.config import ConfigInvalid, load_config
+from gluetui.errors import ConfigError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+GITHUB_ADVICE = (
+    'tokens never go in the config file; set token_env = "GITHUB_TOKEN" (an environment variable'
+    ' name) or token_command = ["gh", "auth", "token"]'
+)
+
+
+class Case(NamedTuple):
+    fixture: str
+    key: str
+    line: int | None
+    message: str
+
+
+CASES = [
+    Case("unknown_key", "refresh_minuts", 2, "unknown key; did you mean 'refresh_minutes'?"),
+    Case(
+        "typo_nested",
+        "detectors.stale_doc.min_age_dyas",
+        6,
+        "unknown key; did you mean 'min_age_days'?",
+    ),
+    Case("typo_in_source", "sources[1].token_evn", 9, "unknown key; did you mean 'token_env'?"),
+    Case(
+        "misplaced_key",
+        "capacity.min_age_days",
+        3,
+        "unknown key here; it belongs in [detectors.stale_doc]",
+    ),
+    Case("unknown_table", "detector", 3, "unknown key; did you mean 'detectors'?"),
+    Case("wrong_type", "refresh_minutes", 2, "expected a number, got '15'"),
+    Case("wrong_type_bool", "sources[0].include_archived", 4, "expected true or false, got 'yes'"),
+    Case("wrong_type_list", "sources[0].repos", 4, "expected an array, got 'acme/api'"),
+    Case("bad_enum", "sources[0].kind", 3, "expected 'github' or 'gitlab', got 'gitbub'"),
+    Case(
+        "bad_fits",
+        "automations.rerun.fits[1]",
+        5,
+        "expected 'stale_doc', 'broken_ci', 'unreviewed_pr' or 'flaky_test', got 'flaky_tests'",
+    ),
+    Case("literal_token", "sources[0].token", 4, GITHUB_ADVICE),
+    Case(
+        "token_in_value",
+        "sources[0].token_env",
+        5,
+        'tokens never go in the config file; set token_env = "GITLAB_TOKEN" (an environment'
+        ' variable name) or token_command = ["glab", "config", "get", "token"]',
+    ),
+    Case(
+        "secret_in_webhook",
+        "automations.chat.headers_env.Authorization",
+        4,
+        "secrets never go in the config file; put the value in an environment variable and name"
+        ' that variable, e.g. headers_env = { Authorization = "HOOK_AUTH" }',
+    ),
+    Case(
+        "duplicate_source",
+        "sources[1].name",
+        6,
+        "duplicate source name 'github' (already used by sources[0])",
+    ),
+    Case("missing_required", "sources[0].kind", 3, "missing required key"),
+    Case(
+        "automation_missing_param",
+        "automations.notify",
+        1,
+        "automations of kind 'command' need a non-empty 'argv'",
+    ),
+    Case(
+        "request_review_no_reviewers",
+        "automations.review",
+        1,
+        "github.request_review needs 'reviewers' or 'team_reviewers'",
+    ),
+    Case(
+        "negative_number", "detectors.stale_doc.min_age_days", 2, "expected a number >= 0, got -1"
+    ),
+    Case("out_of_range", "sources[0].max_concurrency", 4, "expected a number <= 32, got 100"),
+    Case("infinite_number", "capacity.hours_per_sprint", 3, "expected a finite number, got inf"),
+    Case(
+        "quoted_date",
+        "capacity.sprint_start",
+        2,
+        "expected a date written without quotes, such as 2026-01-05, got '2026-01-05'",
+    ),
+    Case(
+        "bad_source_name",
+        "sources[0].name",
+        2,
+        "expected a name of letters, digits, '_', '.' and '-', got 'my github'",
+    ),
+    Case(
+        "bad_automation_name",
+        'automations."re run"',
+        1,
+        "invalid name: expected a name of letters, digits, '_', '.' and '-', got 're run'",
+    ),
+    Case("inline_table", "automations.hook.retries", 2, "expected a number <= 10, got 11"),
+    Case("dotted_key", "detectors.flaky_test.window_days", 2, "expected a number >= 1, got 0"),
+    Case("sources_not_tables", "sources[0]", 1, "expected a table, got 'github'"),
+]
+
+
+def _problems(fixture: str) -> ConfigInvalid:
+    with pytest.raises(ConfigInvalid) as caught:
+        load_config(FIXTURES / f"{fixture}.toml")
+    return caught.value
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.fixture for c in CASES])
+def test_each_error_names_key_line_and_expectation(case: Case) -> None:
+    err = _problems(case.fixture)
+    assert len(err.found) == 1, err.problems
+    problem = err.found[0]
+    assert (problem.key, problem.line, problem.message) == (case.key, case.line, case.message)
+    path = FIXTURES / f"{case.fixture}.toml"
+    expected = f"{path}:{case.line}: {case.key}: {case.message}"
+    assert err.problems == [expected]
+    assert err.title == expected  # the CLI prints the title as the one line
+    assert "gluetui config check" in err.hint
+    assert isinstance(err, ConfigError) and err.exit_code == 3
+
+
+def test_every_fixture_has_a_case() -> None:
+    """So a fixture file cannot sit there untested."""
+    named = {c.fixture for c in CASES} | {
+        "syntax_error",
+        "syntax_error_table",
+        "duplicate_key",
+        "multiple_errors",
+        "valid_minimal",
+    }
+    assert {p.stem for p in FIXTURES.glob("*.toml")} == named
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "column", "message"),
+    [
+        ("syntax_error", 2, 14, "invalid TOML: a string is not closed before the end of the line"),
+        (
+            "syntax_error_table",
+            3,
+            10,
+            "invalid TOML: Expected ']' at the end of a table declaration",
+        ),
+        ("duplicate_key", 3, 21, "invalid TOML: a key or table is defined twice"),
+    ],
+)
+def test_syntax_errors_give_file_line_and_column(
+    fixture: str, line: int, column: int, message: str
+) -> None:
+    err = _problems(fixture)
+    path = FIXTURES / f"{fixture}.toml"
+    assert err.problems == [f"{path}:{line}:{column}: {message}"]
+    assert (err.found[0].line, err.found[0].column) == (line, column)
+
+
+def test_all_problems_reported_in_line_order() -> None:
+    err = _problems("multiple_errors")
+    path = FIXTURES / "multiple_errors.toml"
+    assert err.problems == [
+        f"{path}:1: refresh_minutes: expected a number >= 1, got 0",
+        f"{path}:6: sources[0].kind: expected 'github' or 'gitlab', got 'gitbub'",
+        f"{path}:9: detectors.stale_doc.min_age_dyas: unknown key; did you mean 'min_age_days'?",
+    ]
+    assert err.title == err.problems[0]
+    assert err.hint.startswith("3 problems in all")
+
+
+@pytest.mark.parametrize("fixture", ["literal_token", "token_in_value", "secret_in_webhook"])
+def test_token_never_echoed(fixture: str) -> None:
+    err = _problems(fixture)
+    secret_fragments = ("0123456789abcdefghij", "abcdefghij0123456789", "ABCDEFG0123456789")
+    for text in [str(err), err.title, err.hint, *err.problems, repr(err.args)]:
+        assert not any(f in text for f in secret_fragments), text
+    assert err.__cause__ is None and err.__context__ is None
+
+
+def test_token_shaped_value_in_a_wrong_type_error_is_hidden() -> None:
+    """Even where a type error (not the token check) fires, the value found is not repeated."""
+    from gluetui.config import load_config_text
+
+    with pytest.raises(ConfigInvalid) as caught:
+        load_config_text('refresh_minutes = "ghp_0123456789abcdefghijkl"\n', "c.toml")
+    assert "0123456789" not in str(caught.value.problems)
+    assert caught.value.found[0].key == "refresh_minutes"

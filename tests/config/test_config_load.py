@@ -1,0 +1,185 @@
+"""Loading valid files, the example, unreadable files, and the key-to-line scanner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from gluetui.config import ConfigInvalid, load_config, load_config_text
+from gluetui.config_lines import key_lines, line_of
+from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.errors import ConfigError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
+
+
+def test_valid_minimal_config_takes_defaults() -> None:
+    cfg = load_config(FIXTURES / "valid_minimal.toml")
+    assert [(s.name, s.kind, s.repos) for s in cfg.sources] == [("github", "github", ["acme/api"])]
+    assert cfg.sources[0].host == "github.com"
+    assert cfg.refresh_minutes == 15.0
+    assert cfg.detectors.stale_doc.min_age_days == 60
+    assert cfg.automations == {}
+
+
+def test_empty_document_is_the_default_config() -> None:
+    assert load_config_text("") == Config()
+
+
+def test_integers_are_accepted_for_float_keys() -> None:
+    cfg = load_config_text("refresh_minutes = 5\n[capacity]\nhours_per_sprint = 6\n")
+    assert (cfg.refresh_minutes, cfg.capacity.hours_per_sprint) == (5.0, 6.0)
+
+
+def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbfrefresh_minutes = 3\n")
+    assert load_config(path).refresh_minutes == 3
+
+
+def test_missing_file_says_how_to_make_one(tmp_path: Path) -> None:
+    path = tmp_path / "nope.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.title == f"No config at {path}."
+    assert caught.value.hint == "Run `gluetui init` to write one, or pass --config."
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert "is a directory" in caught.value.title
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'theme = "nord"\nuser = "J\xf6rg"\n')
+    with pytest.raises(ConfigInvalid) as caught:
+        load_config(path)
+    assert caught.value.problems == [f"{path}:2:10: not valid UTF-8; save the file as UTF-8"]
+
+
+def test_the_example_loads() -> None:
+    cfg = load_config(EXAMPLE)
+    assert [(s.name, s.kind, s.host) for s in cfg.sources] == [
+        ("github", "github", "github.com"),
+        ("work-gitlab", "gitlab", "gitlab.example.com"),
+    ]
+    autos = cfg.automations
+    assert autos["rerun"].kind == "github.rerun_failed_jobs"
+    assert set(autos["rerun"].fits) == {"broken_ci", "flaky_test"}
+    assert autos["doc-agent"].kind == "github.create_issue"
+    assert autos["doc-agent"].assignees == ["Copilot"]
+    assert autos["doc-agent"].fits == ["stale_doc"]
+    assert autos["review"].kind == "github.request_review"
+    assert {a.kind for a in autos.values()} >= {"command", "webhook"}
+    assert cfg.capacity.sprint_start == dt.date(2026, 11, 16)
+    assert cfg.keymap and cfg.accountable and cfg.dry_run is False
+
+
+def _models(model: type[BaseModel], seen: set[type[BaseModel]]) -> None:
+    seen.add(model)
+    for field in model.model_fields.values():
+        for sub in _nested(field.annotation):
+            if sub not in seen:
+                _models(sub, seen)
+
+
+def _nested(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _nested(arg)]
+
+
+ALL_MODELS: set[type[BaseModel]] = set()
+_models(Config, ALL_MODELS)
+
+
+def test_every_schema_field_is_explained_in_the_example() -> None:
+    """Every field name of every model appears in the example, so it cannot drift."""
+    assert len(ALL_MODELS) == 10
+    text = EXAMPLE.read_text()
+    missing = sorted(
+        f"{m.__name__}.{name}" for m in ALL_MODELS for name in m.model_fields if name not in text
+    )
+    assert missing == []
+
+
+def test_every_schema_field_is_set_somewhere_in_the_example() -> None:
+    """Stronger: each field is an actual key (not only a comment) of a table of its model."""
+    data = tomllib.loads(EXAMPLE.read_text())
+    used: set[tuple[str, str]] = set()
+    _collect(Config, data, used)
+    expected = {(m.__name__, name) for m in ALL_MODELS for name in m.model_fields}
+    assert sorted(expected - used) == []
+
+
+def _collect(model: type[BaseModel], table: dict[str, Any], used: set[tuple[str, str]]) -> None:
+    for key, value in table.items():
+        used.add((model.__name__, key))
+        annotation = model.model_fields[key].annotation
+        if isinstance(value, dict):
+            subs = _nested(annotation)
+            if subs and typing.get_origin(annotation) is dict:
+                for item in value.values():
+                    _collect(subs[0], item, used)
+            elif subs:
+                _collect(subs[0], value, used)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                _collect(_nested(annotation)[0], item, used)
+
+
+def test_models_used_by_the_walk_are_the_expected_ones() -> None:
+    assert SourceConfig in ALL_MODELS and AutomationConfig in ALL_MODELS
+
+
+SCANNED = """\
+# comment
+refresh_minutes = 5
+[[sources]]
+name = "a"   # trailing
+token_command = ["gh",
+   "auth",  # inside an array
+   "token"]
+[[sources]]
+name = '''multi
+line'''
+kind = "gitlab"
+[sources.nested]
+x = 1
+[automations]
+rerun = { kind = "command", argv = ["a", { x = 1 }] }
+"odd key".k = 1
+"""
+
+
+def test_scanner_places_headers_arrays_inline_tables_and_dotted_keys() -> None:
+    lines = key_lines(SCANNED)
+    assert lines[("refresh_minutes",)] == 2
+    assert lines[("sources", 0)] == 3
+    assert lines[("sources", 0, "token_command", 1)] == 6
+    assert lines[("sources", 0, "token_command", 2)] == 7
+    assert lines[("sources", 1, "kind")] == 11
+    assert lines[("sources", 1, "nested", "x")] == 13
+    assert lines[("automations", "rerun", "argv", 1, "x")] == 15
+    assert lines[("automations", "odd key", "k")] == 16
+
+
+def test_line_of_falls_back_to_the_enclosing_table() -> None:
+    lines = key_lines(SCANNED)
+    assert line_of(lines, ("sources", 1, "url")) == 8
+    assert line_of(lines, ("nowhere", "at", "all")) is None
+    assert line_of(lines, ()) is None
+
+
+@pytest.mark.parametrize("text", ["[", "a = [1,", 'a = "', "[[a]", "a.b.", "= 1", "{", "'"])
+def test_scanner_never_raises_on_broken_text(text: str) -> None:
+    assert isinstance(key_lines(text), dict)

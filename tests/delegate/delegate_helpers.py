@@ -1,0 +1,133 @@
+"""Builders shared by the delegation tests: items, a recording fake forge, a runtime around them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.factory import Runtime
+from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.model import Item, Kind
+from gluetui.records import SourceData
+from gluetui.store import Store
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def make_item(
+    kind: Kind = Kind.BROKEN_CI,
+    *,
+    key: str = "ci.yml",
+    source: str = "gh",
+    host: str = "github.com",
+    repo: str = "acme/api",
+    title: str = "CI is red on main",
+    where: Mapping[str, str] | None = None,
+    fingerprint: str = "fp1",
+    since: datetime | None = None,
+    effort: float = 1.5,
+) -> Item:
+    default_where = {
+        Kind.BROKEN_CI: {"branch": "main", "workflow": "CI", "run_id": "123", "job": "test"},
+        Kind.UNREVIEWED_PR: {"number": "7", "branch": "feature"},
+        Kind.STALE_DOC: {"file": "README.md", "branch": "main"},
+        Kind.FLAKY_TEST: {"test": "test_io", "job": "unit", "run_id": "456"},
+    }[kind]
+    url = (
+        f"https://{host}/{repo}/pull/7" if kind is Kind.UNREVIEWED_PR else f"https://{host}/{repo}"
+    )
+    return Item(
+        id=f"{host}/{repo}#{kind.value}/{key}",
+        kind=kind,
+        source=source,
+        host=host,
+        repo=repo,
+        title=title,
+        url=url,
+        since=since or NOW - timedelta(days=2),
+        updated_at=NOW - timedelta(hours=1),
+        where=dict(default_where if where is None else where),
+        effort_hours=effort,
+        fingerprint=fingerprint,
+    )
+
+
+class FakeForge(Forge):
+    """Records every request; ``found`` answers find_action by idempotency key."""
+
+    def __init__(self, name: str = "gh", kind: str = "github", host: str = "github.com") -> None:
+        self.name = name
+        self.kind = kind
+        self.host = host
+        self.performed: list[ActionRequest] = []
+        self.found: dict[str, ActionResult] = {}
+        self.asked: list[ActionRequest] = []
+        self.fail_with: Exception | None = None
+        self.result_url = ""
+
+    async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
+        raise NotImplementedError
+
+    async def perform(self, request: ActionRequest) -> ActionResult:
+        self.performed.append(request)
+        if self.fail_with is not None:
+            raise self.fail_with
+        result = ActionResult(True, f"did {request.kind} on {request.target}", self.result_url)
+        self.found[request.idempotency_key] = result
+        return result
+
+    async def find_action(self, request: ActionRequest) -> ActionResult | None:
+        self.asked.append(request)
+        return self.found.get(request.idempotency_key)
+
+
+def automation(**fields: Any) -> AutomationConfig:
+    return AutomationConfig(**fields)
+
+
+DEFAULT_AUTOMATIONS: dict[str, AutomationConfig] = {
+    "rerun": AutomationConfig(kind="github.rerun_failed_jobs", fits=["broken_ci", "flaky_test"]),
+    "review": AutomationConfig(
+        kind="github.request_review", fits=["unreviewed_pr"], reviewers=["alice"]
+    ),
+    "issue": AutomationConfig(
+        kind="github.create_issue",
+        fits=["stale_doc", "broken_ci"],
+        title="Glue: {title}",
+        body="See {url} ({kind}) {{literal}}",
+        labels=["glue", "kind:{kind}"],
+    ),
+    "retry": AutomationConfig(kind="gitlab.retry_pipeline", fits=["broken_ci"]),
+}
+
+
+def make_config(automations: Mapping[str, AutomationConfig] | None = None, **fields: Any) -> Config:
+    return Config(
+        sources=[
+            SourceConfig(name="gh", kind="github", repos=["acme/api"]),
+            SourceConfig(name="gl", kind="gitlab", url="https://gitlab.example.com", repos=["g/p"]),
+        ],
+        automations=dict(DEFAULT_AUTOMATIONS if automations is None else automations),
+        **fields,
+    )
+
+
+def make_runtime(
+    tmp_path: Path,
+    *,
+    config: Config | None = None,
+    forges: list[Forge] | None = None,
+    now: datetime = NOW,
+) -> Runtime:
+    store = Store.open(tmp_path / "s.sqlite3")
+    return Runtime(
+        config=config or make_config(),
+        forges=forges
+        if forges is not None
+        else [FakeForge(), FakeForge("gl", "gitlab", "gitlab.example.com")],
+        store=store,
+        clock=lambda: now,
+    )

@@ -1,0 +1,361 @@
+"""A small in-process GitHub for adapter tests: GraphQL and REST answers shaped like the real ones.
+
+It answers the adapter's own query documents by operation name and aliases (``r0``, ``f1``...), from
+plain Python descriptions of repositories, and the REST Actions endpoints with ETags and 304s. It
+counts what it was asked, so tests can assert the number of calls a refresh costs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+RESET = 1_795_000_000  # 2026-11-18T...: a fixed epoch for x-ratelimit-reset
+
+
+def pr_node(number: int, **over: Any) -> dict[str, Any]:
+    """A PullRequest node as GitHub's GraphQL API returns it for the adapter's PullFields."""
+    node: dict[str, Any] = {
+        "number": number,
+        "title": f"Change {number}",
+        "url": f"https://github.com/acme/app/pull/{number}",
+        "createdAt": "2026-11-20T09:00:00Z",
+        "updatedAt": "2026-11-21T09:00:00Z",
+        "isDraft": False,
+        "additions": 10,
+        "deletions": 2,
+        "changedFiles": 1,
+        "headRefName": f"feature-{number}",
+        "baseRefName": "main",
+        "headRefOid": f"{number:040x}",
+        "author": {"__typename": "User", "login": "alice"},
+        "reviews": {"nodes": []},
+        "reviewRequests": {"nodes": []},
+        "labels": {"nodes": []},
+        "commits": {"nodes": [{"commit": {"statusCheckRollup": {"state": "SUCCESS"}}}]},
+        "timelineItems": {"nodes": []},
+    }
+    node.update(over)
+    return node
+
+
+def commit_node(sha: str, date: str, title: str = "Update", login: str = "bob") -> dict[str, Any]:
+    return {
+        "oid": sha,
+        "messageHeadline": title,
+        "committedDate": date,
+        "url": f"https://github.com/acme/app/commit/{sha}",
+        "author": {"name": login.title(), "user": {"login": login}},
+    }
+
+
+def run_json(run_id: int, **over: Any) -> dict[str, Any]:
+    """A workflow run as ``GET /repos/{o}/{r}/actions/runs`` lists it."""
+    run: dict[str, Any] = {
+        "id": run_id,
+        "name": "CI",
+        "workflow_id": 161335,
+        "path": ".github/workflows/ci.yml",
+        "head_branch": "main",
+        "head_sha": "a" * 40,
+        "run_attempt": 1,
+        "event": "push",
+        "status": "completed",
+        "conclusion": "success",
+        "created_at": "2026-11-24T10:00:00Z",
+        "updated_at": "2026-11-24T10:10:00Z",
+        "run_started_at": "2026-11-24T10:00:00Z",
+        "html_url": f"https://github.com/acme/app/actions/runs/{run_id}",
+        "head_commit": {
+            "id": "a" * 40,
+            "message": "Fix parser\n\nLonger body",
+            "author": {"name": "Bob", "email": "bob@example.com"},
+        },
+    }
+    run.update(over)
+    return run
+
+
+def job_json(job_id: int, name: str, conclusion: str | None, attempt: int = 1) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "run_id": 1,
+        "run_attempt": attempt,
+        "name": name,
+        "status": "completed" if conclusion else "in_progress",
+        "conclusion": conclusion,
+        "html_url": f"https://github.com/acme/app/actions/runs/1/job/{job_id}",
+        "started_at": "2026-11-24T10:01:00Z",
+        "completed_at": "2026-11-24T10:05:00Z" if conclusion else None,
+    }
+
+
+@dataclass
+class FakeRepo:
+    full: str
+    pulls: list[dict[str, Any]] = field(default_factory=list)
+    #: path -> text of every file on the default branch.
+    files: dict[str, str] = field(default_factory=dict)
+    #: path -> last commit node touching it.
+    last_commits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: path ("" = whole repo) -> (totalCount, commit nodes) since the doc's date.
+    since: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    jobs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    annotations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    archived: bool = False
+    fork: bool = False
+    default_branch: str | None = "main"
+
+    def node(self) -> dict[str, Any]:
+        return {
+            "id": f"R_{self.full}",
+            "nameWithOwner": self.full,
+            "url": f"https://github.com/{self.full}",
+            "isArchived": self.archived,
+            "isFork": self.fork,
+            "defaultBranchRef": {"name": self.default_branch} if self.default_branch else None,
+        }
+
+    def tree(self, prefix: str, depth: int) -> dict[str, Any] | None:
+        """A GraphQL Tree of ``prefix`` ("" = root) nested ``depth`` levels, or None if absent."""
+        inside = [p for p in self.files if not prefix or p.startswith(prefix + "/")]
+        if prefix and not inside:
+            return None
+        names: dict[str, str] = {}
+        for p in inside:
+            rest = p[len(prefix) + 1 :] if prefix else p
+            head, sep, _ = rest.partition("/")
+            names[head] = "tree" if sep else names.get(head, "blob")
+        entries = []
+        for name, kind in sorted(names.items()):
+            path = f"{prefix}/{name}" if prefix else name
+            entry: dict[str, Any] = {"path": path, "type": kind}
+            if depth > 1:
+                entry["object"] = self.tree(path, depth - 1) if kind == "tree" else {}
+            entries.append(entry)
+        return {"entries": entries}
+
+
+class FakeGitHub:
+    """Routes the adapter's requests to answers; ``calls`` counts them by kind."""
+
+    def __init__(self, repos: list[FakeRepo], *, viewer: str = "alice") -> None:
+        self.repos = {r.full: r for r in repos}
+        self.viewer = viewer
+        self.orgs: dict[str, list[str]] = {}
+        self.teams: list[str] = ["acme/platform"]
+        self.calls: Counter[str] = Counter()
+        self.requests: list[httpx.Request] = []
+        self.remaining = {"core": 5000, "graphql": 5000}
+
+    # ------------------------------------------------------------------ plumbing
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.url.path.endswith("/graphql"):
+            payload = json.loads(request.content)
+            return self._limit(
+                httpx.Response(200, json=self.graphql(payload["query"], payload["variables"])),
+                "graphql",
+            )
+        return self.rest(request)
+
+    def _limit(self, resp: httpx.Response, resource: str, *, spend: bool = True) -> httpx.Response:
+        if spend:
+            self.remaining[resource] -= 1
+        resp.headers.update(
+            {
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-remaining": str(self.remaining[resource]),
+                "x-ratelimit-reset": str(RESET),
+                "x-ratelimit-resource": resource,
+            }
+        )
+        return resp
+
+    # ------------------------------------------------------------------ GraphQL
+    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        op = re.match(r"\s*query (\w+)", query)
+        name = op.group(1) if op else "?"
+        self.calls[f"graphql:{name}"] += 1
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        if "viewer { login }" in query:
+            data["viewer"] = {"login": self.viewer}
+        if "teams(first: 100" in query:
+            orgs: dict[str, list[str]] = {}
+            for slug in self.teams:
+                orgs.setdefault(slug.split("/")[0], []).append(slug)
+            data["viewer"] = {
+                "organizations": {
+                    "nodes": [
+                        {"login": o, "teams": {"nodes": [{"combinedSlug": s} for s in slugs]}}
+                        for o, slugs in orgs.items()
+                    ]
+                }
+            }
+        if name == "MorePulls":
+            repo = self.repos[f"{variables['owner']}/{variables['name']}"]
+            data["repository"] = {"pullRequests": self._pulls(repo, variables["after"], 100)}
+            return {"data": data}
+        for alias in sorted(set(re.findall(r"\b([rw]\d+): ", query))):
+            i = alias[1:]
+            if alias.startswith("w"):
+                data[alias] = self._owner(variables[f"l{i}"], variables[f"c{i}"])
+                if data[alias] is None:
+                    errors.append(self._not_found(alias, variables[f"l{i}"]))
+                continue
+            full = f"{variables[f'o{i}']}/{variables[f'n{i}']}"
+            repo = self.repos.get(full)
+            if repo is None:
+                data[alias] = None
+                errors.append(self._not_found(alias, full))
+                continue
+            data[alias] = getattr(self, f"_{name.lower()}")(repo, i, variables, query)
+        out: dict[str, Any] = {"data": data}
+        if errors:
+            out["errors"] = errors
+        return out
+
+    @staticmethod
+    def _not_found(alias: str, what: str) -> dict[str, Any]:
+        return {
+            "type": "NOT_FOUND",
+            "path": [alias],
+            "locations": [{"line": 2, "column": 3}],
+            "message": f"Could not resolve to a Repository with the name '{what}'.",
+        }
+
+    def _owner(self, login: str, cursor: str | None) -> dict[str, Any] | None:
+        if login not in self.orgs:
+            return None
+        names = sorted(self.orgs[login])
+        start = int(cursor or 0)
+        page = names[start : start + 100]
+        more = start + 100 < len(names)
+        return {
+            "repositories": {
+                "pageInfo": {"hasNextPage": more, "endCursor": str(start + 100) if more else None},
+                "nodes": [
+                    {
+                        "nameWithOwner": n,
+                        "isArchived": self.repos[n].archived if n in self.repos else False,
+                        "isFork": self.repos[n].fork if n in self.repos else False,
+                    }
+                    for n in page
+                ],
+            }
+        }
+
+    def _pulls(self, repo: FakeRepo, cursor: str | None, size: int) -> dict[str, Any]:
+        start = int(cursor or 0)
+        page = repo.pulls[start : start + size]
+        more = start + size < len(repo.pulls)
+        return {
+            "totalCount": len(repo.pulls),
+            "pageInfo": {"hasNextPage": more, "endCursor": str(start + size) if more else None},
+            "nodes": page,
+        }
+
+    def _repos(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+        node = repo.node()
+        node["pullRequests"] = self._pulls(repo, None, 50)
+        node["tree"] = repo.tree("", 2) if repo.files else None
+        for k in re.findall(r"\$d(\d+): String!", query):
+            node[f"d{k}"] = repo.tree(variables[f"d{k}"].removeprefix("HEAD:"), 4)
+        return node
+
+    def _docs(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+        node: dict[str, Any] = {}
+        target: dict[str, Any] = {}
+        j = 0
+        while f"e{i}_{j}" in variables:
+            path = variables[f"p{i}_{j}"]
+            text = repo.files.get(path)
+            node[f"f{j}"] = (
+                None
+                if text is None
+                else {"text": text, "isBinary": path.endswith(".png"), "byteSize": len(text)}
+            )
+            last = repo.last_commits.get(path)
+            target[f"h{j}"] = {"nodes": [last] if last else []}
+            j += 1
+        node["ref"] = {"target": target}
+        return node
+
+    def _since(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+        node: dict[str, Any] = {}
+        target: dict[str, Any] = {}
+        j = 0
+        while f"s{i}_{j}" in variables:
+            count, commits = repo.since.get(variables[f"p{i}_{j}"] or "", (0, []))
+            target[f"s{j}"] = {"totalCount": count, "nodes": commits[:5]}
+            j += 1
+        if target:
+            node["ref"] = {"target": target}
+        j = 0
+        while f"x{i}_{j}" in variables:
+            path = variables[f"x{i}_{j}"].removeprefix("HEAD:")
+            is_dir = any(p.startswith(path + "/") for p in repo.files)
+            exists = path in repo.files or is_dir
+            node[f"x{j}"] = {"__typename": "Tree" if is_dir else "Blob"} if exists else None
+            j += 1
+        return node
+
+    # ------------------------------------------------------------------ REST
+    def rest(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        m = re.search(r"/repos/([^/]+/[^/]+)/(.*)", path)
+        repo = self.repos.get(m.group(1)) if m else None
+        if m is None or repo is None:
+            self.calls["rest:404"] += 1
+            return self._limit(
+                httpx.Response(
+                    404,
+                    json={
+                        "message": "Not Found",
+                        "documentation_url": "https://docs.github.com/rest",
+                    },
+                ),
+                "core",
+            )
+        rest = m.group(2)
+        body: Any
+        if rest == "actions/runs":
+            self.calls["rest:runs"] += 1
+            body = {"total_count": len(repo.runs), "workflow_runs": repo.runs}
+        elif jm := re.fullmatch(r"actions/runs/(\d+)/jobs", rest):
+            self.calls["rest:jobs"] += 1
+            run_jobs = repo.jobs.get(int(jm.group(1)), [])
+            if request.url.params.get("filter") != "all":
+                top = max((j["run_attempt"] for j in run_jobs), default=1)
+                run_jobs = [j for j in run_jobs if j["run_attempt"] == top]
+            body = {"total_count": len(run_jobs), "jobs": run_jobs}
+        elif am := re.fullmatch(r"check-runs/(\d+)/annotations", rest):
+            self.calls["rest:annotations"] += 1
+            body = repo.annotations.get(int(am.group(1)), [])
+        else:
+            self.calls["rest:other"] += 1
+            body = {"message": "Not Found"}
+            return self._limit(httpx.Response(404, json=body), "core")
+        content = json.dumps(body).encode()
+        etag = f'W/"{abs(hash(content)):x}"'
+        if request.headers.get("if-none-match") == etag:
+            self.calls["rest:304"] += 1
+            return self._limit(httpx.Response(304, headers={"etag": etag}), "core", spend=False)
+        return self._limit(
+            httpx.Response(
+                200,
+                content=content,
+                headers={"etag": etag, "content-type": "application/json; charset=utf-8"},
+            ),
+            "core",
+        )

@@ -1,0 +1,41 @@
+"""The README's key table is generated from the command table; this keeps them equal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gluetui.ui.keys import COMMANDS, bindings, key_table_markdown, keymap_problems
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+START, END = "<!-- keys:start -->", "<!-- keys:end -->"
+
+
+def test_readme_key_table_matches_the_command_table() -> None:
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    if START not in text or END not in text:
+        pytest.skip(f"README.md has no {START} ... {END} block yet")
+    block = text.split(START, 1)[1].split(END, 1)[0]
+    if not block.strip():
+        pytest.skip("README.md's key block is still empty: paste key_table_markdown() into it")
+    assert block.strip() == key_table_markdown().strip(), (
+        "README key table is out of date; paste gluetui.ui.keys.key_table_markdown() between "
+        "the markers"
+    )
+
+
+def test_every_command_has_a_unique_id_description_and_a_row() -> None:
+    ids = [c.id for c in COMMANDS]
+    assert len(ids) == len(set(ids))
+    assert all(c.label and c.help for c in COMMANDS)
+    table = key_table_markdown()
+    assert all(f"`{c.id}`" in table for c in COMMANDS)
+    assert {b.id for b in bindings()} == {c.id for c in COMMANDS if c.bind}
+
+
+def test_keymap_typos_are_reported() -> None:
+    assert keymap_problems({"take": "ctrl+t", "delegat": "z", "command_palette": "x"}) == [
+        "command_palette",
+        "delegat",
+    ]

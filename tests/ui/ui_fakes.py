@@ -1,0 +1,226 @@
+"""Deterministic data and fakes for the UI tests: a frozen clock, two fake sources, fixed items.
+
+The fake refresh is shaped like ``sync_source`` (it writes the snapshot and sync runs) so the app is
+tested through the same :class:`Backend` seam it uses for real, with the real ``current_items`` and
+``budget_status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from gluetui.config_schema import AutomationConfig, CapacityConfig, Config
+from gluetui.factory import Runtime
+from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
+from gluetui.records import RateLimit, SourceData
+from gluetui.store import Store
+from gluetui.ui.app import GluetuiApp, make_app
+from gluetui.ui.backend import Backend
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+class FakeForge(Forge):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.kind = "demo"
+        self.host = f"{name}.example"
+
+    async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
+        raise NotImplementedError
+
+    async def perform(self, request: ActionRequest) -> ActionResult:
+        raise NotImplementedError
+
+
+def item(
+    n: int,
+    kind: Kind,
+    *,
+    source: str = "acme",
+    title: str | None = None,
+    repo: str = "acme/api",
+    severity: Severity = Severity.MEDIUM,
+    impact: float | None = None,
+    effort: float = 1.0,
+    age_hours: float = 30.0,
+    automations: tuple[str, ...] = (),
+    author: str | None = "alice",
+    mine: bool = False,
+    url: str | None = None,
+) -> Item:
+    return Item(
+        id=make_item_id(f"{source}.example", repo, kind, str(n)),
+        kind=kind,
+        source=source,
+        host=f"{source}.example",
+        repo=repo,
+        title=title or f"{kind.label} item {n}",
+        url=url if url is not None else f"https://{source}.example/{repo}/{n}",
+        since=NOW - timedelta(hours=age_hours),
+        updated_at=NOW - timedelta(hours=1),
+        author=author,
+        where={"branch": "main", "job": f"job-{n}"},
+        evidence=(Evidence("failing since", f"run {n} failed", None),),
+        metrics={},
+        severity=severity,
+        impact=impact if impact is not None else float(100 - n),
+        effort_hours=effort,
+        automations=automations,
+        mine=mine,
+        fingerprint=f"fp-{n}",
+    )
+
+
+def standard_items() -> dict[str, list[Item]]:
+    """A small organisation: every panel has rows; one hostile title; one item has no automation."""
+    acme = [
+        item(1, Kind.BROKEN_CI, severity=Severity.HIGH, automations=("rerun",), effort=1.5),
+        item(2, Kind.BROKEN_CI, repo="acme/web", age_hours=200, automations=("rerun",)),
+        item(
+            3,
+            Kind.UNREVIEWED_PR,
+            title="[bold]Add[/] cache [link=https://evil]x[/link]",
+            automations=("ask-bot",),
+            effort=0.5,
+            author="mallory",
+            mine=True,
+        ),
+        item(
+            4,
+            Kind.UNREVIEWED_PR,
+            repo="acme/web",
+            severity=Severity.LOW,
+            effort=2.0,
+            automations=("ask-bot",),
+        ),
+        item(5, Kind.STALE_DOC, title="README install steps", effort=1.0),
+        item(
+            6,
+            Kind.FLAKY_TEST,
+            title="test_checkout_times_out",
+            severity=Severity.HIGH,
+            effort=2.0,
+            automations=("rerun",),
+        ),
+    ]
+    lab = [
+        item(7, Kind.STALE_DOC, source="lab", repo="lab/docs", title="docs/deploy.md", effort=1.0),
+        item(8, Kind.FLAKY_TEST, source="lab", repo="lab/core", title="test_retry", effort=3.0),
+    ]
+    return {"acme": acme, "lab": lab}
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    ok: bool
+    items: int
+    started_at: datetime
+    finished_at: datetime
+    error_title: str = ""
+    error_hint: str = ""
+    rate_limits: tuple[RateLimit, ...] = ()
+
+
+@dataclass
+class FakeSync:
+    """Writes each source's items into the store's snapshot, like ``sync_source`` does."""
+
+    items: dict[str, list[Item]]
+    fail: dict[str, str] = field(default_factory=dict)
+    raise_for: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+
+    async def __call__(self, rt: Runtime, forge: Forge, progress: Progress | None) -> Report:
+        self.calls.append(forge.name)
+        if forge.name in self.raise_for:
+            raise RuntimeError("fake forge exploded")
+        now = rt.clock()
+        if progress is not None:
+            progress(1, 2, "acme/api")
+        if forge.name in self.fail:
+            rt.store.mark_stale(forge.name, True)
+            return Report(forge.name, False, 0, now, now, self.fail[forge.name], "Check the token.")
+        got = self.items.get(forge.name, [])
+        rt.store.save_snapshot(forge.name, got, at=now)
+        rt.store.mark_stale(forge.name, False)
+        run = rt.store.sync_started(forge.name, at=now)
+        rt.store.sync_finished(run, at=now, ok=True, items=len(got))
+        limits = (RateLimit(remaining=4980, limit=5000, resource="rest"),)
+        return Report(forge.name, True, len(got), now, now, rate_limits=limits)
+
+
+def config(**extra: Any) -> Config:
+    extra.setdefault("capacity", CapacityConfig(hours_per_sprint=8.0))
+    return Config(
+        automations={
+            "rerun": AutomationConfig(
+                kind="github.rerun_failed_jobs",
+                fits=["broken_ci", "flaky_test"],
+                description="Re-run the failed jobs",
+                oversight_hours=0.25,
+            ),
+            "ask-bot": AutomationConfig(
+                kind="github.request_review",
+                fits=["unreviewed_pr"],
+                reviewers=["review-bot"],
+                oversight_hours=0.5,
+            ),
+        },
+        **extra,
+    )
+
+
+def runtime(tmp: Path, *, sources: Sequence[str] = ("acme", "lab"), **cfg: Any) -> Runtime:
+    store = Store.open(tmp / "ui.sqlite3")
+    return Runtime(
+        config=config(**cfg),
+        forges=[FakeForge(s) for s in sources],
+        store=store,
+        clock=clock,
+    )
+
+
+def seed(rt: Runtime, items: Mapping[str, list[Item]], *, look: datetime | None = None) -> None:
+    """A stored snapshot from an earlier run (first seen an hour ago), as a restart finds it."""
+    for source, got in items.items():
+        rt.store.save_snapshot(source, got, at=NOW - timedelta(hours=2))
+    if look is not None:
+        rt.store.set_last_look(look)
+
+
+def app_for(rt: Runtime, sync: FakeSync | None = None, **kw: Any) -> GluetuiApp:
+    """The app over ``rt`` with a fake refresh; snapshot loading and budget are the real ones."""
+    from gluetui.budget import budget_status
+    from gluetui.sync import current_items
+
+    backend = Backend(
+        runtime=rt,
+        sync=sync or FakeSync(standard_items()),
+        items=current_items,
+        budget=budget_status,
+    )
+    return make_app(rt, backend=backend, **kw)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the snapshot load and every refresh worker are done and the screen has caught up."""
+    app = pilot.app
+    for _ in range(20):
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy:
+            await pilot.pause()
+            return
+        await app.workers.wait_for_complete()
+    raise AssertionError("workers did not settle")
