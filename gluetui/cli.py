@@ -57,6 +57,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="include snoozed, dismissed and done items"
     )
 
+    capacity = sub.add_parser(
+        "capacity", help="the sprint's glue-work budget: committed, remaining, queued"
+    )
+    capacity.add_argument(
+        "--sprint", choices=["current", "next"], default="current", help="which sprint"
+    )
+    capacity.add_argument(
+        "--format", choices=["table", "markdown", "json", "toml"], default="table"
+    )
+    capacity.add_argument("--demo", action="store_true", help="use the embedded demo organisation")
+    capacity.add_argument("--refresh", action="store_true", help="refresh every source first")
+
+    report = sub.add_parser("report", help="the glue-work ledger: what you took, did and delegated")
+    report.add_argument(
+        "--since",
+        default="30d",
+        metavar="DATE",
+        help="YYYY-MM-DD, or a span back from today such as 14d or 2w (default: 30d)",
+    )
+    report.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    report.add_argument("--demo", action="store_true", help="use the embedded demo organisation")
+    report.add_argument("--refresh", action="store_true", help="refresh every source first")
+
     config = sub.add_parser("config", help="check the config or show where it is")
     config_sub = config.add_subparsers(dest="config_command", parser_class=_Parser, required=True)
     check = config_sub.add_parser("check", help="validate a config file")
@@ -98,6 +121,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _items(args)
     if command == "config":
         return _config(args)
+    if command in ("capacity", "report"):
+        return _planning(args)
     if command == "init":
         return _init(args)
     if command == "demo":
@@ -169,6 +194,58 @@ def _refreshed_items(args: argparse.Namespace) -> list[Item]:
         _close(rt)
 
 
+def _planning(args: argparse.Namespace) -> int:
+    """`capacity` and `report`: the budget and the ledger, from the store (or a demo run)."""
+    from gluetui import report
+    from gluetui.factory import build_runtime
+    from gluetui.sync import current_items, sync_all
+
+    since = _since(args.since) if args.command == "report" else None
+    rt = build_runtime(args.config, demo=args.demo)
+    try:
+        if args.demo or args.refresh:
+            for sync in asyncio.run(sync_all(rt)):
+                if not sync.ok:
+                    print(
+                        f"gluetui: {sync.error_title} {sync.error_hint}".rstrip(), file=sys.stderr
+                    )
+        if args.demo:
+            from gluetui.demo_history import seed_history
+
+            seed_history(rt.store, rt.config, current_items(rt), rt.clock())
+        items = rt.store.load_items()
+        now = rt.clock()
+        if args.command == "capacity":
+            offset = 1 if args.sprint == "next" else 0
+            cap = report.capacity_report(rt.config, rt.store.events(), items, now, offset)
+            sys.stdout.write(report.render_capacity(cap, args.format))
+            return report.capacity_exit_code(cap)
+        assert since is not None
+        led = report.ledger(rt.config, rt.store.events(), rt.store.journal(), items, since, now)
+        sys.stdout.write(report.render_ledger(led, args.format))
+        return 0
+    finally:
+        _close(rt)
+
+
+def _since(text: str) -> datetime:
+    """``--since``: a date, or a span back from now (``14d``, ``2w``)."""
+    from datetime import date, timedelta
+
+    value = text.strip().lower()
+    units = {"d": 1, "w": 7}
+    if value[-1:] in units and value[:-1].isdigit():
+        return datetime.now(UTC) - timedelta(days=int(value[:-1]) * units[value[-1]])
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r} is neither a date nor a span.",
+            "Use a date such as 2026-11-01, or a span back from today such as 14d or 2w.",
+        ) from None
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
 def _close(rt: Runtime) -> None:
     async def _aclose() -> None:
         for forge in rt.forges:
@@ -219,6 +296,13 @@ def _config(args: argparse.Namespace) -> int:
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
     cfg = load_config(path)
+    from gluetui.delegate.plan import check_templates
+
+    for name, automation in cfg.automations.items():
+        try:
+            check_templates(name, automation)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: automations.{name}: {exc.title}", exc.hint) from None
     print(
         f"{path}: OK — {len(cfg.sources)} source(s), {len(cfg.automations)} automation(s), "
         f"{cfg.capacity.hours_per_sprint:g} h per {cfg.capacity.sprint_days}-day sprint."

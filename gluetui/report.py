@@ -168,7 +168,9 @@ def capacity_report(
     """The budget of the sprint containing ``now`` (``sprint_offset`` 1: the next one)."""
     log = list(events)
     status = budget_status(cfg, log, now, sprint_offset)
-    titles = {i.id: i.title for i in items}
+    # Carried-over items may have left the snapshot; the decision recorded their title.
+    titles = {e.item_id: str(e.data["title"]) for e in log if e.data.get("title")}
+    titles.update({i.id: i.title for i in items})
     carried = tuple(
         CarryOver(c.item_id, titles.get(c.item_id, c.item_id), c.self_hours, c.at)
         for c in commitments(log, _EPOCH, _midnight(status.start))
@@ -560,11 +562,19 @@ def ledger(
                 "hours": e.hours or 0.0,
                 "done_at": None,
                 "status": "in progress",
+                "facts": e.data,
             }
         elif e.action is EventAction.DONE and (current is None or current["status"] != "delegated"):
-            line = current or {"taken_at": None, "hours": 0.0}
+            line = current or {"taken_at": None, "hours": 0.0, "facts": {}}
             hours = e.hours if e.hours is not None else line["hours"]
-            work[e.item_id] = {**line, "hours": hours, "done_at": e.at, "status": "done"}
+            facts = {**line.get("facts", {}), **e.data}
+            work[e.item_id] = {
+                **line,
+                "hours": hours,
+                "done_at": e.at,
+                "status": "done",
+                "facts": facts,
+            }
         elif e.action is EventAction.DELEGATED:
             work[e.item_id] = {"status": "delegated"}
             if e.at >= start:
@@ -578,7 +588,7 @@ def ledger(
     lines = [
         WorkLine(
             item_id,
-            *_facts(item_id, snapshot),
+            *_facts(item_id, snapshot, w.get("facts")),
             w["status"],
             float(w["hours"]),
             w["taken_at"],

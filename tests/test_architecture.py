@@ -24,6 +24,10 @@ HEADLESS = [
     "gluetui.forges.github",
     "gluetui.forges.gitlab",
     "gluetui.textsafe",
+    "gluetui.delegate",
+    "gluetui.report",
+    "gluetui.demo_history",
+    "gluetui.events",
 ]
 
 

@@ -332,3 +332,11 @@ def _webhook_plan(
         timeout_seconds=automation.timeout_seconds,
         retries=retries,
     )
+
+
+def check_templates(name: str, automation: AutomationConfig) -> None:
+    """Raise :class:`TemplateError` for an unknown placeholder, so `config check` catches it early."""
+    values = dict.fromkeys(PLACEHOLDERS, "")
+    _render_params(automation, values, name)
+    for i, arg in enumerate(automation.argv):
+        render(arg, values if i else {}, automation=name, field=f"argv[{i}]")

@@ -34,6 +34,11 @@ class OverBudget(GluetuiError):
         self.hours = hours
 
 
+def item_facts(item: Item) -> dict[str, str]:
+    """What the ledger shows for an item once it has left the snapshot (resolved items do)."""
+    return {"title": item.title, "repo": item.repo, "kind": item.kind.value, "url": item.url}
+
+
 def take(runtime: Runtime, item: Item, hours: float, *, override: bool = False) -> BudgetStatus:
     """Record TAKEN with ``hours``; raises :class:`OverBudget` unless it fits or ``override``.
 
@@ -55,7 +60,10 @@ def take(runtime: Runtime, item: Item, hours: float, *, override: bool = False) 
         at=now,
         hours=hours,
         fingerprint=item.fingerprint,
-        data={"override": True} if override and status.would_exceed(extra) else None,
+        data={
+            **item_facts(item),
+            **({"override": True} if override and status.would_exceed(extra) else {}),
+        },
     )
     return budget_status(cfg, runtime.store.events(), now)
 
@@ -66,7 +74,12 @@ def done(runtime: Runtime, item: Item, hours: float | None = None) -> BudgetStat
         raise ActionError(f"{hours!r} is not a number of hours.", "Give 0 or more hours.")
     now = runtime.clock()
     runtime.store.record(
-        item.id, EventAction.DONE, at=now, hours=hours, fingerprint=item.fingerprint
+        item.id,
+        EventAction.DONE,
+        at=now,
+        hours=hours,
+        fingerprint=item.fingerprint,
+        data=item_facts(item),
     )
     return budget_status(runtime.config, runtime.store.events(), now)
 

@@ -44,7 +44,8 @@ def test_take_over_budget_raises_with_the_status(tmp_path: Path) -> None:
     assert len(rt.store.events()) == 1
     status = take(rt, make_item(key="b"), 2, override=True)
     assert status.over and status.committed_hours == 5
-    assert rt.store.events()[-1].data == {"override": True}
+    assert rt.store.events()[-1].data["override"] is True
+    assert rt.store.events()[-1].data["title"] == make_item(key="b").title
 
 
 def test_re_taking_the_same_item_only_counts_the_difference(tmp_path: Path) -> None:
