@@ -150,7 +150,11 @@ def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
 
 def _items(args: argparse.Namespace) -> int:
     kinds = {Kind(k) for k in args.kind} if args.kind else set(Kind)
-    items = _refreshed_items(args) if args.demo or args.refresh else _stored_items()
+    code = 0
+    if args.demo or args.refresh:
+        items, code = _refreshed_items(args)
+    else:
+        items = _stored_items()
     shown = [i for i in items if i.kind in kinds and (args.all or i.state is State.OPEN)]
     shown.sort(key=lambda i: (-i.impact, i.id))
     if args.json:
@@ -158,7 +162,7 @@ def _items(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         _print_table(shown, datetime.now(UTC))
-    return 0
+    return code
 
 
 def _stored_items() -> list[Item]:
@@ -177,21 +181,33 @@ def _stored_items() -> list[Item]:
         return apply_triage(store.load_items(), triage_states(store.events(), now), now)
 
 
-def _refreshed_items(args: argparse.Namespace) -> list[Item]:
+def _refreshed_items(args: argparse.Namespace) -> tuple[list[Item], int]:
+    """Refresh every source, then the items (a failed source keeps its last good items).
+
+    The exit code is the first failed source's (5 forge, 6 token, 7 rate limited), so a script
+    notices a partial refresh while still getting every item that could be had.
+    """
     from gluetui.factory import build_runtime
-    from gluetui.sync import current_items, sync_all
+    from gluetui.sync import current_items
 
     rt = build_runtime(args.config, demo=args.demo)
     try:
-        reports = asyncio.run(sync_all(rt))
-        for report in reports:
-            if not report.ok:
-                print(
-                    f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr
-                )
-        return current_items(rt)
+        code = _refresh_all(rt)
+        return current_items(rt), code
     finally:
         _close(rt)
+
+
+def _refresh_all(rt: Runtime) -> int:
+    """Refresh every source, printing one line per failed source; the first failure's exit code."""
+    from gluetui.sync import sync_all
+
+    code = 0
+    for report in asyncio.run(sync_all(rt)):
+        if not report.ok:
+            print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
+            code = code or report.exit_code
+    return code
 
 
 def _planning(args: argparse.Namespace) -> int:

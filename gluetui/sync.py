@@ -16,7 +16,7 @@ from datetime import datetime
 from gluetui.config import is_accountable
 from gluetui.detect import DetectContext
 from gluetui.detect.run import detect_all
-from gluetui.errors import GluetuiError, RateLimited
+from gluetui.errors import ForgeError, GluetuiError, RateLimited
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
 from gluetui.model import Item
@@ -40,6 +40,8 @@ class SyncReport:
     rate_limits: tuple[RateLimit, ...] = ()
     repo_errors: tuple[RepoError, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
+    #: The CLI exit code this failure maps to (gluetui.errors); 0 when the refresh worked.
+    exit_code: int = 0
 
 
 def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -> DetectContext:
@@ -69,13 +71,23 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
     try:
         data = await forge.fetch(started, progress)
     except Exception as exc:  # a source's failure, whatever it is, never ends the refresh
-        log.warning("refresh of %s failed: %s", forge.name, type(exc).__name__)
+        # The message reaches the user through the report; the log keeps only the type (no text
+        # from the forge, no token) for --debug style diagnostics.
+        log.info("refresh of %s failed: %s", forge.name, type(exc).__name__)
         title, hint = _describe(exc, forge)
         store.mark_stale(forge.name, True)
         finished = rt.clock()
         store.sync_finished(run_id, at=finished, ok=False, error=title)
         return SyncReport(
-            forge.name, False, 0, started, finished, title, hint, rate_limits=forge.rate_limits
+            forge.name,
+            False,
+            0,
+            started,
+            finished,
+            title,
+            hint,
+            rate_limits=forge.rate_limits,
+            exit_code=exc.exit_code if isinstance(exc, GluetuiError) else ForgeError.exit_code,
         )
     items = detect_all(data, detect_context(rt, forge, data, started))
     if data.errors:

@@ -145,3 +145,15 @@ def test_readme_toml_examples_are_valid_configs() -> None:
         cfg = load_config_text(block, "README.md")
         for name, automation in cfg.automations.items():
             check_templates(name, automation)
+
+
+def test_items_refresh_exits_with_the_failed_sources_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\nname = "gh"\nkind = "github"\nrepos = ["acme/api"]\n')
+    code, out, err = _run(capsys, "--config", str(config), "items", "--refresh")
+    assert code == 6  # AuthError: no token anywhere
+    assert "No token for source 'gh'" in err and "GITHUB_TOKEN" in err
+    assert "Traceback" not in err and "refresh of" not in err
+    assert "No glue work found." in out
