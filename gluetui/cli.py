@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -149,8 +148,13 @@ def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
 
 
 def _items(args: argparse.Namespace) -> int:
+    from gluetui import items_json
+
     kinds = {Kind(k) for k in args.kind} if args.kind else set(Kind)
     code = 0
+    if args.json and not (args.demo or args.refresh):
+        items_json.write(_stored_json({k.value for k in kinds}, args.all), sys.stdout)
+        return 0
     if args.demo or args.refresh:
         items, code = _refreshed_items(args)
     else:
@@ -158,11 +162,36 @@ def _items(args: argparse.Namespace) -> int:
     shown = [i for i in items if i.kind in kinds and (args.all or i.state is State.OPEN)]
     shown.sort(key=lambda i: (-i.impact, i.id))
     if args.json:
-        json.dump({"items": [i.to_json() for i in shown]}, sys.stdout, ensure_ascii=True, indent=2)
-        sys.stdout.write("\n")
+        items_json.write((items_json.item_line(i.to_json()) for i in shown), sys.stdout)
     else:
         _print_table(shown, datetime.now(UTC))
     return code
+
+
+def _stored_json(kinds: set[str], include_hidden: bool) -> list[str]:
+    """The lines ``_stored_items`` + ``to_json`` would give, without parsing undecided rows."""
+    from gluetui import items_json
+    from gluetui.store import Store
+    from gluetui.triage import apply_triage, triage_states
+
+    path = _snapshot_path()
+    now = datetime.now(UTC)
+    with Store.open(path) as store:
+        rows = items_json.stored_rows(store)
+        states = triage_states(store.events(), now)
+    return items_json.select(
+        rows, kinds, include_hidden, states, lambda i: apply_triage([i], states, now)[0].state
+    )
+
+
+def _snapshot_path() -> Path:
+    path = paths.store_path()
+    if not path.exists():
+        raise GluetuiError(
+            f"No stored snapshot yet at {path}.",
+            "Open the dashboard once, or run `gluetui items --refresh` (or --demo).",
+        )
+    return path
 
 
 def _stored_items() -> list[Item]:
@@ -170,12 +199,7 @@ def _stored_items() -> list[Item]:
     from gluetui.store import Store
     from gluetui.triage import apply_triage, triage_states
 
-    path = paths.store_path()
-    if not path.exists():
-        raise GluetuiError(
-            f"No stored snapshot yet at {path}.",
-            "Open the dashboard once, or run `gluetui items --refresh` (or --demo).",
-        )
+    path = _snapshot_path()
     now = datetime.now(UTC)
     with Store.open(path) as store:
         return apply_triage(store.load_items(), triage_states(store.events(), now), now)

@@ -46,7 +46,17 @@ from graphql import (
 )
 from graphql.utilities import get_operation_ast
 
-from bench.fakeforge.model import VIEWER, FakeCommit, FakePull, FakeRepo, Organisation, iso, sha_of
+from bench.fakeforge.model import (
+    VIEWER,
+    FakeCommit,
+    FakeJob,
+    FakePull,
+    FakeRepo,
+    FakeRun,
+    Organisation,
+    iso,
+    sha_of,
+)
 
 WEB = "https://github.example"
 JSON = dict[str, Any]
@@ -217,6 +227,103 @@ class Views:
             "user": lambda login, **_: self.user(login),
             "repository": lambda owner, name, **_: self.repository(owner, name),
             "rateLimit": lambda **_: rate(),
+            "node": lambda id, **_: self.node(id),
+            "nodes": lambda ids, **_: [self.node(i) for i in ids],
+        }
+
+    def node(self, node_id: str) -> JSON | None:
+        """A global node id as the REST API's ``node_id`` spells it (workflow runs, check runs)."""
+        kind, _, number = str(node_id).partition("_")
+        if not number.isdigit():
+            return None
+        if kind == "WFR":
+            repo = self.org.by_id(1000 + (int(number) - 10_000_000) // 1000)
+            run = next((r for r in repo.runs if r.id == int(number)), None) if repo else None
+            return self.workflow_run(repo, run) if repo and run else None
+        if kind == "CR":
+            repo = self.org.by_id(1000 + (int(number) - 500_000_000) // 100_000)
+            found = repo.job(int(number)) if repo else None
+            return self.check_run(repo, *found) if repo and found else None
+        return None
+
+    def workflow_run(self, repo: FakeRepo, run: FakeRun) -> JSON:
+        """A run and its check suite; one suite holds the check runs of every attempt."""
+        latest = run.latest
+
+        def check_runs(**args: Any) -> list[JSON]:
+            wanted = args.get("filterBy") or {}
+            attempts = run.attempts if wanted.get("checkType") == "ALL" else (latest,)
+            conclusions = wanted.get("conclusions")
+            return [
+                self.check_run(repo, run, job)
+                for a in attempts
+                for job in a.jobs
+                if not conclusions or job.conclusion.upper() in conclusions
+            ]
+
+        return {
+            "__typename": "WorkflowRun",
+            "id": f"WFR_{run.id}",
+            "databaseId": run.id,
+            "runNumber": run.number,
+            "event": run.event,
+            "createdAt": iso(run.created),
+            "updatedAt": iso(latest.updated),
+            "url": f"{WEB}/{repo.full_name}/actions/runs/{run.id}",
+            "workflow": {
+                "__typename": "Workflow",
+                "id": f"W_{run.workflow_id}",
+                "databaseId": run.workflow_id,
+                "name": run.workflow,
+            },
+            "checkSuite": {
+                "__typename": "CheckSuite",
+                "id": f"CS_{run.id * 10}",
+                "databaseId": run.id * 10,
+                "status": "COMPLETED",
+                "conclusion": latest.conclusion.upper(),
+                "createdAt": iso(run.created),
+                "updatedAt": iso(latest.updated),
+                "checkRuns": check_runs,
+            },
+        }
+
+    def check_run(self, repo: FakeRepo, run: FakeRun, job: FakeJob) -> JSON:
+        """A job as a check run (its ``databaseId`` is the REST job id), with its annotations."""
+        html = f"{WEB}/{repo.full_name}/actions/runs/{run.id}/job/{job.id}"
+        notes = []
+        if job.failed_test:
+            notes = [
+                {
+                    "__typename": "CheckAnnotation",
+                    "path": "tests/test_core.py",
+                    "title": f"tests/test_core.py::{job.failed_test}",
+                    "message": f"AssertionError in {job.failed_test}",
+                    "annotationLevel": "FAILURE",
+                    "location": {"start": {"line": 42}, "end": {"line": 42}},
+                },
+                {
+                    "__typename": "CheckAnnotation",
+                    "path": ".github",
+                    "title": None,
+                    "message": "Process completed with exit code 1.",
+                    "annotationLevel": "FAILURE",
+                    "location": {"start": {"line": 1}, "end": {"line": 1}},
+                },
+            ]
+        return {
+            "__typename": "CheckRun",
+            "id": f"CR_{job.id}",
+            "databaseId": job.id,
+            "name": job.name,
+            "status": "COMPLETED",
+            "conclusion": job.conclusion.upper(),
+            "startedAt": iso(job.started),
+            "completedAt": iso(job.completed),
+            "detailsUrl": html,
+            "permalink": html,
+            "url": html,
+            "annotations": notes,
         }
 
     def viewer(self) -> JSON:

@@ -82,8 +82,19 @@ def command_env(
 
 
 def _no_nul(value: str) -> str:
-    # exec() cannot carry NUL bytes in argv or the environment; drop them rather than fail.
-    return value.replace("\x00", "")
+    """``value`` as exec() can carry it: NUL bytes dropped, lone surrogates replaced (U+FFFD).
+
+    Neither can reach argv or the environment; one hostile title must not stop the automation.
+    """
+    return _encodable(value.replace("\x00", ""))
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 async def run_command(
@@ -152,4 +163,4 @@ def _text(data: bytes | bytearray, limit: int) -> str:
 
 
 def stdin_bytes(item: Item, automation: str, key: str) -> bytes:
-    return json.dumps(item_payload(item, automation, key), ensure_ascii=False).encode()
+    return _encodable(json.dumps(item_payload(item, automation, key), ensure_ascii=False)).encode()

@@ -325,6 +325,8 @@ async def reconcile_entry(runtime: Runtime, entry: JournalEntry) -> Outcome:
         runtime.store.journal_outcome(
             entry.key, ok=found.ok, message=message, url=found.url, ref=found.ref, at=now
         )
+        if found.ok:
+            _restore_decision(runtime, entry)
         return Outcome(
             entry.item_id,
             entry.automation,
@@ -338,7 +340,42 @@ async def reconcile_entry(runtime: Runtime, entry: JournalEntry) -> Outcome:
     where = str(entry.request.get("item_url") or "") or "the forge"
     message = f"{UNKNOWN} — check {where}"
     runtime.store.journal_outcome(entry.key, ok=False, message=message, at=now)
+    _restore_decision(runtime, entry)
     return Outcome(entry.item_id, entry.automation, entry.key, None, message, repeated=True)
+
+
+def _restore_decision(runtime: Runtime, entry: JournalEntry) -> None:
+    """Record the DELEGATED decision a crash kept from the log (it came between intent and decision).
+
+    The journal knew the user's decision; the event log, which the queue and the budget read,
+    must know it too, or the item would quietly return to the queue while it may be handled.
+    """
+    store = runtime.store
+    if any(e.data.get("key") == entry.key for e in store.events(entry.item_id)):
+        return
+    req = entry.request
+    store.record(
+        entry.item_id,
+        EventAction.DELEGATED,
+        at=entry.intent_at,
+        automation=entry.automation,
+        fingerprint=str(req.get("fingerprint") or ""),
+        data={
+            "oversight_hours": _hours(req.get("oversight_hours")),
+            "plan": [str(line) for line in req.get("summary") or ()],
+            "key": entry.key,
+            "follow_up_hours": _hours(req.get("follow_up_hours")),
+            "title": str(req.get("item_title") or ""),
+            "url": str(req.get("item_url") or ""),
+            "repo": str(req.get("item_repo") or ""),
+            "kind": str(req.get("item_kind") or ""),
+            "restored": True,
+        },
+    )
+
+
+def _hours(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 async def _find(runtime: Runtime, entry: JournalEntry) -> ActionResult | None:

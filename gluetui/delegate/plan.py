@@ -92,6 +92,11 @@ class Plan:
             "base_key": self.base_key,
             "attempt": self.attempt,
             "follow_up_hours": self.follow_up_hours,
+            # Enough to record the decision again if a crash came between intent and decision.
+            "oversight_hours": self.oversight_hours,
+            "item_title": self.item.title,
+            "item_repo": self.item.repo,
+            "item_kind": self.item.kind.value,
         }
         if self.request is not None:
             out["forge"] = self.forge

@@ -56,7 +56,23 @@ def item_number(item: Item) -> str:
 
 
 def item_values(item: Item) -> dict[str, str]:
-    """The value of every placeholder for ``item`` ("" when the item has no such fact)."""
+    """The value of every placeholder for ``item`` ("" when the item has no such fact).
+
+    A lone surrogate (forge JSON may carry ``"\\ud800"``) cannot be sent in a request body, an
+    argv or an environment; it becomes U+FFFD here, so every rendered parameter can be sent.
+    """
+    return {name: _encodable(value) for name, value in _values(item).items()}
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
+def _values(item: Item) -> dict[str, str]:
     where = item.where
     return {
         "title": item.title,

@@ -16,6 +16,7 @@ repeat with the first result instead of acting twice. Receivers that ignore the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -62,6 +63,16 @@ def header_values(headers_env: Mapping[str, str], *, automation: str) -> dict[st
     return out
 
 
+def json_body(payload: Mapping[str, Any]) -> bytes:
+    """The payload as UTF-8 JSON; a lone surrogate in forge text (valid in a Python str, not in
+    UTF-8) becomes U+FFFD instead of making the request impossible to send."""
+    text = json.dumps(dict(payload), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
+
+
 async def post_webhook(
     url: str,
     payload: Mapping[str, Any],
@@ -76,9 +87,11 @@ async def post_webhook(
     """POST ``payload``; retry connection errors and 5xx with the same key; raise on failure."""
     all_headers = {
         "User-Agent": f"gluetui/{__version__}",
+        "Content-Type": "application/json",
         "Idempotency-Key": key,
         **headers,
     }
+    body = json_body(payload)
     last_problem = ""
     # Whether some attempt may have reached the receiver's logic (then "unknown", not "failed").
     maybe_applied = False
@@ -89,7 +102,7 @@ async def post_webhook(
             if attempt > 1:
                 await sleep(min(MAX_BACKOFF, BACKOFF * 2 ** (attempt - 2)))
             try:
-                response = await client.post(url, json=dict(payload), headers=all_headers)
+                response = await client.post(url, content=body, headers=all_headers)
             except httpx.TransportError as exc:
                 last_problem = f"{type(exc).__name__}: {clean(str(exc), 120) or 'no detail'}"
                 maybe_applied |= not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)

@@ -1,19 +1,21 @@
 """The GitHub forge (github.com and GitHub Enterprise Server), fetched with as few calls as possible.
 
-A cold refresh of N repositories costs about ``1 + 3 * N / 25`` GraphQL queries (owners and viewer;
-then per batch of 25: metadata + open PRs + shallow tree; doc texts + last commits; code history
-since each stale-enough doc) and ``N * (1 + jobs)`` REST calls, where the REST reads are conditional
-so an unchanged repository's runs cost a 304 (free of rate limit). See :mod:`github_docs`,
-:mod:`github_runs` for the details, :mod:`github_actions` for what ``perform`` does.
+A first refresh of N organisation repositories costs ``N / 50`` GraphQL queries that list them with
+their metadata, open PRs and shallow trees (explicitly configured repositories: batches of 40), a
+few more for the doc texts and the code history since each stale-enough doc (:mod:`github_docs`),
+one for the jobs of ~400 runs a detector needs (:mod:`github_jobs`) and one for the viewer's teams;
+and exactly one REST call per repository, its conditional runs listing (:mod:`github_runs`).
+Later refreshes list only the repositories' change stamps (100 a query, 1 point) and re-read just
+the repositories whose stamp moved (:mod:`github_repocache`); an unchanged runs listing is a 304,
+free of rate limit. :mod:`github_actions` has what ``perform`` does.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fnmatch
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,7 +27,15 @@ from gluetui.forges import github_graphql as gql
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
 from gluetui.forges.github_actions import KINDS, Actions
 from gluetui.forges.github_docs import DocsReader, RepoTree, doc_dirs
-from gluetui.forges.github_runs import fetch_runs
+from gluetui.forges.github_jobs import fetch_jobs
+from gluetui.forges.github_repocache import (
+    RepoCache,
+    RepoEntry,
+    settings_key,
+    stamp_of,
+    valid_until,
+)
+from gluetui.forges.github_runs import build_runs, jobs_wanted, list_runs, rest_jobs
 from gluetui.forges.http import HttpCache, HttpSession, Reply, make_client
 from gluetui.records import (
     DocFile,
@@ -36,6 +46,7 @@ from gluetui.records import (
     RepoError,
     Run,
     SourceData,
+    TestResult,
 )
 
 #: Open pull requests read per repository (first page 50, then pages of 100).
@@ -43,6 +54,8 @@ MAX_PULLS = 500
 #: Pages of repositories read per organisation or user (100 each).
 MAX_OWNER_PAGES = 20
 API_VERSION = "2022-11-28"
+#: Explicitly configured repositories whose change stamps one listing query reads.
+STAMPS_PER_QUERY = 100
 
 
 def auth_hint(source: SourceConfig) -> str:
@@ -101,6 +114,18 @@ def classify(source: SourceConfig) -> Any:
     return check
 
 
+def teams_of(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The viewer's ``org/team`` slugs from a query that asked for them."""
+    return tuple(
+        sorted(
+            str(t.get("combinedSlug"))
+            for org in conv.nodes(conv.obj(data.get("viewer")).get("organizations"))
+            for t in conv.nodes(org.get("teams"))
+            if t.get("combinedSlug")
+        )
+    )
+
+
 def _matches(name: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name.lower(), g.lower()) for g in globs)
 
@@ -119,6 +144,7 @@ class GitHubForge(Forge):
         self.graphql_url = gql.graphql_url(source.api_url)
         self._actions = Actions(session, self._default_branch)
         self._branches: dict[str, str] = {}
+        self._store = RepoCache(session.cache, source.host)
 
     @classmethod
     def from_config(
@@ -173,57 +199,100 @@ class GitHubForge(Forge):
 
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
         before = dict(self.session.stats)
-        viewer, names, errors = await self._discover()
-        total = len(names) + 1
-        report = progress or (lambda done, total, what: None)
-        report(0, total, "repositories")
         settings = self.config.detectors
         dirs = doc_dirs(settings.stale_doc.doc_globs)
-        found: dict[str, tuple[Repo, list[PullRequest], RepoTree]] = {}
-        teams: tuple[str, ...] = ()
-        for n, batch in enumerate(gql.chunks(names, gql.BATCH_SIZE)):
-            got, errs, batch_teams = await self._batch(batch, dirs, viewer if n == 0 else "")
-            found.update(got)
-            errors += errs
-            teams = teams or batch_teams
-            report(len(found) + len(errors), total, "repositories")
-        # Runs (REST, concurrent) and docs (GraphQL, serialised) overlap.
-        docs_task = asyncio.ensure_future(self._docs(found, now))
-        run_results = await asyncio.gather(
-            *(self._runs(repo, now) for repo, _, _ in found.values()), return_exceptions=True
-        )
-        fatal = next(
-            (
-                r
-                for r in run_results
-                if isinstance(r, BaseException) and not self._repo_error("", r)
-            ),
-            None,
-        )
-        if fatal is not None:
-            docs_task.cancel()  # the refresh fails; do not leave the docs queries behind
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await docs_task
-            raise fatal
-        docs = await docs_task
+        skey = settings_key(settings.stale_doc.model_dump_json(), dirs, MAX_PULLS, self.host)
+        # Nothing stored yet: every repository will be read, so the listing reads them as it goes.
+        cold = not self._store.seen(skey)
+        viewer, names, errors, stamps, listed = await self._discover(dirs, details=cold)
+        total = len(names) + 1
+        report = progress or (lambda done, total, what: None)
+        report(len(listed), total, "repositories")
+        # Unchanged repositories (same stamp as stored) cost no GraphQL; only their runs listing,
+        # a 304 when nothing ran.
+        cached: dict[str, RepoEntry] = {}
+        for name in names:
+            entry = self._store.get(name, stamps.get(name, ""), skey, now)
+            if entry is not None:
+                cached[name] = entry
+        todo = [n for n in names if n not in cached and n not in listed]
+        found: dict[str, _Found] = dict(listed)
+        teams: tuple[str, ...] | None = None
+        # Each batch's runs listings (REST, concurrent) start as soon as its default branches are
+        # known, so they overlap the next batches' queries and then the docs queries.
+        listings = {
+            name: asyncio.ensure_future(self._list_runs(entry.repo, now))
+            for name, entry in cached.items()
+        }
+        for name, (repo, _, _) in listed.items():
+            listings[name] = asyncio.ensure_future(self._list_runs(repo, now))
+        docs_task: asyncio.Future[Mapping[str, tuple[DocFile, ...]]] | None = None
+        teams_task: asyncio.Future[tuple[str, ...]] | None = None
+        try:
+            for n, batch in enumerate(gql.chunks(todo, gql.BATCH_SIZE)):
+                got, errs, batch_teams = await self._batch(batch, dirs, viewer if n == 0 else "")
+                found.update(got)
+                for name, (repo, _, _) in got.items():
+                    listings[name] = asyncio.ensure_future(self._list_runs(repo, now))
+                errors += errs
+                if n == 0 and viewer:
+                    teams = batch_teams
+                    self._store.put_teams(viewer, teams, now)
+                report(len(found) + len(cached) + len(errors), total, "repositories")
+            # Docs (GraphQL, serialised) overlap the runs listings and their jobs query, and the
+            # viewer's teams when no batch carried them (the second GraphQL lane).
+            if teams is None:
+                teams_task = asyncio.ensure_future(self._teams(viewer, now))
+            docs_task = asyncio.ensure_future(self._docs(found, now))
+            order = [n for n in names if n in listings]
+            repos = [found[n][0] if n in found else cached[n].repo for n in order]
+            run_results = await self._all_runs(repos, [listings[n] for n in order], now)
+            docs = await docs_task
+            if teams_task is not None:
+                teams = await teams_task
+        except BaseException:
+            # The refresh fails; do not leave the listings or the docs queries behind.
+            pending: list[asyncio.Future[Any]] = [*listings.values()]
+            pending += [t for t in (docs_task, teams_task) if t is not None]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            raise
         out: list[RepoData] = []
-        for (repo, pulls, tree), runs in zip(found.values(), run_results, strict=True):
+        min_age = timedelta(days=settings.stale_doc.min_age_days)
+        for name, repo, runs in zip(order, repos, run_results, strict=True):
             if isinstance(runs, BaseException):
                 err = self._repo_error(repo.full_name, runs)
                 if err is None:
                     raise runs
                 errors.append(err)
                 continue
-            out.append(
-                RepoData(
+            if name in cached:
+                entry = cached[name]
+            else:
+                _, pulls, tree = found[name]
+                repo_docs = docs.get(repo.full_name, ())
+                entry = RepoEntry(
                     repo=repo,
                     pulls=tuple(pulls),
-                    runs=runs,
-                    docs=docs.get(repo.full_name, ()),
+                    docs=repo_docs,
                     tree=tree.paths(),
                     tree_complete=tree.complete,
+                    valid_until=valid_until(repo_docs, now, min_age),
+                )
+                if tree.complete and repo.full_name in docs:
+                    self._store.put(entry, stamps.get(name, ""), skey, now)
+            out.append(
+                RepoData(
+                    repo=entry.repo,
+                    pulls=entry.pulls,
+                    runs=runs,
+                    docs=entry.docs,
+                    tree=entry.tree,
+                    tree_complete=entry.tree_complete,
                 )
             )
+        self._store.mark_seen(skey, now)
         report(total, total, "done")
         stats = {k: v - before.get(k, 0) for k, v in self.session.stats.items()}
         return SourceData(
@@ -232,10 +301,24 @@ class GitHubForge(Forge):
             repos=tuple(out),
             errors=tuple(errors),
             viewer=viewer,
-            viewer_teams=teams,
+            viewer_teams=teams or (),
             rate_limits=self.rate_limits,
             stats={k: stats.get(k, 0) for k in sorted({*stats, *_STAT_KEYS})},
         )
+
+    async def _teams(self, viewer: str, now: datetime) -> tuple[str, ...]:
+        """The viewer's teams when no repository batch asked for them (all were unchanged)."""
+        if not viewer:
+            return ()
+        stored = self._store.get_teams(viewer, now)
+        if stored is not None:
+            return stored
+        result = await gql.run_query(
+            self.session, self.graphql_url, gql.teams_query(), {"login": viewer}, what="your teams"
+        )
+        teams = teams_of(result.data)
+        self._store.put_teams(viewer, teams, now)
+        return teams
 
     def _repo_error(self, repo: str, exc: BaseException) -> RepoError | None:
         """A per-repository failure as a RepoError; None when it concerns the whole source."""
@@ -245,25 +328,37 @@ class GitHubForge(Forge):
             return None
         return RepoError(repo, exc.title, exc.hint)
 
-    async def _discover(self) -> tuple[str, list[str], list[RepoError]]:
-        """The viewer's login and every watched repository (explicit, then orgs/users, filtered)."""
+    async def _discover(
+        self, dirs: Sequence[str] = (), *, details: bool = False
+    ) -> tuple[str, list[str], list[RepoError], dict[str, str], dict[str, _Found]]:
+        """The viewer's login, every watched repository (explicit, then orgs/users, filtered)
+        and each one's change stamp (:mod:`github_repocache`); with ``details``, also the listed
+        repositories' metadata, pull requests and trees (no separate batch needed for them)."""
         src = self.source
         owners: list[tuple[str, str, str | None]] = [("org", o, None) for o in src.orgs]
         owners += [("user", u, None) for u in src.users]
         names: list[str] = list(dict.fromkeys(src.repos))
+        unstamped = list(names)
+        stamps: dict[str, str] = {}
+        listed: dict[str, _Found] = {}
         errors: list[RepoError] = []
         viewer = ""
         first = True
-        for _ in range(MAX_OWNER_PAGES):
-            if not owners and not first:
+        for _ in range(MAX_OWNER_PAGES + len(names) // STAMPS_PER_QUERY + 1):
+            if not owners and not unstamped and not first:
                 break
-            query, variables = gql.owners_query(owners, with_viewer=first)
+            explicit, unstamped = unstamped[:STAMPS_PER_QUERY], unstamped[STAMPS_PER_QUERY:]
+            query, variables = gql.owners_query(
+                owners, with_viewer=first, stamps=explicit, details=details, doc_dirs=dirs
+            )
             result = await gql.run_query(
                 self.session, self.graphql_url, query, variables, what="the watched repositories"
             )
             if first:
                 viewer = str(conv.obj(result.data.get("viewer")).get("login") or "")
                 first = False
+            for i, full in enumerate(explicit):
+                stamps[full] = stamp_of(conv.obj(result.data.get(f"e{i}")))
             nxt: list[tuple[str, str, str | None]] = []
             for i, (kind, login, _) in enumerate(owners):
                 if f"w{i}" in result.alias_errors or not result.data.get(f"w{i}"):
@@ -282,11 +377,14 @@ class GitHubForge(Forge):
                     full = str(node.get("nameWithOwner", ""))
                     if self._watch(full, node) and full not in names:
                         names.append(full)
+                        stamps[full] = stamp_of(node)
+                        if details:
+                            listed[full] = await self._parse_node(full, node, dirs)
                 page = conv.obj(conn.get("pageInfo"))
                 if page.get("hasNextPage") and page.get("endCursor"):
                     nxt.append((kind, login, str(page["endCursor"])))
             owners = nxt
-        return viewer, names, errors
+        return viewer, names, errors, stamps, listed
 
     def _watch(self, full: str, node: Mapping[str, Any]) -> bool:
         src = self.source
@@ -316,37 +414,39 @@ class GitHubForge(Forge):
                 kind, message = failure or ("NOT_FOUND", "")
                 errors.append(RepoError(full, *gql.repo_error_text(full, kind, message)))
                 continue
-            repo = conv.repo_record(self.host, node)
-            self._branches[repo.full_name] = repo.default_branch
-            conn = conv.obj(node.get("pullRequests"))
-            pulls = [p for p in (conv.pull_record(full, n) for n in conv.nodes(conn)) if p]
-            page = conv.obj(conn.get("pageInfo"))
-            if page.get("hasNextPage"):
-                pulls += await self._more_pulls(full, str(page.get("endCursor") or ""))
-            tree = RepoTree()
-            if node.get("tree"):
-                tree.expanded.add("")
-                conv.tree_paths(node["tree"], tree.files, tree.dirs, tree.expanded)
-            for k, path in enumerate(dirs):
-                deep = node.get(f"d{k}")
-                if deep:
-                    tree.expanded.add(path)
-                    conv.tree_paths(deep, tree.files, tree.dirs, tree.expanded)
+            repo, pulls, tree = await self._parse_node(full, node, dirs)
             found[repo.full_name] = (repo, pulls, tree)
-        teams = tuple(
-            sorted(
-                str(t.get("combinedSlug"))
-                for org in conv.nodes(conv.obj(result.data.get("viewer")).get("organizations"))
-                for t in conv.nodes(org.get("teams"))
-                if t.get("combinedSlug")
-            )
-        )
-        return found, errors, teams
+        return found, errors, teams_of(result.data)
+
+    async def _parse_node(
+        self, full: str, node: Mapping[str, Any], dirs: Sequence[str]
+    ) -> tuple[Repo, list[PullRequest], RepoTree]:
+        """A repository node carrying ``...RepoFields`` (and ``d0``... deep doc trees)."""
+        repo = conv.repo_record(self.host, node)
+        self._branches[repo.full_name] = repo.default_branch
+        conn = conv.obj(node.get("pullRequests"))
+        pulls = [p for p in (conv.pull_record(full, n) for n in conv.nodes(conn)) if p]
+        page = conv.obj(conn.get("pageInfo"))
+        if page.get("hasNextPage"):
+            pulls += await self._more_pulls(full, str(page.get("endCursor") or ""))
+        tree = RepoTree()
+        if node.get("tree"):
+            tree.expanded.add("")
+            conv.tree_paths(node["tree"], tree.files, tree.dirs, tree.expanded)
+        for k, path in enumerate(dirs):
+            deep = node.get(f"d{k}")
+            if deep:
+                tree.expanded.add(path)
+                conv.tree_paths(deep, tree.files, tree.dirs, tree.expanded)
+        return repo, pulls, tree
 
     async def _more_pulls(self, full: str, cursor: str) -> list[PullRequest]:
         owner, name = gql.split_repo(full)
         out: list[PullRequest] = []
-        while cursor and len(out) < MAX_PULLS:
+        seen: set[str] = set()
+        # A cursor seen before means the server is looping: stop rather than ask forever.
+        while cursor and cursor not in seen and len(out) < MAX_PULLS:
+            seen.add(cursor)
             result = await gql.run_query(
                 self.session,
                 self.graphql_url,
@@ -378,12 +478,82 @@ class GitHubForge(Forge):
                 tree.complete = False
             return {}
 
-    async def _runs(self, repo: Repo, now: datetime) -> tuple[Run, ...]:
+    async def _all_runs(
+        self,
+        repos: Sequence[Repo],
+        listings: Sequence[asyncio.Future[list[Mapping[str, Any]]]],
+        now: datetime,
+    ) -> list[tuple[Run, ...] | BaseException]:
+        """Every repository's runs: one REST listing each, then all their jobs in GraphQL.
+
+        A per-repository failure is returned in that repository's place; a failure of the whole
+        source (rate limit, bad token) raises.
+        """
+        listed = await asyncio.gather(*listings, return_exceptions=True)
+        fatal = next(
+            (r for r in listed if isinstance(r, BaseException) and not self._repo_error("", r)),
+            None,
+        )
+        if fatal is not None:
+            raise fatal
+        wanted: dict[str, list[Mapping[str, Any]]] = {}
+        rest_only: dict[str, list[Mapping[str, Any]]] = {}
+        asked: dict[str, list[Mapping[str, Any]]] = {}
+        stored: dict[str, tuple[dict[str, list[Mapping[str, Any]]], dict[str, list[TestResult]]]]
+        stored = {}
+        for repo, runs in zip(repos, listed, strict=True):
+            if isinstance(runs, BaseException):
+                continue
+            need = jobs_wanted(runs)
+            hit = self._store.get_jobs(repo.full_name, need) if need else None
+            if hit is not None:
+                stored[repo.full_name] = hit  # the same runs as last time: their jobs are known
+                continue
+            if need:
+                asked[repo.full_name] = need
+            for run in need:
+                into = wanted if run.get("node_id") else rest_only
+                into.setdefault(repo.full_name, []).append(run)
+        jobs = await fetch_jobs(self.session, self.graphql_url, wanted) if wanted else {}
+        for name, got in jobs.items():
+            missing = [r for r in wanted[name] if str(r.get("id")) in got.missing]
+            if missing:
+                rest_only.setdefault(name, []).extend(missing)
+        extra = await asyncio.gather(
+            *(rest_jobs(self.session, name, runs) for name, runs in rest_only.items()),
+            return_exceptions=True,
+        )
+        by_rest = dict(zip(rest_only, extra, strict=True))
+        out: list[tuple[Run, ...] | BaseException] = []
+        for repo, runs in zip(repos, listed, strict=True):
+            name = repo.full_name
+            fallback = by_rest.get(name)
+            if isinstance(runs, BaseException) or isinstance(fallback, BaseException):
+                failure = runs if isinstance(runs, BaseException) else fallback
+                assert isinstance(failure, BaseException)
+                if not self._repo_error(name, failure):
+                    raise failure
+                out.append(failure)
+                continue
+            graph = jobs.get(name)
+            run_jobs: dict[str, list[Mapping[str, Any]]] = dict(graph.jobs) if graph else {}
+            tests = dict(graph.tests) if graph else {}
+            if fallback is not None:
+                run_jobs.update(fallback[0])
+                tests.update(fallback[1])
+            if name in stored:
+                run_jobs, tests = stored[name]
+            elif name in asked:
+                self._store.put_jobs(name, asked[name], run_jobs, tests, now)
+            out.append(build_runs(name, runs, run_jobs, tests))
+        return out
+
+    async def _list_runs(self, repo: Repo, now: datetime) -> list[Mapping[str, Any]]:
         dets = self.config.detectors
         if not repo.default_branch or not (dets.broken_ci.enabled or dets.flaky_test.enabled):
-            return ()  # an empty repository has no branch and no runs
+            return []  # an empty repository has no branch and no runs
         window = self.config.detectors.flaky_test.window_days
-        return await fetch_runs(self.session, repo.full_name, repo.default_branch, now, window)
+        return await list_runs(self.session, repo.full_name, repo.default_branch, now, window)
 
     async def _default_branch(self, repo: str) -> str:
         if repo not in self._branches:
@@ -392,5 +562,7 @@ class GitHubForge(Forge):
             self._branches[repo] = str((reply.json() or {}).get("default_branch") or "main")
         return self._branches[repo]
 
+
+_Found = tuple[Repo, list[PullRequest], RepoTree]
 
 _STAT_KEYS = ("requests", "not_modified", "graphql_queries", "rest_calls")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from gluetui.records import Commit, Job, PullRequest, Repo, Review, Run, TestResult
-from gluetui.textsafe import clean
+from gluetui.textsafe import DEFAULT_MAX
+from gluetui.textsafe import clean as _clean
 
 JSON = Mapping[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -26,6 +28,23 @@ _ROLLUP = {
 }
 #: Job conclusions that make an earlier attempt count as failed.
 FAILED = frozenset({"failure", "timed_out", "startup_failure"})
+
+
+@lru_cache(maxsize=16384)
+def _clean_short(text: str, max_len: int, single_line: bool) -> str:
+    return _clean(text, max_len, single_line=single_line)
+
+
+def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True) -> str:
+    """:func:`gluetui.textsafe.clean`, remembered for short strings.
+
+    A refresh cleans the same workflow, job, branch and author names and commit titles thousands
+    of times (every run of every repository); cleaning walks each character, so this is most of
+    the conversion's CPU time at organisation scale.
+    """
+    if isinstance(text, str) and len(text) <= 256:
+        return _clean_short(text, max_len, single_line)
+    return _clean(text, max_len, single_line=single_line)
 
 
 def obj(value: object) -> JSON:

@@ -20,10 +20,12 @@ from gluetui.errors import AuthError, ForgeError, RateLimited
 from gluetui.forges.http import JSON, HttpSession, spent_title
 from gluetui.textsafe import clean
 
-#: Repositories per batched query (GitHub's node and time limits leave room for ~25 with 50 PRs).
-BATCH_SIZE = 25
-#: Aliased objects per doc/history query (docs of several repositories share one query).
-MAX_ALIASES = 120
+#: Repositories per batched query: 40 x 50 PRs x ~52 nested nodes is ~105,000 of GitHub's 500,000
+#: node limit, and fewer, larger queries are what keeps an organisation's refresh short.
+BATCH_SIZE = 40
+#: Aliased objects per doc/history query (docs of ~100 repositories share one query). GitHub limits
+#: nodes (500,000), not aliases; each alias here is one blob or a history of at most 5 commits.
+MAX_ALIASES = 1000
 
 _FRAGMENT_START = re.compile(r"^fragment (\w+) on \w+", re.MULTILINE)
 _SPREAD = re.compile(r"\.\.\.(\w+)")
@@ -94,7 +96,7 @@ async def run_query(
     result = GraphQLResult(data or {})
     for err in errors:
         kind = str(err.get("type") or "")
-        message = clean(err.get("message", ""), 200)
+        message = clean(session.scrub(str(err.get("message", ""))), 200)
         path = err.get("path")
         if kind == "RATE_LIMITED":
             limit = session.limits.get("graphql")
@@ -112,11 +114,13 @@ async def run_query(
                 f"The token for source '{session.source}' lacks a scope GitHub needs: {message}",
                 SCOPE_HINT,
             )
-        raise ForgeError(f"GitHub's GraphQL API refused {what}: {message or kind}.")
+        raise ForgeError(f"GitHub's GraphQL API refused {what}: {message or kind}.", _RETRY_HINT)
     if data is None:
-        raise ForgeError(f"GitHub's GraphQL API returned no data for {what}.")
+        raise ForgeError(f"GitHub's GraphQL API returned no data for {what}.", _RETRY_HINT)
     return result
 
+
+_RETRY_HINT = "The last data is kept; the next refresh retries."
 
 SCOPE_HINT = (
     "A classic token needs the repo and read:org scopes; a fine-grained token needs read access "
@@ -176,6 +180,15 @@ def repos_query(
     return with_fragments(doc), variables
 
 
+def teams_query() -> str:
+    """The viewer's teams alone (``$login``), when no repository batch carried them."""
+    return (
+        "query Teams($login: String!) {\n"
+        "  viewer { organizations(first: 100) { nodes { login "
+        "teams(first: 100, userLogins: [$login]) { nodes { combinedSlug } } } } }\n}"
+    )
+
+
 def more_pulls_query() -> str:
     """The next page (100) of one repository's open pull requests."""
     return with_fragments(
@@ -187,20 +200,52 @@ def more_pulls_query() -> str:
     )
 
 
+#: Repositories per listing page when the page carries every repository's details.
+DETAIL_PAGE = 50
+
+
 def owners_query(
-    owners: Sequence[tuple[str, str, str | None]], *, with_viewer: bool
+    owners: Sequence[tuple[str, str, str | None]],
+    *,
+    with_viewer: bool,
+    stamps: Sequence[str] = (),
+    details: bool = False,
+    doc_dirs: Sequence[str] = (),
 ) -> tuple[str, dict[str, Any]]:
-    """One page of repositories per organisation/user: ``(kind, login, cursor)``."""
+    """One page of repositories per organisation/user: ``(kind, login, cursor)``.
+
+    Each listed repository comes with its change stamp; with ``details`` (a refresh with nothing
+    stored) also with everything :func:`repos_query` reads, :data:`DETAIL_PAGE` per page, so
+    listing and reading an organisation cost the same queries. ``stamps`` are explicitly
+    configured repositories whose stamps (``e0``...) are read in the same query.
+    """
     params: list[str] = []
     fields: list[str] = ["  viewer { login }"] if with_viewer else []
     variables: dict[str, Any] = {}
+    extra = ""
+    if details and owners:
+        deep = []
+        for k, path in enumerate(doc_dirs):
+            params.append(f"$d{k}: String!")
+            variables[f"d{k}"] = f"HEAD:{path}"
+            deep.append(f"d{k}: object(expression: $d{k}) {{ ...DeepTree }}")
+        extra = " ".join(["...RepoFields", *deep])
+    for i, full in enumerate(stamps):
+        owner, name = split_repo(full)
+        params += [f"$eo{i}: String!", f"$en{i}: String!"]
+        variables[f"eo{i}"], variables[f"en{i}"] = owner, name
+        fields.append(f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ ...RepoStamp }}")
     for i, (kind, login, cursor) in enumerate(owners):
         params += [f"$l{i}: String!", f"$c{i}: String"]
         variables[f"l{i}"], variables[f"c{i}"] = login, cursor
         root = "organization" if kind == "org" else "user"
         affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
+        size = DETAIL_PAGE if extra else 100
         fields.append(
-            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: 100, after: $c{i}{affil}, "
+            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
+            f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos nodes {{ {extra} }} }} }}"
+            if extra
+            else f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
             f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos }} }}"
         )
     head = f"query Owners({', '.join(params)})" if params else "query Owners"

@@ -1,6 +1,8 @@
 """GitHub Actions runs of one repository's default branch, read with as few REST calls as possible.
 
-Per repository and refresh:
+Per repository and refresh (:func:`fetch_runs`, all REST; the adapter itself lists runs here and
+reads their jobs through GraphQL, :mod:`github_jobs`, using REST only for runs GraphQL cannot
+resolve):
 
 * one conditional ``GET /repos/{o}/{r}/actions/runs?branch=B&created=>=DATE`` (an unchanged list is a
   304, which GitHub does not count against the rate limit);
@@ -65,18 +67,25 @@ def jobs_wanted(runs: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return wanted[:MAX_JOB_CALLS]
 
 
-async def fetch_runs(
+async def list_runs(
     session: HttpSession, repo: str, branch: str, now: datetime, window_days: int
-) -> tuple[Run, ...]:
+) -> list[Mapping[str, Any]]:
+    """The default branch's runs of the window: one conditional REST call."""
     reply = await session.get(
         f"/repos/{repo}/actions/runs",
         runs_params(branch, now, window_days),
         what=f"the workflow runs of {repo}",
     )
     session.stats["rest_calls"] += 1
-    runs = [r for r in conv.obj(reply.json()).get("workflow_runs") or [] if isinstance(r, Mapping)]
+    return [r for r in conv.obj(reply.json()).get("workflow_runs") or [] if isinstance(r, Mapping)]
+
+
+async def rest_jobs(
+    session: HttpSession, repo: str, runs: list[Mapping[str, Any]]
+) -> tuple[dict[str, list[Mapping[str, Any]]], dict[str, list[TestResult]]]:
+    """Jobs (and flaky jobs' tests) of ``runs`` over REST: one call per run, one per flaky job."""
     jobs: dict[str, list[Mapping[str, Any]]] = {}
-    for run in jobs_wanted(runs):
+    for run in runs:
         run_id = str(run.get("id"))
         params: dict[str, Any] = {"per_page": 100}
         if int(run.get("run_attempt") or 1) > 1:
@@ -88,11 +97,28 @@ async def fetch_runs(
         )
         session.stats["rest_calls"] += 1
         jobs[run_id] = [j for j in conv.obj(got.json()).get("jobs") or [] if isinstance(j, Mapping)]
-    tests = await _flaky_tests(session, repo, jobs)
+    return jobs, await _flaky_tests(session, repo, jobs)
+
+
+def build_runs(
+    repo: str,
+    runs: list[Mapping[str, Any]],
+    jobs: Mapping[str, list[Mapping[str, Any]]],
+    tests: Mapping[str, list[TestResult]],
+) -> tuple[Run, ...]:
     out: list[Run] = []
     for run in runs:
         out.extend(conv.run_records(repo, run, jobs.get(str(run.get("id"))), tests))
     return tuple(out)
+
+
+async def fetch_runs(
+    session: HttpSession, repo: str, branch: str, now: datetime, window_days: int
+) -> tuple[Run, ...]:
+    """Runs with their jobs, all over REST (the path when GraphQL cannot reach the runs)."""
+    runs = await list_runs(session, repo, branch, now, window_days)
+    jobs, tests = await rest_jobs(session, repo, jobs_wanted(runs))
+    return build_runs(repo, runs, jobs, dict(tests))
 
 
 async def _flaky_tests(

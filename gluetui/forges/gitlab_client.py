@@ -34,6 +34,20 @@ AUTH_HINT = (
 )
 
 
+class _SameHostAuthSession(requests.Session):
+    """requests drops ``Authorization`` on a redirect to another host, but not GitLab's
+    ``PRIVATE-TOKEN``: drop that too, so a redirect never hands the token to a stranger."""
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        super().rebuild_auth(prepared_request, response)
+        old = response.request.url if response.request is not None else None
+        if old is None or self.should_strip_auth(old, prepared_request.url or ""):
+            for name in ("PRIVATE-TOKEN", "JOB-TOKEN"):
+                prepared_request.headers.pop(name, None)
+
+
 def build_gitlab(source: SourceConfig, token: str) -> gitlab.Gitlab:
     """The python-gitlab client for one source: bounded timeout, TLS always verified, no retries."""
     return gitlab.Gitlab(
@@ -44,7 +58,20 @@ def build_gitlab(source: SourceConfig, token: str) -> gitlab.Gitlab:
         retry_transient_errors=False,
         per_page=100,
         keep_base_url=True,
+        session=_SameHostAuthSession(),
     )
+
+
+def auth_hint(source: SourceConfig) -> str:
+    """How to fix a rejected token, naming where this source takes it from (never the token)."""
+    if source.token_env:
+        return (
+            f"Put a valid token in the environment variable {source.token_env} "
+            "(read_api scope to read, api for actions)."
+        )
+    if source.token_command:
+        return "Check that token_command prints a valid token (read_api scope to read, api for actions)."
+    return AUTH_HINT
 
 
 class RequestTimeout(ForgeError):
@@ -128,10 +155,19 @@ class GitLabClient:
 
     async def get(self, path: str, query: Mapping[str, Any] | None = None) -> Any:
         """GET one JSON document."""
-        return await self.run(
+        doc = await self.run(
             f"GET {path}",
             lambda: self.gl.http_get(path, query_data=dict(query or {}), obey_rate_limit=False),
         )
+        if isinstance(doc, requests.Response):
+            # python-gitlab hands back the raw response when it is not JSON (a proxy's or a
+            # captive portal's HTML page): reading it as "nothing there" would empty the snapshot.
+            raise ForgeError(
+                f"GitLab at {self.source.host} answered GET {path} with something that is not "
+                f"JSON (source '{self.source.name}').",
+                "A proxy or captive portal may be in the way; check the source's url.",
+            )
+        return doc
 
     async def get_raw(self, path: str, query: Mapping[str, Any] | None = None) -> bytes:
         """GET a raw body (file content)."""
@@ -151,15 +187,27 @@ class GitLabClient:
         params = {"per_page": min(100, limit), **dict(query or {})}
 
         def call() -> Page:
-            pages = self.gl.http_list(path, query_data=params, iterator=True, obey_rate_limit=False)
-            if isinstance(pages, list):  # pragma: no cover - iterator=True always pages
-                return Page(pages[:limit], len(pages), len(pages) <= limit)
+            # Page by page, following rel="next" ourselves: a server whose next link points back
+            # at a page already read (a loop) ends the listing instead of recursing forever.
+            url: str | None = self.gl.api_url + path
+            query: dict[str, Any] = params
+            seen: set[str] = set()
             items: list[dict[str, Any]] = []
-            for item in pages:
-                if len(items) >= limit:
-                    return Page(items, pages.total, False)
-                items.append(item)
-            return Page(items, pages.total, True)
+            total: int | None = None
+            while url is not None:
+                seen.add(url)
+                pages = gitlab.client.GitlabList(
+                    self.gl, url, query, get_next=False, obey_rate_limit=False
+                )
+                total = pages.total if total is None else total
+                for item in pages:
+                    if len(items) >= limit:
+                        return Page(items, total, False)
+                    items.append(item)
+                url, query = pages._next_url, {}  # python-gitlab keeps it private; 8.x is pinned
+                if url is not None and url in seen:
+                    return Page(items, total, False)
+            return Page(items, total, True)
 
         return await self.run(f"GET {path}", call)
 
@@ -233,7 +281,9 @@ class GitLabClient:
         detail = self.scrub(exc.error_message)
         if status == 401:
             return AuthError(
-                f"GitLab rejected the token for source '{name}' (401).", AUTH_HINT, status=401
+                f"GitLab rejected the token for source '{name}' (401).",
+                auth_hint(self.source),
+                status=401,
             )
         if status == 403:
             return AuthError(

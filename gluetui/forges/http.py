@@ -2,7 +2,8 @@
 
 Every request a forge adapter sends through :class:`HttpSession` is
 
-* bounded: at most ``max_concurrency`` in flight, each with the source's timeout, TLS always verified
+* bounded: at most ``max_concurrency`` in flight (plus at most two read-only GraphQL queries), each
+  with the source's timeout, TLS always verified
   (optionally against the source's CA bundle);
 * conditional: a cached GET is revalidated with ``If-None-Match``/``If-Modified-Since`` and a 304
   reuses the stored body (GitHub does not count a 304 against the rate limit);
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import ssl
 from collections import Counter
@@ -131,8 +133,10 @@ class Reply:
         try:
             return json.loads(self.body)
         except ValueError as exc:
+            host = httpx.URL(self.url).host if self.url else ""
             raise ForgeError(
-                "The forge answered with something that is not JSON.",
+                f"The forge at {host or 'the configured url'} answered with something that is "
+                "not JSON.",
                 "A proxy or captive portal may be in the way; check the source's url.",
                 status=self.status,
             ) from exc
@@ -294,6 +298,9 @@ class HttpSession:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.max_wait = max_wait
         self._sem = asyncio.Semaphore(max_concurrency)
+        # Read-only POSTs (GraphQL queries) have their own small lane, so a queue of REST reads
+        # never holds up the next query; the client's pool has room for them (+2 connections).
+        self._query_sem = asyncio.Semaphore(min(2, max_concurrency))
         self.stats: Counter[str] = Counter()
         self.limits: dict[str, RateLimit] = {}
 
@@ -305,7 +312,11 @@ class HttpSession:
         return tuple(self.limits[k] for k in sorted(self.limits))
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        # Kept-alive connections opened under an event loop that has since closed (a caller that
+        # refreshed in one asyncio.run and closes in another) cannot be closed politely; their
+        # loop is gone, so they are dead already. Closing must not crash the caller.
+        with contextlib.suppress(RuntimeError):
+            await self.client.aclose()
 
     async def get(
         self,
@@ -384,7 +395,8 @@ class HttpSession:
         for attempt in range(MAX_ATTEMPTS):
             last = attempt == MAX_ATTEMPTS - 1
             try:
-                async with self._sem:
+                lane = self._query_sem if method == "POST" and idempotent else self._sem
+                async with lane:
                     self.stats["requests"] += 1
                     resp = await self.client.request(
                         method, url, params=params, headers=headers, json=json_body
@@ -459,7 +471,27 @@ class HttpSession:
             "Check the network, the source's url and, for a private CA, ca_bundle.",
         )
 
+    def scrub(self, text: str) -> str:
+        """``text`` without this session's token (a server or proxy may echo the credentials)."""
+        secret = self._secret()
+        return text.replace(secret, "***") if secret else text
+
+    def _secret(self) -> str:
+        auth = self.client.headers.get("authorization", "")
+        secret = auth.split(" ", 1)[-1].strip()
+        return secret if len(secret) >= 8 else ""
+
     def error(self, reply: Reply, what: str) -> GluetuiError:
+        """The error for an error answer, with any echo of the token taken out."""
+        secret = self._secret()
+        if secret and secret.encode() in reply.body:
+            # Before cleaning and truncating, so that no piece of the token survives either.
+            reply = dataclasses.replace(reply, body=reply.body.replace(secret.encode(), b"***"))
+        exc = self._error(reply, what)
+        exc.title, exc.hint = self.scrub(exc.title), self.scrub(exc.hint)
+        return exc
+
+    def _error(self, reply: Reply, what: str) -> GluetuiError:
         """The error for an error answer; the adapter's ``classify`` hook gets the first word."""
         if self.classify is not None:
             special = self.classify(reply, what)

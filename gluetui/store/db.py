@@ -86,6 +86,19 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"The store at {path} failed: {exc}.", "Try again; report it if it persists.")
 
 
+def storable(text: str) -> str:
+    """``text`` as SQLite can take it: a lone surrogate (valid in a Python str, not in UTF-8) becomes U+FFFD.
+
+    Forge JSON may carry ``"\\ud800"`` escapes in any string; one such branch name must not make a
+    whole snapshot unwritable. Surrogate pairs are joined into the character they stand for.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def to_text(at: datetime) -> str:
     """ISO-8601 UTC with fixed width, so that text order is time order in SQL.
 

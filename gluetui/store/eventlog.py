@@ -14,7 +14,7 @@ from typing import Any
 
 from gluetui.events import Event, EventAction
 
-from .db import Part, from_text, opt_text, opt_time, to_text, utc
+from .db import Part, from_text, opt_text, opt_time, storable, to_text, utc
 
 _COLUMNS = "id, item_id, action, at, note, hours, until, automation, fingerprint, data, undoes"
 
@@ -64,15 +64,15 @@ class EventLogPart(Part):
             raise ValueError("record() does not take 'undone'; use undo_last()")
         extra = dict(data or {})
         row = (
-            item_id,
+            storable(item_id),
             action.value,
             to_text(at),
-            note,
+            storable(note),
             hours,
             opt_text(until),
-            automation,
-            fingerprint,
-            json.dumps(extra, ensure_ascii=False),
+            storable(automation),
+            storable(fingerprint),
+            storable(json.dumps(extra, ensure_ascii=False)),
         )
 
         def insert(conn: sqlite3.Connection) -> int:

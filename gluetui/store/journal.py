@@ -16,7 +16,7 @@ from typing import Any
 
 from gluetui.errors import StoreError
 
-from .db import Part, from_text, opt_time, to_text
+from .db import Part, from_text, opt_time, storable, to_text
 
 _COLUMNS = "key, item_id, automation, request, intent_at, outcome_at, ok, message, url, ref"
 
@@ -69,7 +69,13 @@ class JournalPart(Part):
         at: datetime,
     ) -> bool:
         """Write the intent; False when ``key`` is already journaled (do not run it again)."""
-        row = (key, item_id, automation, json.dumps(dict(request), ensure_ascii=False), to_text(at))
+        row = (
+            storable(key),
+            storable(item_id),
+            storable(automation),
+            storable(json.dumps(dict(request), ensure_ascii=False)),
+            to_text(at),
+        )
 
         def insert(conn: sqlite3.Connection) -> bool:
             cur = conn.execute(
@@ -85,7 +91,7 @@ class JournalPart(Part):
         self, key: str, *, ok: bool, message: str, url: str = "", ref: str = "", at: datetime
     ) -> None:
         """Record how the action went. A later outcome for the same key replaces the earlier one."""
-        row = (to_text(at), int(ok), message, url, ref, key)
+        row = (to_text(at), int(ok), storable(message), storable(url), storable(ref), storable(key))
 
         def update(conn: sqlite3.Connection) -> int:
             cur = conn.execute(

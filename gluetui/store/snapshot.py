@@ -15,7 +15,7 @@ from datetime import datetime
 
 from gluetui.model import Item, State
 
-from .db import Part, from_text, to_text
+from .db import Part, from_text, storable, to_text
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def _item_json(item: Item) -> str:
     data = item.to_json()
     data["state"] = State.OPEN.value
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return storable(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 class SnapshotPart(Part):
@@ -33,9 +33,12 @@ class SnapshotPart(Part):
         Serialisation happens before the transaction so the write lock is held only for the
         inserts. A repeated id keeps its last occurrence.
         """
-        rows = [(source, item.id, pos, _item_json(item)) for pos, item in enumerate(items)]
+        rows = [
+            (storable(source), storable(item.id), pos, _item_json(item))
+            for pos, item in enumerate(items)
+        ]
         stamp = to_text(at)
-        seen = [(item.id, stamp) for item in items]
+        seen = [(storable(item.id), stamp) for item in items]
 
         def replace(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM items WHERE source = ?", (source,))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .db import Part, from_text, opt_time, to_text
+from .db import Part, from_text, opt_time, storable, to_text
 
 KEEP_RUNS = 100
 
@@ -74,7 +74,7 @@ class SyncRunsPart(Part):
         items: int = 0,
         stats: Mapping[str, Any] | None = None,
     ) -> None:
-        row = (to_text(at), int(ok), error, items, json.dumps(dict(stats or {})), run_id)
+        row = (to_text(at), int(ok), storable(error), items, json.dumps(dict(stats or {})), run_id)
         self._db.write(
             lambda c: c.execute(
                 "UPDATE sync_runs SET finished_at = ?, ok = ?, error = ?, items = ?, stats = ?"

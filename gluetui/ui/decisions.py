@@ -1,17 +1,23 @@
-"""Turning a confirmed choice into a decision in the store's log (no Textual here).
+"""What a key press asks of the core, for decisions that need no engine (no Textual here).
 
-The screens ask; this module records. Keeping it apart lets the delegation engine replace
-:func:`delegate` (forge effects, journal) without touching any widget.
+Snooze, dismiss and undo are plain entries in the decision log. Delegating, taking and marking done
+go through :mod:`gluetui.delegate` (journal, forge effects, budget rules); the helpers below only
+prepare what the modals show: the automations that fit, each one's plan or the reason it cannot run,
+and the effort to prefill.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from gluetui.events import Event, EventAction
+from gluetui.delegate import Plan, plan_for
+from gluetui.errors import GluetuiError
+from gluetui.events import Event, EventAction, effective_events
 from gluetui.factory import Runtime
-from gluetui.model import Item
+from gluetui.model import Item, State
+from gluetui.report import estimated_hours
 
 #: Snoozes end at this local hour of the day they run out.
 MORNING = time(8, 0)
@@ -39,25 +45,6 @@ def snooze_until(choice: SnoozeChoice, now: datetime) -> datetime | None:
     return datetime.combine(now.date() + timedelta(days=days), MORNING, tzinfo=now.tzinfo)
 
 
-def delegate(rt: Runtime, item: Item, automation: str) -> Event:
-    """Record the delegation with the oversight hours it will cost (forge effects come later)."""
-    cfg = rt.config.automations[automation]
-    return rt.store.record(
-        item.id,
-        EventAction.DELEGATED,
-        at=rt.clock(),
-        automation=automation,
-        fingerprint=item.fingerprint,
-        data={"oversight_hours": cfg.oversight_hours},
-    )
-
-
-def take(rt: Runtime, item: Item, hours: float) -> Event:
-    return rt.store.record(
-        item.id, EventAction.TAKEN, at=rt.clock(), hours=hours, fingerprint=item.fingerprint
-    )
-
-
 def snooze(rt: Runtime, item: Item, choice: SnoozeChoice) -> Event:
     now = rt.clock()
     return rt.store.record(
@@ -76,21 +63,23 @@ def dismiss(rt: Runtime, item: Item, reason: str) -> Event:
     )
 
 
-def done(rt: Runtime, item: Item, hours: float | None) -> Event:
-    return rt.store.record(
-        item.id, EventAction.DONE, at=rt.clock(), hours=hours, fingerprint=item.fingerprint
-    )
-
-
 def undo(rt: Runtime) -> Event | None:
     """Cancel the latest decision in force; returns it, or None when there was nothing to undo."""
     return rt.store.undo_last(at=rt.clock())
 
 
 def can_undo(rt: Runtime) -> bool:
-    from gluetui.events import effective_events
-
     return bool(effective_events(rt.store.events()))
+
+
+def can_finish(item: Item) -> bool:
+    """``d`` applies to anything not already done."""
+    return item.state is not State.DONE
+
+
+def effort_prefill(rt: Runtime, item: Item) -> float:
+    """The hours ``m`` proposes: the detector's estimate, else the configured rule for the kind."""
+    return estimated_hours(rt.config, item)
 
 
 def fitting_automations(rt: Runtime, item: Item) -> list[str]:
@@ -100,3 +89,28 @@ def fitting_automations(rt: Runtime, item: Item) -> list[str]:
     if named:
         return named
     return [name for name, a in autos.items() if item.kind in a.fits_kinds]
+
+
+@dataclass(frozen=True, slots=True)
+class AutomationChoice:
+    """One line of the ``a`` picker: the plan, or why this automation cannot take the item."""
+
+    name: str
+    description: str
+    oversight_hours: float
+    plan: Plan | None
+    problem: str = ""
+
+
+def automation_choices(rt: Runtime, item: Item) -> list[AutomationChoice]:
+    """Every fitting automation with its plan; the refused ones keep their reason to show."""
+    out = []
+    for name in fitting_automations(rt, item):
+        auto = rt.config.automations[name]
+        try:
+            planned: Plan | None = plan_for(rt, item, name)
+            problem = ""
+        except GluetuiError as exc:
+            planned, problem = None, exc.title
+        out.append(AutomationChoice(name, auto.description, auto.oversight_hours, planned, problem))
+    return out

@@ -10,8 +10,10 @@ from datetime import datetime
 
 from rich.text import Text
 
+from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
 from gluetui.textsafe import clean
+from gluetui.ui.handoff import follow_up_mark
 
 SEVERITY_TEXT: dict[Severity, tuple[str, str]] = {
     Severity.HIGH: ("▲ high", "bold red"),
@@ -55,12 +57,17 @@ def severity(sev: Severity) -> Text:
     return Text(word, style=style)
 
 
-def mark(item: Item, *, is_new: bool, stale: bool) -> Text:
-    """Two cells: new-since-last-look, then the triage state (or stale) as a symbol."""
+def mark(item: Item, *, is_new: bool, stale: bool, follow_up: Status | None = None) -> Text:
+    """Two cells: new-since-last-look, then the triage state (or stale) as a symbol.
+
+    A delegated item shows how its hand-off is going instead (``↗`` PR opened, ``?`` unknown...).
+    """
     sym, _, style = STATE_TEXT[item.state]
     text = Text(NEW_MARK if is_new else " ", style="bold cyan")
     if stale and item.state is State.OPEN:
         text.append(STALE_MARK, style="bold yellow")
+    elif follow_up is not None and item.state is State.DELEGATED:
+        text.append(follow_up_mark(follow_up))
     else:
         text.append(sym, style=style)
     return text
@@ -90,11 +97,18 @@ def hours(value: float) -> str:
     return f"{value:.1f}h" if value < 10 else f"{value:.0f}h"
 
 
-def row_cells(item: Item, now: datetime, *, is_new: bool, stale: bool = False) -> tuple[Text, ...]:
+def row_cells(
+    item: Item,
+    now: datetime,
+    *,
+    is_new: bool,
+    stale: bool = False,
+    follow_up: Status | None = None,
+) -> tuple[Text, ...]:
     """One table row, in :data:`COLUMNS` order; items of a source that failed to refresh say so."""
     faded = stale or item.state not in (State.OPEN, State.TAKEN, State.DELEGATED)
     return (
-        mark(item, is_new=is_new, stale=stale),
+        mark(item, is_new=is_new, stale=stale, follow_up=follow_up),
         severity(item.severity),
         # The table's title column grows with the panel; the cell ellipsizes at whatever it gets.
         Text(

@@ -111,6 +111,8 @@ class FakeRepo:
     archived: bool = False
     fork: bool = False
     default_branch: str | None = "main"
+    #: The default branch's head commit (what a push changes).
+    head: str = "f" * 40
 
     def node(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,24 @@ class FakeRepo:
             "isArchived": self.archived,
             "isFork": self.fork,
             "defaultBranchRef": {"name": self.default_branch} if self.default_branch else None,
+        }
+
+    def stamp(self) -> dict[str, Any]:
+        """The fields of the adapter's ``RepoStamp`` fragment."""
+        newest = max((p["updatedAt"] for p in self.pulls), default=None)
+        return {
+            "nameWithOwner": self.full,
+            "isArchived": self.archived,
+            "isFork": self.fork,
+            "defaultBranchRef": (
+                {"name": self.default_branch, "target": {"oid": self.head}}
+                if self.default_branch
+                else None
+            ),
+            "stampPulls": {
+                "totalCount": len(self.pulls),
+                "nodes": [{"updatedAt": newest}] if newest else [],
+            },
         }
 
     def tree(self, prefix: str, depth: int) -> dict[str, Any] | None:
@@ -153,6 +173,9 @@ class FakeGitHub:
         self.calls: Counter[str] = Counter()
         self.requests: list[httpx.Request] = []
         self.remaining = {"core": 5000, "graphql": 5000}
+        self.listed_pages = 0
+        #: Node ids GraphQL answers null for (e.g. an Enterprise Server that cannot resolve them).
+        self.unresolvable: set[str] = set()
 
     # ------------------------------------------------------------------ plumbing
     def transport(self) -> httpx.MockTransport:
@@ -202,14 +225,24 @@ class FakeGitHub:
                     ]
                 }
             }
+        if name == "Jobs":
+            for alias in sorted(set(re.findall(r"\b(j\d+): ", query))):
+                data[alias] = [self._run_node(str(i)) for i in variables[alias]]
+            return {"data": data}
         if name == "MorePulls":
             repo = self.repos[f"{variables['owner']}/{variables['name']}"]
             data["repository"] = {"pullRequests": self._pulls(repo, variables["after"], 100)}
             return {"data": data}
+        for alias in sorted(set(re.findall(r"\b(e\d+): ", query))):
+            i = alias[1:]
+            found = self.repos.get(f"{variables[f'eo{i}']}/{variables[f'en{i}']}")
+            data[alias] = found.stamp() if found else None
+            if found is None:
+                errors.append(self._not_found(alias, variables[f"en{i}"]))
         for alias in sorted(set(re.findall(r"\b([rw]\d+): ", query))):
             i = alias[1:]
             if alias.startswith("w"):
-                data[alias] = self._owner(variables[f"l{i}"], variables[f"c{i}"])
+                data[alias] = self._owner(variables[f"l{i}"], variables[f"c{i}"], query, variables)
                 if data[alias] is None:
                     errors.append(self._not_found(alias, variables[f"l{i}"]))
                 continue
@@ -225,6 +258,57 @@ class FakeGitHub:
             out["errors"] = errors
         return out
 
+    def _run_node(self, node_id: str) -> dict[str, Any] | None:
+        """A WorkflowRun by REST ``node_id``: every attempt's jobs as check runs of one suite."""
+        for repo in self.repos.values():
+            for run in repo.runs:
+                if run.get("node_id") != node_id or node_id in self.unresolvable:
+                    continue
+                checks = []
+                for job in repo.jobs.get(int(run["id"]), []):
+                    notes = repo.annotations.get(int(job["id"]), [])
+                    checks.append(
+                        {
+                            "databaseId": job["id"],
+                            "name": job["name"],
+                            "status": str(job["status"]).upper(),
+                            "conclusion": str(job["conclusion"] or "").upper() or None,
+                            "startedAt": job["started_at"].replace(
+                                "10:01", f"10:{job['run_attempt']:02d}"
+                            ),
+                            "completedAt": job["completed_at"],
+                            "detailsUrl": job["html_url"],
+                            "annotations": {
+                                "nodes": [
+                                    {
+                                        "path": a["path"],
+                                        "title": a["title"] or None,
+                                        "annotationLevel": a["annotation_level"].upper(),
+                                    }
+                                    for a in notes
+                                ]
+                            },
+                        }
+                    )
+                failed = [c for c in checks if c["conclusion"] in ("FAILURE", "TIMED_OUT")]
+                return {
+                    "databaseId": run["id"],
+                    "checkSuite": {
+                        "all": {
+                            "nodes": [
+                                {k: v for k, v in c.items() if k != "annotations"} for c in checks
+                            ]
+                        },
+                        "failed": {
+                            "nodes": [
+                                {"databaseId": c["databaseId"], "annotations": c["annotations"]}
+                                for c in failed
+                            ]
+                        },
+                    },
+                }
+        return None
+
     @staticmethod
     def _not_found(alias: str, what: str) -> dict[str, Any]:
         return {
@@ -234,22 +318,45 @@ class FakeGitHub:
             "message": f"Could not resolve to a Repository with the name '{what}'.",
         }
 
-    def _owner(self, login: str, cursor: str | None) -> dict[str, Any] | None:
+    def _owner(
+        self,
+        login: str,
+        cursor: str | None,
+        query: str = "",
+        variables: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
         if login not in self.orgs:
             return None
         names = sorted(self.orgs[login])
         start = int(cursor or 0)
-        page = names[start : start + 100]
-        more = start + 100 < len(names)
+        size = int(m.group(1)) if (m := re.search(r"repositories\(first: (\d+)", query)) else 100
+        page = names[start : start + size]
+        more = start + size < len(names)
+        self.listed_pages += 1
+        if "...RepoFields" in query:  # a listing that carries every repository's details
+            return {
+                "repositories": {
+                    "pageInfo": {
+                        "hasNextPage": more,
+                        "endCursor": str(start + size) if more else None,
+                    },
+                    "nodes": [
+                        {
+                            **self._repos(self.repos[n], "", variables or {}, query),
+                            **self.repos[n].stamp(),
+                        }
+                        for n in page
+                        if n in self.repos
+                    ],
+                }
+            }
         return {
             "repositories": {
-                "pageInfo": {"hasNextPage": more, "endCursor": str(start + 100) if more else None},
+                "pageInfo": {"hasNextPage": more, "endCursor": str(start + size) if more else None},
                 "nodes": [
-                    {
-                        "nameWithOwner": n,
-                        "isArchived": self.repos[n].archived if n in self.repos else False,
-                        "isFork": self.repos[n].fork if n in self.repos else False,
-                    }
+                    self.repos[n].stamp()
+                    if n in self.repos
+                    else {"nameWithOwner": n, "isArchived": False, "isFork": False}
                     for n in page
                 ],
             }

@@ -32,16 +32,16 @@ def by_name(data: Any) -> dict[str, RepoData]:
     return {r.repo.full_name: r for r in data.repos}
 
 
-async def test_sixty_repos_cost_three_batched_queries(forge_for: Build) -> None:
+async def test_sixty_repos_cost_two_batched_queries(forge_for: Build) -> None:
     repos = [FakeRepo(f"acme/r{i:02d}") for i in range(60)]
     hub = FakeGitHub(repos)
     forge = forge_for(hub, repos=[r.full for r in repos])
     data = await forge.fetch(NOW)
     assert len(data.repos) == 60 and not data.errors
-    assert hub.calls["graphql:Repos"] == 3  # 25 + 25 + 10
+    assert hub.calls["graphql:Repos"] == 2  # 40 + 20
     assert hub.calls["graphql:Owners"] == 1  # the viewer's login
     assert hub.calls["graphql:Docs"] == 0  # no files, no docs
-    assert data.stats["graphql_queries"] == 4
+    assert data.stats["graphql_queries"] == 3
     assert data.viewer == "alice"
     assert data.viewer_teams == ("acme/platform",)
     assert data.stats["rest_calls"] == 60  # one runs listing per repository, nothing else
@@ -54,13 +54,19 @@ async def test_org_listing_paginates_past_100_and_filters(forge_for: Build) -> N
     repos[4].fork = True
     hub = FakeGitHub(repos)
     hub.orgs["acme"] = names
-    forge = forge_for(hub, orgs=["acme"], exclude=["acme/svc2*"])
+    forge = forge_for(hub, orgs=["acme"], exclude=["acme/svc2*"], cache=MemoryHttpCache())
     data = await forge.fetch(NOW)
     got = {r.repo.full_name for r in data.repos}
-    assert hub.calls["graphql:Owners"] == 3  # pages of 100, 100, 30
+    # Nothing stored: the listing carries the details, 50 repositories a page (5 pages).
+    assert hub.calls["graphql:Owners"] == 5 and hub.calls["graphql:Repos"] == 0
     assert "acme/svc003" not in got and "acme/svc004" not in got  # archived, fork
     assert not any(n.startswith("acme/svc2") for n in got)
     assert len(got) == 200 - 2
+    hub.calls.clear()
+    again = await forge.fetch(NOW)
+    # Then only stamps are listed, 100 a page, and the unchanged repositories are not re-read.
+    assert hub.calls["graphql:Owners"] == 3 and hub.calls["graphql:Repos"] == 0
+    assert {r.repo.full_name for r in again.repos} == got
 
 
 async def test_archived_and_forks_included_on_request(forge_for: Build) -> None:
@@ -282,6 +288,45 @@ async def test_runs_attempts_jobs_and_tests(forge_for: Build) -> None:
     assert req.url.params["created"] == ">=2026-11-11"
 
 
+async def test_jobs_and_tests_come_from_graphql_when_runs_have_node_ids(
+    forge_for: Build,
+) -> None:
+    over_rest = await forge_for(FakeGitHub([_ci_repo()]), repos=["acme/app"]).fetch(NOW)
+    repo = _ci_repo()
+    for run in repo.runs:
+        run["node_id"] = f"WFR_{run['id']}"
+    hub = FakeGitHub([repo])
+    data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
+    assert hub.calls["graphql:Jobs"] == 1
+    assert hub.calls["rest:jobs"] == 0 and hub.calls["rest:annotations"] == 0
+    assert hub.calls["rest:runs"] == 1 and data.stats["rest_calls"] == 1
+    # The same records as the all-REST path: attempts, jobs, conclusions and the flaky test.
+    key = [
+        (r.id, r.attempt, r.conclusion, [(j.name, j.conclusion) for j in r.jobs], r.tests)
+        for r in data.repos[0].runs
+    ]
+    want = [
+        (r.id, r.attempt, r.conclusion, [(j.name, j.conclusion) for j in r.jobs], r.tests)
+        for r in over_rest.repos[0].runs
+    ]
+    assert key == want
+    flaky = next(r for r in data.repos[0].runs if (r.id, r.attempt) == ("20", 1))
+    assert [t.name for t in flaky.tests] == ["test_parser.test_unicode"]
+
+
+async def test_a_run_graphql_cannot_resolve_falls_back_to_rest(forge_for: Build) -> None:
+    repo = _ci_repo()
+    repo.runs[0]["node_id"] = "WFR_30"
+    repo.runs[1]["node_id"] = "WFR_20"
+    hub = FakeGitHub([repo])
+    hub.unresolvable.add("WFR_30")  # answered with null
+    data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
+    runs = {(r.id, r.attempt): r for r in data.repos[0].runs}
+    assert hub.calls["graphql:Jobs"] == 1 and hub.calls["rest:jobs"] == 1
+    assert [j.name for j in runs[("30", 1)].jobs if j.conclusion == "failure"] == ["test"]
+    assert [j.name for j in runs[("20", 1)].jobs] == ["test", "lint"]
+
+
 async def test_no_runs_and_only_running_runs(forge_for: Build) -> None:
     idle = FakeRepo("acme/idle")
     busy = FakeRepo(
@@ -305,11 +350,13 @@ async def test_second_refresh_is_conditional_and_free(forge_for: Build) -> None:
     cache = MemoryHttpCache()
     forge = forge_for(hub, repos=["acme/app"], cache=cache)
     first = await forge.fetch(NOW)
-    before = hub.remaining["core"]
+    before, sent = hub.remaining["core"], len(hub.requests)
     second = await forge.fetch(NOW)
-    conditional = [r for r in hub.requests[len(hub.requests) // 2 :] if "graphql" not in str(r.url)]
+    conditional = [r for r in hub.requests[sent:] if "graphql" not in str(r.url)]
     assert conditional and all("if-none-match" in r.headers for r in conditional)
-    assert second.stats["not_modified"] == first.stats["rest_calls"] == 4
+    assert first.stats["rest_calls"] == 4  # runs, two jobs listings, one annotations listing
+    # The runs listing is a 304; the same runs' jobs are the stored ones, not asked again.
+    assert second.stats["rest_calls"] == second.stats["not_modified"] == 1
     assert hub.remaining["core"] == before  # 304s cost no REST points
     assert second.repos[0].runs == first.repos[0].runs
     assert not any(TOKEN in repr(v) for v in cache.entries.values())

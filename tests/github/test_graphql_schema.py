@@ -17,6 +17,7 @@ from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse,
 from graphql.execution.values import get_variable_values
 
 from gluetui.forges import github_graphql as gql
+from gluetui.forges import github_jobs
 
 pytestmark = pytest.mark.peers
 
@@ -41,6 +42,16 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "owners+viewer", q, v
     q, v = gql.owners_query([("org", "acme", "Y3Vy")], with_viewer=False)
     yield "owners", q, v
+    q, v = gql.owners_query([], with_viewer=True, stamps=["acme/app", "acme/lib"])
+    yield "viewer+stamps", q, v
+    yield "teams", gql.teams_query(), {"login": "alice"}
+    q, v = gql.owners_query(
+        [("org", "acme", None), ("user", "alice", "Y3Vy")],
+        with_viewer=True,
+        details=True,
+        doc_dirs=["docs", "guide"],
+    )
+    yield "owners+details", q, v
     q, v = gql.owners_query([], with_viewer=True)
     yield "viewer", q, v
     q, v = gql.docs_query({"acme/app": ["README.md", "docs/a.md"], "acme/lib": ["README.md"]})
@@ -50,6 +61,9 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "since+exists", q, v
     q, v, _ = gql.since_query({}, {"acme/lib": ["x/y/z"]}, first=5)
     yield "exists", q, v
+
+    q, v, _ = github_jobs.jobs_query({"acme/app": ["WFR_kwLOA", "WFR_kwLOB"], "acme/lib": ["x"]})
+    yield "jobs", q, v
 
 
 DOCUMENTS = list(documents())

@@ -24,10 +24,16 @@ async def test_demo_fills_every_panel_and_records_a_delegation(tmp_path: Path) -
             assert all(s.last_refresh == NOW for s in screen.statuses)
             await pilot.press("2")  # Broken CI: the demo config has re-run automations for it
             assert screen.check_action("delegate", ()) is True
-            await pilot.press("a", "enter")
+            await pilot.press("a", "enter")  # pick the first automation that fits
             await pilot.pause()
+            await pilot.press("enter")  # confirm the plan
+            await settle(pilot)
+            item = screen.current_item
+            assert item is not None and item.state.value == "delegated"
         (event,) = rt.store.events()
         assert event.action is EventAction.DELEGATED and event.automation
         assert "oversight_hours" in event.data
+        (entry,) = rt.store.journal()
+        assert entry.ok is True and entry.item_id == event.item_id
     finally:
         rt.close()

@@ -103,11 +103,17 @@ async def test_a_delegates_to_the_picked_automation_with_its_oversight_hours(
         assert isinstance(pilot.app.screen, ChoiceScreen)
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)  # the plan, before anything happens
+        assert rt.store.events() == []
+        await pilot.press("enter")
+        await settle(pilot)
         assert top(pilot) is screen
         (event,) = rt.store.events()
         assert event.action is EventAction.DELEGATED
         assert event.automation == "rerun"
         assert event.data["oversight_hours"] == 0.25
+        (entry,) = rt.store.journal()
+        assert (entry.item_id, entry.ok) == (event.item_id, True)
         assert screen.items[event.item_id].state is State.DELEGATED
         assert screen.budget is not None and screen.budget.oversight_hours == 0.25
 
@@ -188,6 +194,7 @@ async def test_m_over_budget_asks_for_confirmation(
             await pilot.pause()
         events = rt.store.events()
         assert [e.action for e in events] == ([EventAction.TAKEN] if recorded else [])
+        assert all(e.data.get("override") is True for e in events)
     finally:
         rt.close()
 

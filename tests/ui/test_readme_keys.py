@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from gluetui.ui.keys import COMMANDS, bindings, key_table_markdown, keymap_problems
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -13,16 +11,25 @@ START, END = "<!-- keys:start -->", "<!-- keys:end -->"
 
 
 def test_readme_key_table_matches_the_command_table() -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else ""
-    if START not in text or END not in text:
-        pytest.skip(f"README.md has no {START} ... {END} block yet")
+    text = README.read_text(encoding="utf-8")
+    assert START in text and END in text, f"README.md lost its {START} ... {END} markers"
     block = text.split(START, 1)[1].split(END, 1)[0]
-    if not block.strip():
-        pytest.skip("README.md's key block is still empty: paste key_table_markdown() into it")
     assert block.strip() == key_table_markdown().strip(), (
         "README key table is out of date; paste gluetui.ui.keys.key_table_markdown() between "
         "the markers"
     )
+
+
+def test_readme_shows_the_screenshot_in_its_keys_section() -> None:
+    text = README.read_text(encoding="utf-8")
+    keys_section = text.split("## Keys", 1)[1].split("\n## ", 1)[0]
+    assert "![gluetui demo](docs/screenshot.svg)" in keys_section
+    svg = (README.parent / "docs" / "screenshot.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    # The demo's main screen: the four panels with their counts (regenerate with
+    # `.venv/bin/python scripts/screenshot.py`; `--check` tells whether it is current).
+    for panel in ("Stale docs", "Broken CI", "Unreviewed PRs/MRs", "Flaky tests"):
+        assert panel.replace(" ", "&#160;") in svg or panel in svg, panel
 
 
 def test_every_command_has_a_unique_id_description_and_a_row() -> None:

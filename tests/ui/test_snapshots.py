@@ -6,6 +6,7 @@ Deterministic: frozen clock, fixed terminal size, fixed data, UTC local time, no
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +87,36 @@ def test_failed_source(snap_compare: Snap, srt: Runtime) -> None:
 
 def test_empty_state(snap_compare: Snap, srt: Runtime) -> None:
     assert snap_compare(app_for(srt, FakeSync({})), terminal_size=(160, 48), run_before=_settled)
+
+
+def test_delegation_confirmation(snap_compare: Snap, srt: Runtime) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("2", "a", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(srt), terminal_size=(160, 48), run_before=run_before)
+
+
+def test_detail_hand_off(snap_compare: Snap, srt: Runtime) -> None:
+    pr = standard_items()["acme"][2]
+    at = NOW - timedelta(hours=3)
+    srt.store.journal_intent("k1", item_id=pr.id, automation="ask-bot", request={}, at=at)
+    srt.store.journal_outcome(
+        "k1", ok=True, message="Review requested from review-bot.", url=pr.url, at=at
+    )
+    srt.store.record(
+        pr.id,
+        EventAction.DELEGATED,
+        at=at,
+        automation="ask-bot",
+        fingerprint=pr.fingerprint,
+        data={"oversight_hours": 0.5, "key": "k1", "follow_up_hours": 24},
+    )
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(srt), terminal_size=(160, 48), run_before=run_before)

@@ -109,6 +109,19 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     )
     assert "h left" in screen and "refreshed" in screen
     terminal.keys("2")  # Broken CI
+    terminal.keys("g")  # its first row (a cursor follows its item while sources arrive)
+    terminal.keys("a")  # delegate: the picker of fitting automations
+    terminal.wait_for(lambda s: "Delegate to" in s and "rerun-failed" in s, "the picker")
+    terminal.keys("Enter")
+    # The plan names the endpoint and says it is not a dry run.
+    terminal.wait_for(
+        lambda s: "What will happen" in s and "rerun-failed-jobs" in s and "for real" in s,
+        "the confirmation",
+    )
+    terminal.keys("Enter")
+    screen = terminal.wait_for(lambda s: "Delegated (rerun-failed)" in s, "the delegation result")
+    assert "oversight 0.1 h" in screen  # the gauge counts the oversight hours
+    terminal.keys("j")
     terminal.keys("m")
     terminal.wait_for(lambda s: "Take it myself" in s, "the take modal")
     terminal.keys("Enter")

@@ -30,16 +30,30 @@ def clock() -> datetime:
 
 
 class FakeForge(Forge):
+    """A GitHub-flavoured forge that performs actions in memory (or fails, when told to)."""
+
+    flavour = "github"
+
     def __init__(self, name: str) -> None:
         self.name = name
         self.kind = "demo"
         self.host = f"{name}.example"
+        self.performed: list[ActionRequest] = []
+        self.fail_with: Exception | None = None
+        self.result_url = ""
 
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
         raise NotImplementedError
 
     async def perform(self, request: ActionRequest) -> ActionResult:
-        raise NotImplementedError
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.performed.append(request)
+        return ActionResult(True, f"did {request.kind} on {request.target}", url=self.result_url)
+
+    async def find_action(self, request: ActionRequest) -> ActionResult | None:
+        done = [r for r in self.performed if r.idempotency_key == request.idempotency_key]
+        return ActionResult(True, "found on the forge") if done else None
 
 
 def item(
@@ -69,7 +83,7 @@ def item(
         since=NOW - timedelta(hours=age_hours),
         updated_at=NOW - timedelta(hours=1),
         author=author,
-        where={"branch": "main", "job": f"job-{n}"},
+        where={"branch": "main", "job": f"job-{n}", "run_id": str(1000 + n), "number": str(n)},
         evidence=(Evidence("failing since", f"run {n} failed", None),),
         metrics={},
         severity=severity,

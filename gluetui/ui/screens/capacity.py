@@ -1,72 +1,178 @@
-"""The sprint's glue-work budget: what is committed, to whom, and what is left."""
+"""The sprint's glue-work budget, as ``gluetui capacity`` computes it, plus what holds the hours.
+
+Everything shown comes from :func:`gluetui.report.capacity_report` (the same numbers as the CLI)
+and :func:`gluetui.budget.budget_status` (which decision holds how many hours); ``n`` flips to the
+next sprint for planning.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from gluetui.model import Item
+from gluetui.budget import BudgetStatus, budget_status
+from gluetui.factory import Runtime
+from gluetui.model import Item, Kind
+from gluetui.report import Bucket, CapacityReport, capacity_report
 from gluetui.textsafe import clean
-from gluetui.ui.backend import BudgetLike
 from gluetui.ui.widgets.header import gauge_text
 
 
-def summary_text(budget: BudgetLike) -> Text:
+def _kind_name(name: str) -> str:
+    try:
+        return Kind(name).label
+    except ValueError:
+        return name
+
+
+def summary_text(report: CapacityReport, budget: BudgetStatus) -> Text:
+    """Gauge, the arithmetic line by line, and every warning (words, not only red)."""
     text = gauge_text(budget)
-    text.append("\n\n")
-    rows = (
-        ("Budget", budget.budget_hours),
-        ("Taken by you", budget.self_hours),
-        ("Oversight of delegated work", budget.oversight_hours),
-        ("Committed", budget.committed_hours),
-        ("Remaining", budget.remaining_hours),
+    last = report.end.toordinal() - 1
+    text.append(
+        f"\n{report.sprint.capitalize()} sprint {report.start:%d %b} – "
+        f"{date.fromordinal(last):%d %b %Y}\n\n",
+        style="bold",
     )
-    for label, value in rows:
-        text.append(f"{label:<30}{value:>7.1f} h\n")
-    if budget.over:
-        text.append("Over budget: mark finished items done, delegate, or snooze.", style="bold red")
+    rows = (
+        ("Budget", report.budget_hours, ""),
+        ("Taken on myself", report.self_hours, ""),
+        ("Oversight of delegated work", report.oversight_hours, ""),
+        ("Carried over from earlier sprints", report.carry_over_hours, ""),
+        ("Committed", report.committed_hours, "bold"),
+        ("Remaining", report.remaining_hours, "bold red" if report.over else "bold green"),
+    )
+    for label, value, style in rows:
+        text.append(f"{label:<36}{value:>7.1f} h\n", style=style)
+    text.append(
+        f"{'Queued (open items)':<36}{report.queued_hours:>7.1f} h  ({report.queued_items} items)\n"
+    )
+    fc = report.forecast
+    text.append(
+        f"{'Incoming, last 4 weeks':<36}{fc.hours_per_week:>7.1f} h/week  "
+        f"({fc.items_per_week:g} items/week, ≈{fc.hours_per_sprint:g} h per sprint)\n"
+    )
+    if report.over:
+        text.append("\nOVER-COMMITTED\n", style="bold red")
+    for warning in report.warnings:
+        text.append("! ", style="bold yellow")
+        text.append(clean(warning, 300) + "\n")
     return text
+
+
+def _bucket_table(
+    table: DataTable[Text], buckets: Sequence[Bucket], *, kinds: bool = False
+) -> None:
+    table.clear(columns=True)
+    table.add_columns("Kind" if kinds else "Repository", "Items", "Hours")
+    for b in buckets:
+        table.add_row(
+            Text(_kind_name(b.name) if kinds else clean(b.name, 24)),
+            Text(str(b.items), justify="right"),
+            Text(f"{b.hours:.1f}", justify="right"),
+        )
+    if not buckets:
+        table.add_row(Text("nothing queued", style="dim"), Text(""), Text(""))
 
 
 class CapacityScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,c", "close", "Close", id="capacity_close"),
+        Binding("n", "next_sprint", "Next sprint", id="capacity_next"),
     ]
 
-    def __init__(self, budget: BudgetLike, items: Mapping[str, Item]) -> None:
+    def __init__(self, runtime: Runtime, items: Mapping[str, Item]) -> None:
         super().__init__(classes="modal")
-        self._budget = budget
+        self._rt = runtime
         self._items = items
+        self._offset = 0
+
+    def report(self) -> CapacityReport:
+        rt = self._rt
+        return capacity_report(
+            rt.config, rt.store.events(), list(self._items.values()), rt.clock(), self._offset
+        )
+
+    def budget(self) -> BudgetStatus:
+        rt = self._rt
+        return budget_status(rt.config, rt.store.events(), rt.clock(), self._offset)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog capacity") as box:
-            box.border_title = "Capacity this sprint"
-            yield Static(summary_text(self._budget), id="capacity-summary")
-            table: DataTable[Text] = DataTable(cursor_type="row", id="capacity-items")
-            table.add_columns("Decision", "Item", "Repository", "Hours", "Since")
-            for c in sorted(self._budget.commitments, key=lambda c: c.at):
-                item = self._items.get(c.item_id)
-                how = f"→ {c.automation}" if c.automation else "◆ taken"
-                if c.done:
-                    how += " ✓ done"
-                hours = c.self_hours + c.oversight_hours
-                table.add_row(
-                    Text(how),
-                    Text(clean(item.title if item else c.item_id, 50)),
-                    Text(clean(item.repo, 30) if item else ""),
-                    Text(f"{hours:.1f}", justify="right"),
-                    Text(f"{c.at.astimezone():%d %b %H:%M}"),
-                )
-            if not self._budget.commitments:
-                table.add_row(Text("nothing taken or delegated this sprint yet", style="dim"))
-            yield table
+            box.border_title = "Capacity"
+            box.border_subtitle = "n next/current sprint · escape closes"
+            yield Static(id="capacity-summary")
+            with Horizontal(id="capacity-queued"):
+                yield DataTable[Text](id="capacity-kinds", cursor_type="none")
+                yield DataTable[Text](id="capacity-repos", cursor_type="none")
+                yield DataTable[Text](id="capacity-forecast", cursor_type="none")
+            yield DataTable[Text](cursor_type="row", id="capacity-items")
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        report, budget = self.report(), self.budget()
+        self.query_one("#capacity-summary", Static).update(summary_text(report, budget))
+        _bucket_table(
+            self.query_one("#capacity-kinds", DataTable), report.queued_by_kind, kinds=True
+        )
+        _bucket_table(self.query_one("#capacity-repos", DataTable), report.queued_by_repo)
+        forecast: DataTable[Text] = self.query_one("#capacity-forecast", DataTable)
+        forecast.clear(columns=True)
+        forecast.add_columns("Week of", "New", "Hours")
+        for w in report.forecast.weeks:
+            forecast.add_row(
+                Text(w.name),
+                Text(str(w.items), justify="right"),
+                Text(f"{w.hours:.1f}", justify="right"),
+            )
+        self._commitments(report, budget)
+
+    def _commitments(self, report: CapacityReport, budget: BudgetStatus) -> None:
+        table: DataTable[Text] = self.query_one("#capacity-items", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Holds the hours", "Item", "Repository", "Hours", "Since")
+        # An item resolved since the decision has left the snapshot; its decision recorded it.
+        facts = {e.item_id: e.data for e in self._rt.store.events() if e.data.get("title")}
+        for c in sorted(budget.commitments, key=lambda c: c.at):
+            item = self._items.get(c.item_id)
+            known = facts.get(c.item_id, {})
+            title = item.title if item else str(known.get("title", c.item_id))
+            repo = item.repo if item else str(known.get("repo", ""))
+            how = f"→ {clean(c.automation, 30)}" if c.automation else "◆ taken"
+            if c.done:
+                how += " ✓ done"
+            table.add_row(
+                Text(how),
+                Text(clean(title, 50)),
+                Text(clean(repo, 30)),
+                Text(f"{c.self_hours + c.oversight_hours:.1f}", justify="right"),
+                Text(f"{c.at.astimezone():%d %b %H:%M}"),
+            )
+        for carried in report.carry_over:
+            item = self._items.get(carried.item_id)
+            table.add_row(
+                Text("↻ carried over"),
+                Text(clean(carried.title, 50)),
+                Text(clean(item.repo, 30) if item else ""),
+                Text(f"{carried.hours:.1f}", justify="right"),
+                Text(f"{carried.taken_at.astimezone():%d %b %H:%M}"),
+            )
+        if not budget.commitments and not report.carry_over:
+            table.add_row(Text("nothing taken or delegated in this sprint yet", style="dim"))
+
+    def action_next_sprint(self) -> None:
+        self._offset = 0 if self._offset else 1
+        self.show()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from gluetui.ui.handoff import follow_up_legend
 from gluetui.ui.keys import COMMANDS
 from gluetui.ui.render import legend
 
@@ -33,10 +34,12 @@ class HelpScreen(ModalScreen[None]):
                 keys = self._keymap.get(c.id)
                 table.add_row(keys.replace(",", " / ") if keys else c.display, c.id, c.help)
             yield table
-            yield Label(f"Row marks: {legend()}", classes="subtitle")
+            yield Label(f"Row marks: {legend()}", classes="subtitle", markup=False)
+            yield Label(f"Delegated rows: {follow_up_legend()}", classes="subtitle", markup=False)
             yield Label(
                 'Rebind any key in config.toml, e.g. [keymap] delegate = "ctrl+d".  Escape closes.',
                 classes="subtitle",
+                markup=False,
             )
 
     def action_close(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Tab, Tabs
+from textual.widgets import Footer, Input, Tab, Tabs
 
 from gluetui.model import Item, Kind, State
 from gluetui.triage import apply_triage, triage_states
@@ -26,15 +26,14 @@ from gluetui.ui.filtering import Filter, parse_filter
 from gluetui.ui.ordering import SortKey, sort_items
 from gluetui.ui.screens.capacity import CapacityScreen
 from gluetui.ui.screens.help import HelpScreen
+from gluetui.ui.screens.main_delegation import DelegationMixin
 from gluetui.ui.screens.main_refresh import RefreshMixin
 from gluetui.ui.screens.main_triage import TriageMixin
 from gluetui.ui.status import SourceStatus
 from gluetui.ui.widgets.detail import DetailPane, DetailView
 from gluetui.ui.widgets.header import CapacityGauge, SyncStatusBar
+from gluetui.ui.widgets.item_table import Cells, ItemTable
 from gluetui.ui.widgets.panel import Panel
-
-if TYPE_CHECKING:
-    from gluetui.ui.widgets.item_table import ItemTable
 
 KINDS: tuple[Kind, ...] = (Kind.STALE_DOC, Kind.BROKEN_CI, Kind.UNREVIEWED_PR, Kind.FLAKY_TEST)
 #: Shown unless the user asks for hidden ones with ``h``.
@@ -45,10 +44,13 @@ NARROW_WIDTH = 120
 ITEM_ACTIONS = frozenset(
     {"toggle_detail", "delegate", "take", "snooze", "dismiss_item", "done", "open_url", "copy_url"}
 )
+#: Every action :meth:`MainScreen.check_action` may grey out.
+GREYED_ACTIONS = (*sorted(ITEM_ACTIONS), "undo")
 
 
-class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
+class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
+    _enabled_actions: tuple[bool | None, ...] = ()
 
     current_panel: reactive[int] = reactive(0, init=False)
     detail_open: reactive[bool] = reactive(False, init=False)
@@ -70,6 +72,7 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
         self.stale: set[str] = store.stale_sources()
         self.can_undo = False
         self.statuses = self._initial_statuses()
+        self.init_delegation()
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -123,6 +126,7 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
         self.new_ids = (
             set() if base is None else {i for i in self.items if seen.get(i, base) > base}
         )
+        self.compute_followups()
         self.render_panels()
 
     def restate(self) -> None:
@@ -131,6 +135,7 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
         now = rt.clock()
         states = triage_states(rt.store.events(), now)
         self.items = {i.id: i for i in apply_triage(list(self.items.values()), states, now)}
+        self.compute_followups()
         self.budget = self.backend.budget_now()
         self.can_undo = decisions.can_undo(rt)
         self.render_panels()
@@ -148,14 +153,21 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
 
     def render_panels(self) -> None:
         now = self.backend.runtime.clock()
+        items = self.items
+
+        def cells(item_id: str) -> Cells:
+            # Called by a table only for the rows it paints: 10,000 items cost a screenful.
+            i = items[item_id]
+            return render.row_cells(
+                i,
+                now,
+                is_new=i.id in self.new_ids,
+                stale=i.source in self.stale,
+                follow_up=f.status if (f := self.followups.get(i.id)) else None,
+            )
+
         for panel in self.panels:
             rows, total = self.panel_items(panel.kind)
-            cells = {
-                i.id: render.row_cells(
-                    i, now, is_new=i.id in self.new_ids, stale=i.source in self.stale
-                )
-                for i in rows
-            }
             panel.table.show([i.id for i in rows], cells)
             if total and not rows:
                 empty = "Nothing matches the filter."
@@ -167,7 +179,12 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
         self.update_detail()
 
     def update_detail(self) -> None:
-        self.refresh_bindings()
+        # The footer recomposes on every refresh_bindings (dozens of widgets, the dearest part of
+        # a key press): only ask when what check_action greys out has changed.
+        enabled = tuple(self.check_action(action, ()) for action in GREYED_ACTIONS)
+        if enabled != self._enabled_actions:
+            self._enabled_actions = enabled
+            self.refresh_bindings()
         if not self.detail_open:
             return
         item = self.current_item
@@ -182,6 +199,10 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
             history=tuple(rt.store.events(item.id)),
             automations=tuple(decisions.fitting_automations(rt, item)),
             is_new=item.id in self.new_ids,
+            follow_up=self.followups.get(item.id),
+            journal=tuple(rt.store.journal(item.id)),
+            delegating=item.id in self.delegating,
+            last_outcome=self.outcomes.get(item.id),
         )
 
     def watch_current_panel(self, index: int) -> None:
@@ -204,9 +225,9 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
 
     # -- events from children ---------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table is self.table:
+    @on(ItemTable.RowHighlighted)
+    def _highlighted(self, event: ItemTable.RowHighlighted) -> None:
+        if event.table is self.table:
             self.update_detail()
 
     @on(DescendantFocus)
@@ -255,9 +276,12 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
             item = self.current_item
             if item is None:
                 return None
-            if action == "delegate" and not decisions.fitting_automations(
-                self.backend.runtime, item
+            if action == "delegate" and (
+                item.id in self.delegating
+                or not decisions.fitting_automations(self.backend.runtime, item)
             ):
+                return None
+            if action == "done" and not decisions.can_finish(item):
                 return None
             if action in ("open_url", "copy_url") and not item.url.startswith(
                 ("https://", "http://")
@@ -323,7 +347,7 @@ class MainScreen(TriageMixin, RefreshMixin, Screen[None]):
         self.app.push_screen(HelpScreen(self.backend.runtime.config.keymap))
 
     def action_capacity(self) -> None:
-        self.app.push_screen(CapacityScreen(self.backend.budget_now(), self.items))
+        self.app.push_screen(CapacityScreen(self.backend.runtime, self.items))
 
     def action_quit(self) -> None:
         self.remember_look()

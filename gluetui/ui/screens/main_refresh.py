@@ -39,6 +39,15 @@ class RefreshMixin(Screen[None]):
     def remember_look(self) -> None:
         raise NotImplementedError
 
+    def restate(self) -> None:
+        raise NotImplementedError
+
+    def start_reconcile(self) -> None:
+        raise NotImplementedError
+
+    def requeue_after_refresh(self) -> None:
+        raise NotImplementedError
+
     def _initial_statuses(self) -> tuple[SourceStatus, ...]:
         rt = self.backend.runtime
         runs = rt.store.last_syncs()
@@ -66,7 +75,11 @@ class RefreshMixin(Screen[None]):
         self.statuses = tuple(change(s) if s.name == source else s for s in self.statuses)
 
     def start_refreshing(self) -> None:
-        """Show the stored snapshot at once, then refresh; and again every ``refresh_minutes``."""
+        """Show the stored snapshot at once, then refresh; and again every ``refresh_minutes``.
+
+        Interrupted delegations from a previous run are settled with the forge alongside.
+        """
+        self.start_reconcile()
         self.run_worker(
             self._load_snapshot(),
             name="snapshot",
@@ -76,7 +89,7 @@ class RefreshMixin(Screen[None]):
             exit_on_error=False,
         )
         minutes = self.backend.runtime.config.refresh_minutes
-        self.set_interval(minutes * 60, self.action_refresh, name="periodic refresh")
+        self.set_interval(minutes * 60, self._periodic_refresh, name="periodic refresh")
 
     async def _load_snapshot(self) -> None:
         items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
@@ -84,7 +97,14 @@ class RefreshMixin(Screen[None]):
         if self.refresh_on_start:
             self.action_refresh()
 
+    def _periodic_refresh(self) -> None:
+        self.refresh_sources(announce=False)
+
     def action_refresh(self) -> None:
+        self.refresh_sources(announce=True)
+
+    def refresh_sources(self, *, announce: bool) -> None:
+        """Refresh every source not already refreshing (``announce``: say so when none could)."""
         started = False
         for forge in self.backend.runtime.forges:
             if any(s.name == forge.name and s.phase is Phase.RUNNING for s in self.statuses):
@@ -99,7 +119,7 @@ class RefreshMixin(Screen[None]):
                 exclusive=True,
                 exit_on_error=False,
             )
-        if not started and self.backend.runtime.forges:
+        if announce and not started and self.backend.runtime.forges:
             self.notify("Already refreshing.", timeout=3)
 
     async def _sync(self, forge: Forge) -> SyncReportLike:
@@ -111,8 +131,15 @@ class RefreshMixin(Screen[None]):
 
         report = await self.backend.sync(self.backend.runtime, forge, progress)
         self._finished(report)
+        store = self.backend.runtime.store
+        decided = len(store.events())
         items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
         self.set_items(items)
+        if len(store.events()) != decided:
+            # A decision landed while the snapshot was loading: its triage state is not in there.
+            self.restate()
+        if report.ok:
+            self.requeue_after_refresh()
         return report
 
     def _finished(self, report: SyncReportLike) -> None:

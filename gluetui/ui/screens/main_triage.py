@@ -1,7 +1,9 @@
-"""The main screen's decisions: ask in a modal, record through :mod:`gluetui.ui.decisions`, redraw.
+"""The main screen's own decisions: ask in a modal, record, redraw.
 
-Cancelling any modal records nothing. Taking an item that would go over the sprint's budget asks
-for explicit confirmation first.
+Snooze, dismiss and undo go straight to the decision log (:mod:`gluetui.ui.decisions`); taking and
+marking done go through the engine (:func:`gluetui.delegate.take` / :func:`~gluetui.delegate.done`),
+which owns the budget rule: going over asks for explicit confirmation and then overrides.
+Cancelling any modal records nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.screen import Screen
 
-from gluetui.events import Event
+from gluetui.delegate import OverBudget, done, take
+from gluetui.errors import GluetuiError
 from gluetui.model import Item
 from gluetui.textsafe import clean
 from gluetui.ui import decisions
@@ -32,72 +35,68 @@ class TriageMixin(Screen[None]):
     def restate(self) -> None:
         raise NotImplementedError
 
-    def _recorded(self, event: Event, message: str) -> None:
+    def _recorded(self, message: str) -> None:
         self.restate()
         self.notify(message, timeout=4, markup=False)
 
-    def action_delegate(self) -> None:
-        item = self.current_item
-        if item is None:
-            return
-        rt = self.backend.runtime
-        options = []
-        for name in decisions.fitting_automations(rt, item):
-            auto = rt.config.automations[name]
-            label = Text(name, style="bold")
-            label.append(f"  {auto.oversight_hours:g} h oversight", style="dim")
-            if auto.description:
-                label.append(f"\n  {clean(auto.description, 80)}")
-            options.append((name, label))
-
-        def chosen(name: str | None) -> None:
-            if name is not None:
-                event = decisions.delegate(rt, item, name)
-                self._recorded(event, f"Delegated to {name}.")
-
-        self.app.push_screen(ChoiceScreen("Delegate to…", _about(item), options), chosen)
+    def _refused(self, exc: GluetuiError) -> None:
+        self.notify(
+            clean(f"{exc.title}\n{exc.hint}".strip(), 600),
+            title="Not recorded",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     def action_take(self) -> None:
         item = self.current_item
         if item is None:
             return
+        prefill = decisions.effort_prefill(self.backend.runtime, item)
 
         def hours_given(text: str | None) -> None:
             hours = None if text is None else parse_hours(text)
-            if hours is None:
-                return
-            budget = self.backend.budget_now()
-            if not budget.would_exceed(hours):
+            if hours is not None:
                 self._take(item, hours)
-                return
-            question = Text(
-                f"Taking this ({hours:g} h) goes over the sprint's budget: "
-                f"{budget.committed_hours:g} of {budget.budget_hours:g} h already committed.\n"
-                "Take it anyway?"
-            )
-
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self._take(item, hours, over=True)
-
-            self.app.push_screen(
-                ConfirmScreen("Over budget", question, yes="Take anyway"), confirmed
-            )
 
         self.app.push_screen(
             PromptScreen(
                 "Take it myself",
-                Text.assemble(_about(item), "\nHours you expect to spend:"),
-                value=f"{item.effort_hours:g}",
+                Text.assemble(_about(item), "\nHours you expect to spend (from the effort rules):"),
+                value=f"{prefill:g}",
                 validate=lambda s: parse_hours(s) is not None,
                 failure="Give a number of hours (1.5, 2h, 90m).",
             ),
             hours_given,
         )
 
-    def _take(self, item: Item, hours: float, *, over: bool = False) -> None:
-        event = decisions.take(self.backend.runtime, item, hours)
-        self._recorded(event, f"Taken ({hours:g} h){' over budget' if over else ''}.")
+    def _take(self, item: Item, hours: float) -> None:
+        rt = self.backend.runtime
+        try:
+            take(rt, item, hours)
+        except OverBudget as exc:
+            question = Text(f"{exc.title}\n{exc.hint}\n\nTake it anyway?")
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._override(item, hours)
+
+            self.app.push_screen(
+                ConfirmScreen("Over budget", question, yes="Take anyway"), confirmed
+            )
+            return
+        except GluetuiError as exc:
+            self._refused(exc)
+            return
+        self._recorded(f"Taken ({hours:g} h).")
+
+    def _override(self, item: Item, hours: float) -> None:
+        try:
+            take(self.backend.runtime, item, hours, override=True)
+        except GluetuiError as exc:
+            self._refused(exc)
+            return
+        self._recorded(f"Taken ({hours:g} h) over budget.")
 
     def action_snooze(self) -> None:
         item = self.current_item
@@ -108,8 +107,8 @@ class TriageMixin(Screen[None]):
         def chosen(value: str | None) -> None:
             if value is not None:
                 choice = SnoozeChoice(value)
-                event = decisions.snooze(self.backend.runtime, item, choice)
-                self._recorded(event, f"Snoozed {choice.label.lower()}.")
+                decisions.snooze(self.backend.runtime, item, choice)
+                self._recorded(f"Snoozed {choice.label.lower()}.")
 
         self.app.push_screen(ChoiceScreen("Snooze", _about(item), options), chosen)
 
@@ -120,8 +119,8 @@ class TriageMixin(Screen[None]):
 
         def reason_given(reason: str | None) -> None:
             if reason is not None:
-                event = decisions.dismiss(self.backend.runtime, item, reason.strip())
-                self._recorded(event, "Dismissed.")
+                decisions.dismiss(self.backend.runtime, item, reason.strip())
+                self._recorded("Dismissed.")
 
         self.app.push_screen(
             PromptScreen(
@@ -143,8 +142,12 @@ class TriageMixin(Screen[None]):
             if text is None:
                 return
             hours = parse_hours(text) if text.strip() else None
-            event = decisions.done(self.backend.runtime, item, hours)
-            self._recorded(event, "Marked done.")
+            try:
+                done(self.backend.runtime, item, hours)
+            except GluetuiError as exc:
+                self._refused(exc)
+                return
+            self._recorded("Marked done" + (f" ({hours:g} h)." if hours is not None else "."))
 
         self.app.push_screen(
             PromptScreen(

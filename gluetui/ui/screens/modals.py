@@ -29,7 +29,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = _CANCEL
 
     def __init__(
-        self, title: str, subtitle: Text | str, options: Sequence[tuple[str, Text]]
+        self, title: str, subtitle: Text | str, options: Sequence[Option | tuple[str, Text]]
     ) -> None:
         super().__init__(classes="modal")
         self._title = title
@@ -40,7 +40,9 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = self._title
             yield Label(self._subtitle, classes="subtitle")
-            yield OptionList(*(Option(text, id=oid) for oid, text in self._options))
+            yield OptionList(
+                *(o if isinstance(o, Option) else Option(o[1], id=o[0]) for o in self._options)
+            )
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -121,7 +123,11 @@ class PromptScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes or no; escape means no."""
+    """Yes or no; escape means no.
+
+    ``default_yes`` focuses the yes button so enter confirms (the delegation plan); otherwise the
+    focused "No" makes enter the safe answer (going over budget).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_CANCEL,
@@ -129,14 +135,24 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n", "answer(False)", "No", id="modal_no"),
     ]
 
-    def __init__(self, title: str, question: Text | str, yes: str = "Yes") -> None:
+    def __init__(
+        self,
+        title: str,
+        question: Text | str,
+        yes: str = "Yes",
+        *,
+        wide: bool = False,
+        default_yes: bool = False,
+    ) -> None:
         super().__init__(classes="modal")
         self._title = title
         self._question = question
         self._yes = yes
+        self._wide = wide
+        self._default_yes = default_yes
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as box:
+        with Vertical(classes="dialog -wide" if self._wide else "dialog") as box:
             box.border_title = self._title
             yield Label(self._question, classes="subtitle")
             with Horizontal(classes="buttons"):
@@ -144,7 +160,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("No", variant="primary", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self._default_yes else "#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -11,10 +11,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from gluetui.delegate import FollowUp, Outcome
 from gluetui.events import Event, EventAction
 from gluetui.model import Item
+from gluetui.store import JournalEntry
 from gluetui.textsafe import clean
 from gluetui.ui import render
+from gluetui.ui.handoff import handoff_text
 
 _WHERE_ORDER = ("branch", "workflow", "job", "file", "test", "commit")
 
@@ -28,6 +31,10 @@ class DetailView:
     history: tuple[Event, ...] = ()
     automations: tuple[str, ...] = ()
     is_new: bool = False
+    follow_up: FollowUp | None = None
+    journal: tuple[JournalEntry, ...] = ()
+    delegating: bool = False
+    last_outcome: Outcome | None = None
 
 
 def _heading(text: Text, title: str) -> None:
@@ -102,6 +109,13 @@ def side_text(view: DetailView) -> Text:
     text.append("\n")
     _heading(text, "Automations that fit")
     text.append(", ".join(view.automations) + "\n" if view.automations else "none\n")
+    if view.follow_up or view.journal or view.delegating or view.last_outcome:
+        _heading(text, "Hand-off")
+        text.append(
+            handoff_text(
+                view.follow_up, view.journal, running=view.delegating, last=view.last_outcome
+            )
+        )
     _heading(text, "History")
     if view.history:
         for e in view.history:

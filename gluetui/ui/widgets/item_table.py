@@ -1,22 +1,29 @@
-"""A panel's table: fast first paint for big snapshots, in-place updates on refresh.
+"""A panel's table, virtualised: only the rows on screen are ever rendered.
 
-Textual's DataTable does work per row before painting, so a 10,000-row snapshot is added a
-screenful first and the rest in chunks after each refresh of the screen. A refresh that changes a
-few items updates those cells and adds/removes only the rows that changed, keeping the cursor on
-the same item instead of clearing the table.
+Textual's DataTable measures and stores every cell of every row, which costs about a second and
+tens of megabytes for a 10,000-item snapshot, and again on every refresh or filter keystroke. This
+table keeps the order (a list of item ids) and a function that renders one row's cells; a paint
+asks for the twenty-odd visible rows only (Textual's Line API: ``ScrollView`` + ``render_line``).
+Showing a new order is a list assignment, so a refresh, a sort or a filter costs the same at
+10,000 rows as at ten, and the cursor stays on the same item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.cache import LRUCache
+from textual.events import Click, Leave, MouseMove, Resize
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from gluetui.ui.render import COLUMNS
 
@@ -24,29 +31,54 @@ TITLE = "title"
 TITLE_MIN = next(w for key, _, w in COLUMNS if key == TITLE)
 #: Room kept for the vertical scrollbar.
 SCROLLBAR = 2
+#: Blank cells left and right of each cell's text.
+CELL_PADDING = 1
+#: The header line above the rows.
+HEADER = 1
 
 Cells = tuple[Text, ...]
-
-#: Rows added before the first paint (a tall terminal's screenful).
-FIRST_CHUNK = 120
-#: Rows added per later step.
-CHUNK = 1500
+CellSource = Mapping[str, Cells] | Callable[[str], Cells]
 
 
-class _KeyedText(Text):
-    """The first cell of a row, carrying the item id so ordering can use public ``sort``."""
-
-    item_id: str
-
-
-def _keyed(text: Text, item_id: str) -> _KeyedText:
-    cell = _KeyedText(text.plain, style=text.style)
-    cell.item_id = item_id
-    return cell
-
-
-class ItemTable(DataTable[Text], inherit_bindings=False):
+class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows keyed by item id. Only navigation keys are bound here; the screen owns the rest."""
+
+    DEFAULT_CSS = """
+    ItemTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        overflow-x: hidden;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .item-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .item-table--header { background-tint: $foreground 5%; }
+        }
+        &:dark > .item-table--even-row { background: $surface-darken-1 40%; }
+        & > .item-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .item-table--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .item-table--even-row { background: $surface-lighten-1 50%; }
+        & > .item-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .item-table--hover { background: $block-hover-background; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-table--header",
+        "item-table--even-row",
+        "item-table--odd-row",
+        "item-table--cursor",
+        "item-table--hover",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False),
@@ -57,112 +89,245 @@ class ItemTable(DataTable[Text], inherit_bindings=False):
         Binding("end", "scroll_bottom", "Bottom", show=False),
     ]
 
-    class Loaded(Message):
-        """Every pending row has been added (tests and benchmarks wait for it)."""
+    cursor_row: reactive[int] = reactive(0, init=False, always_update=False)
+    """Index of the highlighted row (0 when the table is empty)."""
 
-        def __init__(self, table: ItemTable) -> None:
+    class RowHighlighted(Message):
+        """The highlighted item changed (cursor moved, or a new order moved it)."""
+
+        def __init__(self, table: ItemTable, cursor_row: int, item_id: str | None) -> None:
             super().__init__()
             self.table = table
+            self.cursor_row = cursor_row
+            self.item_id = item_id
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._cells: dict[str, Cells] = {}
-        self._pending: list[tuple[str, Cells]] = []
-        self._order: dict[str, int] = {}
+        super().__init__(id=id)
+        self._order: list[str] = []
+        self._index: dict[str, int] | None = None
+        self._source: Callable[[str], Cells] = _no_cells
+        self._cells: LRUCache[str, Cells] = LRUCache(512)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._widths = [width for _, _, width in COLUMNS]
+        self._hover = -1
+        self._highlighted: str | None = None
         self._generation = 0
 
-    def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
-
-    def on_resize(self, event: Resize) -> None:
-        """Give the title column whatever the fixed columns leave, so titles are as long as fit."""
-        fixed = sum(w for key, _, w in COLUMNS if key != TITLE)
-        padding = 2 * self.cell_padding * len(COLUMNS)
-        width = max(TITLE_MIN, event.size.width - fixed - padding - SCROLLBAR)
-        column = self.columns.get(ColumnKey(TITLE))
-        if column is not None and column.width != width:
-            column.width = width
-            # DataTable has no public "column width changed"; this flag makes it re-measure.
-            self._require_update_dimensions = True
-            self.refresh()
+    # -- data ---------------------------------------------------------------------------------
 
     @property
-    def loading_rows(self) -> bool:
-        return bool(self._pending)
+    def row_count(self) -> int:
+        return len(self._order)
 
     @property
     def current_id(self) -> str | None:
         """The highlighted item's id."""
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:  # the cursor can point past rows removed a moment ago
-            return None
-        return None if key.value is None else str(key.value)
-
-    def show(self, order: Sequence[str], cells: Mapping[str, Cells]) -> None:
-        """Make the table show ``order`` (item ids) with ``cells``, changing as little as possible."""
-        self._generation += 1
-        self._pending = []
-        keep = self.current_id
-        self._order = {item_id: pos for pos, item_id in enumerate(order)}
-        for gone in [i for i in self._cells if i not in self._order]:
-            self.remove_row(gone)
-            del self._cells[gone]
-        added: list[tuple[str, Cells]] = []
-        for item_id in order:
-            new = cells[item_id]
-            old = self._cells.get(item_id)
-            if old is None:
-                added.append((item_id, new))
-            elif old != new:
-                self._update(item_id, old, new)
-        self._add(added[:FIRST_CHUNK])
-        self._pending = added[FIRST_CHUNK:]
-        self._arrange(keep)
-        if self._pending:
-            self.call_after_refresh(self._add_more, self._generation)
-        else:
-            self.post_message(self.Loaded(self))
-
-    def _update(self, item_id: str, old: Cells, new: Cells) -> None:
-        for (key, _, _), before, after in zip(COLUMNS, old, new, strict=True):
-            if before != after:
-                value = _keyed(after, item_id) if key == COLUMNS[0][0] else after
-                self.update_cell(item_id, key, value)
-        self._cells[item_id] = new
-
-    def _add(self, rows: Sequence[tuple[str, Cells]]) -> None:
-        for item_id, cells in rows:
-            self.add_row(_keyed(cells[0], item_id), *cells[1:], key=item_id)
-            self._cells[item_id] = cells
-
-    def _add_more(self, generation: int) -> None:
-        if generation != self._generation or not self._pending:
-            return
-        chunk, self._pending = self._pending[:CHUNK], self._pending[CHUNK:]
-        keep = self.current_id
-        self._add(chunk)
-        self._arrange(keep)
-        if self._pending:
-            self.call_after_refresh(self._add_more, generation)
-        else:
-            self.post_message(self.Loaded(self))
-
-    def _arrange(self, keep: str | None) -> None:
-        """Order rows as asked and keep the cursor on the same item when it is still here."""
-        order = self._order
-        last = len(order)
-        self.sort(COLUMNS[0][0], key=lambda cell: order.get(getattr(cell, "item_id", ""), last))
-        if keep is not None and keep in self._cells:
-            self.move_cursor(row=self.get_row_index(keep), animate=False)
-        elif self.row_count:
-            self.move_cursor(row=min(self.cursor_row, self.row_count - 1), animate=False)
+        return self.row_id_at(self.cursor_row)
 
     def row_id_at(self, index: int) -> str | None:
-        if not 0 <= index < self.row_count:
-            return None
-        key: RowKey = self.coordinate_to_cell_key((index, 0)).row_key  # type: ignore[arg-type]
-        return None if key.value is None else str(key.value)
+        return self._order[index] if 0 <= index < len(self._order) else None
+
+    def get_row_index(self, item_id: str) -> int:
+        """Where ``item_id`` is shown; ``KeyError`` when it is not."""
+        return self._position_map()[item_id]
+
+    def get_row(self, item_id: str) -> Cells:
+        """The cells shown for ``item_id`` (rendered on demand); ``KeyError`` when not shown."""
+        self.get_row_index(item_id)
+        return self._row_cells(item_id)
+
+    def show(self, order: Sequence[str], cells: CellSource) -> None:
+        """Show ``order`` (item ids), rendering a row with ``cells`` when it comes on screen.
+
+        ``cells`` maps an id to its row (a mapping, or a function for lazy rendering). The cursor
+        stays on the highlighted item when it is still shown, else on the same position.
+        """
+        keep = self.current_id
+        self._order = list(order)
+        self._index = None
+        self._source = cells.__getitem__ if isinstance(cells, Mapping) else cells
+        self._cells.clear()
+        self._lines.clear()
+        self._generation += 1
+        self.virtual_size = Size(self._table_width(), len(self._order) + HEADER)
+        row = self.cursor_row
+        if keep is not None and keep in self._position_map():
+            row = self.get_row_index(keep)
+        self._set_cursor(min(row, max(0, len(self._order) - 1)))
+        self._announce()
+        self.refresh()
+
+    def _position_map(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {key: pos for pos, key in enumerate(self._order)}
+        return self._index
+
+    def _row_cells(self, item_id: str) -> Cells:
+        cells = self._cells.get(item_id)
+        if cells is None:
+            cells = self._source(item_id)
+            self._cells[item_id] = cells
+        return cells
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Highlight row ``row`` (clamped) and scroll it into view."""
+        del animate  # the cursor jumps; kept for DataTable's call shape
+        self._set_cursor(max(0, min(row, len(self._order) - 1)))
+
+    def _set_cursor(self, row: int) -> None:
+        self.cursor_row = max(0, row)
+        self._scroll_into_view()
+
+    def watch_cursor_row(self) -> None:
+        self._show_hover(-1)
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        item_id = self.current_id
+        if item_id != self._highlighted:
+            self._highlighted = item_id
+            self.post_message(self.RowHighlighted(self, self.cursor_row, item_id))
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER)
+
+    def _scroll_into_view(self) -> None:
+        top = round(self.scroll_y)
+        row, visible = self.cursor_row, self._visible_rows()
+        if row < top:
+            self.scroll_to(y=row, animate=False, force=True)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False, force=True)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + self._visible_rows())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - self._visible_rows())
+
+    def action_scroll_top(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_scroll_bottom(self) -> None:
+        self.move_cursor(row=len(self._order) - 1)
+
+    # -- mouse --------------------------------------------------------------------------------
+
+    def _row_under(self, event: Click | MouseMove) -> int:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < HEADER:
+            return -1
+        row = round(self.scroll_y) + offset.y - HEADER
+        return row if row < len(self._order) else -1
+
+    def on_click(self, event: Click) -> None:
+        row = self._row_under(event)
+        if row >= 0:
+            self.move_cursor(row=row)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        self._show_hover(self._row_under(event))
+
+    def on_leave(self, event: Leave) -> None:
+        self._show_hover(-1)
+
+    def _show_hover(self, row: int) -> None:
+        if row != self._hover:
+            self._hover = row
+            self.refresh()
+
+    # -- layout and painting ------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus, CSS): rendered lines are stale."""
+        super().notify_style_update()
+        self._lines.clear()
+
+    def on_resize(self, event: Resize) -> None:
+        """Give the title column whatever the fixed columns leave, so titles are as long as fit."""
+        fixed = sum(w for key, _, w in COLUMNS if key != TITLE)
+        padding = 2 * CELL_PADDING * len(COLUMNS)
+        title = max(TITLE_MIN, event.size.width - fixed - padding - SCROLLBAR)
+        self._widths = [title if key == TITLE else w for key, _, w in COLUMNS]
+        self._lines.clear()
+        self.virtual_size = Size(self._table_width(), len(self._order) + HEADER)
+        self._scroll_into_view()
+
+    def _table_width(self) -> int:
+        return sum(self._widths) + 2 * CELL_PADDING * len(self._widths)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y < HEADER:
+            key: tuple[object, ...] = ("header", width, base, self.has_focus)
+            cells: Cells = tuple(Text(label) for _, label, _ in COLUMNS)
+            style = base + self.get_component_rich_style("item-table--header")
+            return self._strip(key, cells, style, Style.null(), width)
+        row = round(self.scroll_y) + y - HEADER
+        item_id = self.row_id_at(row)
+        if item_id is None:
+            return Strip.blank(width, base)
+        cursor, hover = row == self.cursor_row, row == self._hover
+        key = (item_id, row % 2, cursor, hover, width, base, self.has_focus, self._generation)
+        stripe = "item-table--odd-row" if row % 2 else "item-table--even-row"
+        style = base + self.get_component_rich_style(stripe)
+        post = Style.null()
+        if hover:
+            style += self.get_component_rich_style("item-table--hover")
+        if cursor:
+            cursor_style = self.get_component_rich_style("item-table--cursor")
+            style += cursor_style
+            # As DataTable's default: the cursor's colour wins over the cell's own.
+            post = Style.from_color(color=cursor_style.color)
+        return self._strip(key, self._row_cells(item_id), style, post, width)
+
+    def _strip(
+        self, key: tuple[object, ...], cells: Cells, style: Style, post: Style, width: int
+    ) -> Strip:
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        line = Text(no_wrap=True, end="")
+        pad = " " * CELL_PADDING
+        for cell, cell_width in zip(cells, self._widths, strict=False):
+            line.append(pad)
+            line.append_text(_fit(cell, cell_width))
+            line.append(pad)
+        segments = list(Segment.apply_style(line.render(self.app.console), style, post))
+        strip = Strip(segments).adjust_cell_length(width, style).simplify()
+        self._lines[key] = strip
+        return strip
+
+
+def _fit(cell: Text, width: int) -> Text:
+    """The cell cut (with an ellipsis) or padded to ``width``, honouring its justification."""
+    text = cell.copy()
+    text.truncate(width, overflow="ellipsis")
+    gap = width - text.cell_len
+    if gap > 0:
+        if cell.justify == "right":
+            text.pad_left(gap)
+        elif cell.justify == "center":
+            text.pad_left(gap // 2)
+            text.pad_right(gap - gap // 2)
+        else:
+            text.pad_right(gap)
+    return text
+
+
+def _no_cells(item_id: str) -> Cells:
+    raise KeyError(item_id)

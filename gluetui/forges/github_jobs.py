@@ -1,0 +1,148 @@
+"""Jobs and failed-test annotations of many workflow runs in one GraphQL query.
+
+REST needs one jobs call per run (``filter=all`` for every attempt) and one annotations call per
+failed job; at organisation scale that is most of a refresh's requests. GraphQL reaches the same
+data from the run's ``node_id`` (which the REST runs listing already returned): ``nodes(ids:)``
+-> ``WorkflowRun.checkSuite.checkRuns(filterBy: {checkType: ALL})``, where every attempt's jobs
+are check runs of the run's one check suite, and a second ``checkRuns`` filtered to failed
+conclusions carries their annotations. So the jobs of all runs of ~100 repositories cost one
+query and no REST call at all.
+
+GraphQL does not number attempts: each job name's check runs are ordered by start time and
+numbered 1, 2, ... (capped at the run's ``run_attempt``), since "re-run failed jobs" re-runs only
+some jobs and the rest ran in the first attempt alone. The result is shaped
+like REST's jobs (``id``, ``name``, ``conclusion``, ``run_attempt``...), so
+:func:`gluetui.forges.github_convert.run_records` reads both alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gluetui.forges import github_convert as conv
+from gluetui.forges import github_graphql as gql
+from gluetui.forges.http import HttpSession
+from gluetui.records import TestResult
+
+#: Runs per jobs query (each costs ~12 of GitHub's "requests": 1/100 point each).
+MAX_RUNS_PER_QUERY = 400
+
+JSON = Mapping[str, Any]
+
+
+@dataclass
+class RunJobs:
+    """Jobs per run id and test results per job id, for one repository."""
+
+    jobs: dict[str, list[JSON]] = field(default_factory=dict)  # REST-shaped
+    tests: dict[str, list[TestResult]] = field(default_factory=dict)
+    #: Run ids GraphQL could not resolve (the caller reads them over REST instead).
+    missing: list[str] = field(default_factory=list)
+
+
+def jobs_query(asks: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any], list[str]]:
+    """One ``nodes(ids:)`` alias per repository (``j0``...); returns the repos in alias order."""
+    params: list[str] = []
+    fields: list[str] = []
+    variables: dict[str, Any] = {}
+    order = list(asks)
+    for i, repo in enumerate(order):
+        params.append(f"$j{i}: [ID!]!")
+        variables[f"j{i}"] = list(asks[repo])
+        fields.append(f"  j{i}: nodes(ids: $j{i}) {{ ... on WorkflowRun {{ ...RunJobs }} }}")
+    doc = f"query Jobs({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
+    return gql.with_fragments(doc), variables, order
+
+
+def _rest_like(node: JSON, attempt: int) -> dict[str, Any]:
+    return {
+        "id": node.get("databaseId"),
+        "name": node.get("name") or "",
+        "status": str(node.get("status") or "").lower(),
+        "conclusion": str(node.get("conclusion") or "").lower() or None,
+        "started_at": node.get("startedAt"),
+        "completed_at": node.get("completedAt"),
+        "html_url": node.get("detailsUrl") or "",
+        "run_attempt": attempt,
+    }
+
+
+def jobs_of(suite: JSON, latest: int) -> list[JSON]:
+    """REST-shaped jobs of every attempt, each name's check runs numbered by start time."""
+    by_name: dict[str, list[JSON]] = {}
+    for node in conv.nodes(obj_of(suite, "all")):
+        by_name.setdefault(str(node.get("name") or ""), []).append(node)
+    out: list[JSON] = []
+    for runs in by_name.values():
+        runs.sort(key=lambda n: (str(n.get("startedAt") or ""), int(n.get("databaseId") or 0)))
+        # "Re-run failed jobs" re-runs some jobs only: the others ran in attempt 1 alone.
+        for k, node in enumerate(runs):
+            out.append(_rest_like(node, min(k + 1, latest)))
+    out.sort(key=lambda j: (j["run_attempt"], str(j.get("started_at") or ""), j["id"] or 0))
+    return out
+
+
+def obj_of(value: JSON, key: str) -> JSON:
+    return conv.obj(value.get(key))
+
+
+def flaky_tests(jobs: Sequence[JSON], suite: JSON) -> dict[str, list[TestResult]]:
+    """Test names from annotations of failed jobs whose name passed in another attempt."""
+    passed = {j.get("name") for j in jobs if j.get("conclusion") == "success"}
+    wanted = {
+        str(j.get("id")): j
+        for j in jobs
+        if j.get("conclusion") in conv.FAILED and j.get("name") in passed
+    }
+    tests: dict[str, list[TestResult]] = {}
+    for node in conv.nodes(obj_of(suite, "failed")):
+        job = wanted.get(str(node.get("databaseId")))
+        if job is None:
+            continue
+        notes = [
+            {
+                "annotation_level": str(a.get("annotationLevel") or "").lower(),
+                "title": a.get("title") or "",
+                "path": a.get("path") or "",
+            }
+            for a in conv.nodes(node.get("annotations"))
+        ]
+        tests[str(job["id"])] = conv.annotation_tests(conv.job_record(job), notes)
+    return tests
+
+
+async def fetch_jobs(
+    session: HttpSession, url: str, wanted: Mapping[str, Sequence[JSON]]
+) -> dict[str, RunJobs]:
+    """Jobs of the ``wanted`` REST runs (repo -> runs with ``node_id``), batched across repos."""
+    out = {repo: RunJobs() for repo in wanted}
+    batches: list[dict[str, list[JSON]]] = [{}]
+    count = 0
+    for repo, runs in wanted.items():
+        if count + len(runs) > MAX_RUNS_PER_QUERY and batches[-1]:
+            batches.append({})
+            count = 0
+        batches[-1][repo] = list(runs)
+        count += len(runs)
+    for batch in batches:
+        if not batch:
+            continue
+        asks = {repo: [str(r["node_id"]) for r in runs] for repo, runs in batch.items()}
+        query, variables, order = jobs_query(asks)
+        result = await gql.run_query(session, url, query, variables, what="workflow run jobs")
+        for i, repo in enumerate(order):
+            got = result.data.get(f"j{i}")
+            answers = got if isinstance(got, list) else []
+            for k, run in enumerate(batch[repo]):
+                node = conv.obj(answers[k]) if k < len(answers) else {}
+                suite = obj_of(node, "checkSuite")
+                run_id = str(run.get("id"))
+                if not suite:
+                    out[repo].missing.append(run_id)
+                    continue
+                jobs = jobs_of(suite, int(run.get("run_attempt") or 1))
+                out[repo].jobs[run_id] = jobs
+                out[repo].tests.update(flaky_tests(jobs, suite))
+    return out

@@ -1,0 +1,128 @@
+"""How delegations read on screen: the confirmation text, the follow-up marks and lines.
+
+Pure (plans, verdicts and journal entries in; ``rich.text.Text`` out), so the modal, the detail
+pane and the row marks say the same thing and can be tested without a terminal. Every string that
+came from a forge or the config goes through ``clean()`` into ``Text``, never into markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from gluetui.delegate import FollowUp, Outcome, Plan, Status
+from gluetui.delegate.plan import is_unknown
+from gluetui.store import JournalEntry
+from gluetui.textsafe import clean
+
+#: Status -> (row symbol, word, style). Symbols differ from the triage-state ones in render.py.
+FOLLOW_UP_TEXT: dict[Status, tuple[str, str, str]] = {
+    Status.WAITING: ("→", "waiting", "bold magenta"),
+    Status.PENDING: ("⟳", "running", "bold yellow"),
+    Status.PR_OPENED: ("↗", "PR opened", "bold green"),
+    Status.CHANGED: ("Δ", "changed", "bold cyan"),
+    Status.RESOLVED: ("✓", "resolved", "green"),
+    Status.STALLED: ("⌛", "stalled", "bold yellow"),
+    Status.FAILED: ("✖", "failed", "bold red"),
+    Status.UNKNOWN: ("?", "unknown: check the forge", "bold red"),
+}
+
+
+def follow_up_mark(status: Status) -> Text:
+    sym, _, style = FOLLOW_UP_TEXT[status]
+    return Text(sym, style=style)
+
+
+def follow_up_legend() -> str:
+    """The delegated-row marks, for the help screen."""
+    return "   ".join(f"{sym} {word}" for sym, word, _ in FOLLOW_UP_TEXT.values())
+
+
+def plan_text(plan: Plan, *, over_budget: str = "") -> Text:
+    """The confirmation modal: exactly what will happen, to what, at what cost."""
+    text = Text()
+    text.append("Item      ", style="dim")
+    text.append(clean(plan.item.title, 80), style="bold")
+    text.append("\nTarget    ", style="dim")
+    text.append(clean(plan.target, 80))
+    text.append("\nAutomation", style="dim")
+    text.append(f" {clean(plan.automation, 40)} ({clean(plan.automation_kind, 40)})")
+    text.append("\nMode      ", style="dim")
+    if plan.dry_run:
+        text.append("DRY RUN: nothing will be sent, nothing recorded", style="bold yellow")
+    else:
+        text.append("for real", style="bold")
+    text.append("\nCost      ", style="dim")
+    text.append(
+        f"{plan.oversight_hours:g} h oversight against the budget; back in the queue after "
+        f"{plan.follow_up_hours:g} h without news"
+    )
+    text.append("\n\nWhat will happen:\n", style="bold underline")
+    for line in plan.summary:
+        text.append("• ")
+        text.append(clean(line, 400))
+        text.append("\n")
+    if plan.attempt:
+        text.append(f"(attempt {plan.attempt + 1}: earlier attempts failed)\n", style="dim")
+    if over_budget:
+        text.append("\n")
+        text.append("Over budget: ", style="bold red")
+        text.append(clean(over_budget, 300))
+        text.append("\n")
+    return text
+
+
+def outcome_message(outcome: Outcome) -> str:
+    """The notification after a delegation ran (plain text; shown with markup off)."""
+    if outcome.dry_run:
+        return clean(outcome.message, 400)
+    head = "Already done before" if outcome.repeated else "Delegated"
+    if outcome.unknown:
+        head = "Unclear whether it happened"
+    msg = f"{head} ({outcome.automation}): {clean(outcome.message, 300)}"
+    if outcome.url:
+        msg += f" {clean(outcome.url, 200)}"
+    return msg
+
+
+def handoff_text(
+    follow: FollowUp | None,
+    journal: Iterable[JournalEntry],
+    *,
+    running: bool = False,
+    last: Outcome | None = None,
+) -> Text:
+    """The detail pane's hand-off section: how the delegation is going, and every attempt."""
+    text = Text()
+    if running:
+        text.append("⟳ delegation running…\n", style="bold yellow")
+    if follow is not None:
+        sym, word, style = FOLLOW_UP_TEXT[follow.status]
+        text.append(f"{sym} {word}: ", style=style)
+        text.append(clean(follow.message, 200))
+        if follow.url:
+            text.append(f"\n  {clean(follow.url, 200)}", style="dim")
+        text.append("\n")
+    if last is not None and last.dry_run:
+        text.append(clean(last.message, 400) + "\n", style="yellow")
+    for e in journal:
+        when = e.intent_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if e.pending:
+            word, style = "pending", "yellow"
+        elif is_unknown(e):
+            word, style = "unknown", "bold red"
+        elif e.ok:
+            word, style = "ok", "green"
+        else:
+            word, style = "failed", "red"
+        text.append(f"{when}  {clean(e.automation, 30)}  ")
+        text.append(word, style=style)
+        if e.message:
+            text.append(f"  {clean(e.message, 160)}")
+        if e.url:
+            text.append(f"\n  {clean(e.url, 200)}", style="dim")
+        text.append("\n")
+    if not text.plain:
+        text.append("not delegated\n", style="dim")
+    return text

@@ -1,0 +1,242 @@
+"""The main screen's delegations: pick, confirm the plan, run it in a worker, follow it up.
+
+The engine (:mod:`gluetui.delegate`) does the work and the journaling; this mixin only asks, shows
+and dispatches. Delegations run as async workers (forge calls are awaited, blocking libraries are
+pushed to threads inside the forges), so the UI never waits; a failure is shown with its hint and
+stays in the journal. On start, intents left by a crash are reconciled with the forge, and after
+each refresh every delegated item gets a follow-up verdict; stalled ones return to the queue.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets.option_list import Option
+
+from gluetui.delegate import (
+    DelegationFailed,
+    FollowUp,
+    Outcome,
+    OverBudget,
+    Status,
+    check_budget,
+    delegate,
+    follow_up,
+    plan_for,
+    reconcile,
+    requeue_stalled,
+)
+from gluetui.errors import GluetuiError
+from gluetui.model import Item
+from gluetui.textsafe import clean
+from gluetui.ui import decisions, handoff
+from gluetui.ui.backend import Backend
+from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen
+
+DELEGATE_GROUP = "delegate:"
+#: Follow-up verdicts worth a notification when a delegated item reaches them.
+NEWS = frozenset({Status.RESOLVED, Status.PR_OPENED, Status.CHANGED})
+
+
+def _about(item: Item) -> Text:
+    return Text(f"{clean(item.title, 70)}\n{clean(item.repo, 60)}")
+
+
+class DelegationMixin(Screen[None]):
+    backend: Backend
+    items: dict[str, Item]
+
+    #: Item id -> follow-up verdict of its delegation in force (recomputed on every reload).
+    followups: dict[str, FollowUp]
+    #: Items whose delegation is running right now (``a`` is greyed out for them).
+    delegating: set[str]
+    #: The latest outcome per item this session (dry runs are only here: nothing is journaled).
+    outcomes: dict[str, Outcome]
+
+    @property
+    def current_item(self) -> Item | None:
+        raise NotImplementedError
+
+    def restate(self) -> None:
+        raise NotImplementedError
+
+    def update_detail(self) -> None:
+        raise NotImplementedError
+
+    def init_delegation(self) -> None:
+        self.followups = {}
+        self.delegating = set()
+        self.outcomes = {}
+
+    # -- follow-up --------------------------------------------------------------------------
+
+    def compute_followups(self) -> None:
+        """Pure verdicts over what is loaded; cheap enough to run on every reload.
+
+        A hand-off that turns into news during the session (resolved, PR opened, changed) is
+        announced once; verdicts already standing when the app opened are only shown.
+        """
+        rt = self.backend.runtime
+        before = self.followups
+        self.followups = follow_up(
+            list(self.items.values()), rt.store.events(), rt.store.journal(), rt.clock()
+        )
+        for item_id, f in self.followups.items():
+            old = before.get(item_id)
+            if old is not None and old.status is not f.status and f.status in NEWS:
+                _, word, _ = handoff.FOLLOW_UP_TEXT[f.status]
+                self.notify(
+                    f"{clean(f.automation, 40)}: {clean(f.message, 200)}",
+                    title=f"Follow-up: {word}",
+                    timeout=8,
+                    markup=False,
+                )
+
+    def requeue_after_refresh(self) -> None:
+        """Stalled hand-offs go back to the queue (a REOPENED decision each), and we say so."""
+        stalled = requeue_stalled(self.backend.runtime, self.followups)
+        if stalled:
+            self.restate()
+            self.notify(
+                f"{len(stalled)} delegated item(s) had no news in time and are back in the queue.",
+                title="Follow-up",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+
+    # -- reconcile on start -----------------------------------------------------------------
+
+    def start_reconcile(self) -> None:
+        self.run_worker(
+            self._reconcile(),
+            name="reconcile",
+            group="reconcile",
+            description="settling interrupted delegations",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _reconcile(self) -> list[Outcome]:
+        outcomes = await reconcile(self.backend.runtime)
+        if not outcomes:
+            return outcomes
+        unresolved = [o for o in outcomes if o.unknown]
+        settled = len(outcomes) - len(unresolved)
+        if settled:
+            self.notify(
+                f"{settled} delegation(s) interrupted last time were settled with the forge.",
+                title="Delegations",
+                timeout=6,
+                markup=False,
+            )
+        for o in unresolved:
+            self.notify(
+                f"{clean(o.automation, 40)} on {clean(o.item_id, 120)}: {clean(o.message, 200)}",
+                title="Delegation may or may not have happened",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+        self.restate()
+        return outcomes
+
+    # -- a: pick, confirm, run ----------------------------------------------------------------
+
+    def action_delegate(self) -> None:
+        item = self.current_item
+        if item is None:
+            return
+        choices = decisions.automation_choices(self.backend.runtime, item)
+        options = []
+        for c in choices:
+            label = Text(c.name, style="bold")
+            label.append(f"  {c.oversight_hours:g} h oversight", style="dim")
+            if c.plan is not None and c.plan.dry_run:
+                label.append("  dry run", style="yellow")
+            if c.description:
+                label.append(f"\n  {clean(c.description, 80)}")
+            if c.problem:
+                label.append(f"\n  cannot: {clean(c.problem, 120)}", style="red")
+            options.append(Option(label, id=c.name, disabled=c.plan is None))
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.confirm_delegation(item, name)
+
+        self.app.push_screen(ChoiceScreen("Delegate to…", _about(item), options), chosen)
+
+    def confirm_delegation(self, item: Item, name: str) -> None:
+        """Show the plan exactly as the engine will run it; run it only on yes."""
+        rt = self.backend.runtime
+        try:
+            plan = plan_for(rt, item, name)
+        except GluetuiError as exc:
+            self._failed(exc.title, exc.hint)
+            return
+        over = ""
+        try:
+            check_budget(rt, plan.oversight_hours)
+        except OverBudget as exc:
+            over = exc.title
+        title = "Dry run" if plan.dry_run else "Delegate — confirm"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_delegation(item, name)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                title,
+                handoff.plan_text(plan, over_budget=over),
+                yes="Show what it would do" if plan.dry_run else "Delegate",
+                wide=True,
+                default_yes=not over,
+            ),
+            answered,
+        )
+
+    def run_delegation(self, item: Item, name: str) -> None:
+        self.delegating.add(item.id)
+        self.update_detail()
+        self.run_worker(
+            self._delegate(item, name),
+            name=f"{DELEGATE_GROUP}{item.id}",
+            group=f"{DELEGATE_GROUP}{item.id}",
+            description=f"delegating to {name}",
+            exit_on_error=False,
+        )
+
+    async def _delegate(self, item: Item, name: str) -> Outcome | None:
+        rt = self.backend.runtime
+        try:
+            outcome = await delegate(rt, item, name)
+        except DelegationFailed as exc:
+            self.outcomes[item.id] = exc.outcome
+            self._failed(exc.title, exc.hint)
+            return exc.outcome
+        except GluetuiError as exc:
+            self._failed(exc.title, exc.hint)
+            return None
+        finally:
+            self.delegating.discard(item.id)
+            self.restate()
+        self.outcomes[item.id] = outcome
+        self.notify(
+            handoff.outcome_message(outcome),
+            title="Dry run" if outcome.dry_run else "Delegation",
+            severity="warning" if outcome.unknown else "information",
+            timeout=8,
+            markup=False,
+        )
+        self.update_detail()
+        return outcome
+
+    def _failed(self, title: str, hint: str) -> None:
+        self.notify(
+            clean(f"{title}\n{hint}".strip(), 600),
+            title="Delegation failed",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )

@@ -1,0 +1,132 @@
+"""Hostile text on the dashboard: nothing the forge wrote may reach the terminal as a command.
+
+Every corpus string becomes one repository's items; the app (``make_app`` over the real store,
+``App.run_test``) shows them in the four panels and in the detail pane. Every rendered strip is
+checked: no ESC or other control character, no bidi override, and no link or click action that
+came from forge text. The Rich-markup strings must appear literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rel_fakes import NOW, config
+from rel_hostile import CORPUS, has_control
+from rel_records import hostile_items
+
+from gluetui.budget import budget_status
+from gluetui.factory import Runtime
+from gluetui.model import Item
+from gluetui.store import Store
+from gluetui.sync import current_items
+
+textual = pytest.importorskip("textual")
+
+from textual.geometry import Region  # noqa: E402
+from textual.widget import Widget  # noqa: E402
+
+from gluetui.ui.app import make_app  # noqa: E402
+from gluetui.ui.backend import Backend  # noqa: E402
+
+#: Rows of the first panel walked with the detail pane open (each is a different corpus string).
+ROWS = 20
+
+
+def _clock() -> datetime:
+    return NOW
+
+
+async def _no_sync(rt: Runtime, forge: object, progress: object) -> object:
+    raise AssertionError("the hostile UI test does not refresh")
+
+
+@pytest.fixture
+def hostile_rt(tmp_path: Path) -> Iterator[Runtime]:
+    store = Store.open(tmp_path / "ui.sqlite3")
+    items: list[Item] = []
+    for n, (_, text) in enumerate(CORPUS):
+        items += hostile_items(text, config([]), full_name=f"acme/r{n:02}")
+    store.save_snapshot("gh", items, at=NOW - timedelta(hours=1))
+    rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
+    yield rt
+    rt.close()
+
+
+def screen_problems(app: object) -> list[str]:
+    """What is wrong in the rendered strips of every visible widget."""
+    problems: list[str] = []
+    screen = app.screen  # type: ignore[attr-defined]
+    for widget in screen.walk_children(Widget):
+        if not widget.display or not widget.size.area:
+            continue
+        lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+        for strip in lines:
+            for seg in strip:
+                if has_control(seg.text):
+                    problems.append(f"{type(widget).__name__}: control in {seg.text[:60]!r}")
+                style = seg.style
+                if style is None:
+                    continue
+                if style.link and "evil.example" in style.link:
+                    problems.append(f"{type(widget).__name__}: forge link {style.link}")
+                click = str(style.meta.get("@click", "")) if style.meta else ""
+                if "app.quit" in click or "app.bell" in click:
+                    problems.append(f"{type(widget).__name__}: forge click {click}")
+    return problems
+
+
+def screen_text(app: object) -> str:
+    out: list[str] = []
+    screen = app.screen  # type: ignore[attr-defined]
+    for widget in screen.walk_children(Widget):
+        if widget.display and widget.size.area:
+            lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+            out += ["".join(seg.text for seg in strip) for strip in lines]
+    return "\n".join(out)
+
+
+async def test_panels_and_detail_show_hostile_text_inertly(hostile_rt: Runtime) -> None:
+    backend = Backend(runtime=hostile_rt, sync=_no_sync, items=current_items, budget=budget_status)
+    app = make_app(hostile_rt, backend=backend, refresh_on_start=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "acme/r00" in screen_text(app)
+        problems = screen_problems(app)
+        await pilot.press("enter")  # open the detail pane
+        await pilot.pause()
+        seen = ""
+        for _ in range(ROWS):
+            problems += screen_problems(app)
+            seen += screen_text(app)
+            await pilot.press("down")
+            await pilot.pause()
+        for _ in range(3):  # the other panels' first rows, with the detail open
+            await pilot.press("tab")
+            await pilot.pause()
+            problems += screen_problems(app)
+            seen += screen_text(app)
+        assert not problems, problems[:10]
+        # Markup from the forge is shown as the characters it is made of.
+        assert "[bold red]URGENT" in seen
+        assert "[link=https://evil.example/x]" in seen
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+
+
+def test_detail_text_of_every_hostile_item_is_inert(hostile_rt: Runtime) -> None:
+    """The detail pane's content for every item (all corpus strings, every kind), not only the rows
+    the pilot walked: plain text without controls, no link, no markup turned into style."""
+    from gluetui.ui.widgets.detail import DetailView, detail_text, side_text
+
+    for item in hostile_rt.store.load_items():
+        view = DetailView(item=item, now=NOW, automations=("rerun",))
+        for text in (detail_text(view), side_text(view)):
+            assert not has_control(text.plain.replace("\n", "")), repr(text.plain[:200])
+            for span in text.spans:
+                style = str(span.style)
+                assert "evil.example" not in style and "link" not in style, style

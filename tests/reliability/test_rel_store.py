@@ -1,0 +1,284 @@
+"""The store file under damage, age and contention (extends tests/store/).
+
+* A store written by the first schema (``fixtures/store_v1.sql``, a frozen dump of a migration-1
+  file with rows in every table) opens migrated with every row and decision intact.
+* A damaged file is moved aside, a fresh store is built and the user is told (dashboard, CLI).
+* An unreadable file is a clear StoreError (exit 4), never moved aside, never a traceback.
+* A refreshing gluetui and one recording decisions share the file without "database is locked"
+  and without losing an event (tests/store covers raw appends; this runs the real refresh).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rel_fakes import NOW
+from rel_server import LocalServer
+
+from gluetui import cli, paths
+from gluetui.events import EventAction, effective_events
+from gluetui.model import Kind
+from gluetui.store import Store
+from gluetui.store.migrations import LATEST
+from gluetui.triage import apply_triage, triage_states
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "store_v1.sql"
+
+
+def _v1_file(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.executescript(FIXTURE.read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_first_schema_store_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = _v1_file(tmp_path / "old.sqlite3")
+    assert _version(path) == 1
+    with Store.open(path) as store:
+        assert store.recovered_from is None
+        items = store.load_items()
+        assert {i.kind for i in items} == set(Kind) and all(i.source == "gh" for i in items)
+        assert store.stale_sources() == {"gh"}
+        assert len(store.first_seen()) == len(items)
+        events = store.events()
+        assert [e.action for e in events] == [
+            EventAction.TAKEN,
+            EventAction.SNOOZED,
+            EventAction.DELEGATED,
+            EventAction.DISMISSED,
+            EventAction.UNDONE,
+        ]
+        assert len(effective_events(events)) == 3  # the dismissal was undone
+        states = triage_states(events, NOW)
+        shown = {i.kind: i.state.value for i in apply_triage(items, states, NOW)}
+        assert shown[Kind.FLAKY_TEST] == "open" and shown[Kind.BROKEN_CI] == "delegated"
+        journal = {e.key: e for e in store.journal()}
+        assert journal["k-ci-1"].ok is True and journal["k-pending"].pending
+        assert [e.key for e in store.journal_pending()] == ["k-pending"]
+        assert store.get_setting("theme") == "gruvbox"
+        assert store.last_look() == NOW - timedelta(hours=2)
+        # The tables of later migrations work, and new decisions append after the old ones.
+        store.sync_finished(store.sync_started("gh", at=NOW), at=NOW, ok=True, items=4)
+        new = store.record(items[0].id, EventAction.DONE, at=NOW, hours=1.0)
+        assert new.id > events[-1].id
+    assert _version(path) == LATEST
+    with pytest.raises(sqlite3.IntegrityError):  # the log stayed append-only
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("DELETE FROM events")
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"this is not a database at all\n" * 40, b"SQLite format 3\x00" + b"\xff" * 4000, b""],
+    ids=["garbage", "bad-header", "empty"],
+)
+def test_damaged_store_is_moved_aside_and_rebuilt(damage: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    path.write_bytes(damage)
+    with Store.open(path) as store:
+        store.record("x", EventAction.TAKEN, at=NOW, hours=1.0)
+        moved = store.recovered_from
+    if damage == b"":
+        assert moved is None  # an empty file is simply a new database
+        return
+    assert moved is not None and moved.read_bytes() == damage
+    with Store.open(path) as again:
+        assert again.recovered_from is None and len(again.events()) == 1
+
+
+def test_truncated_real_store_is_recovered(tmp_path: Path) -> None:
+    path = _v1_file(tmp_path / "store.sqlite3")
+    with Store.open(path):
+        pass
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with Store.open(path) as store:
+        if store.recovered_from is None:
+            # SQLite may still read a cut file; then reading it must either work or be a StoreError.
+            store.load_items()
+        else:
+            assert store.load_items() == [] and store.recovered_from.exists()
+
+
+async def test_dashboard_tells_the_user_the_store_was_rebuilt(tmp_path: Path) -> None:
+    pytest.importorskip("textual")
+    from gluetui.budget import budget_status
+    from gluetui.factory import Runtime
+    from gluetui.sync import current_items
+    from gluetui.ui.app import make_app
+    from gluetui.ui.backend import Backend
+
+    path = tmp_path / "store.sqlite3"
+    path.write_bytes(b"garbage" * 100)
+    store = Store.open(path)
+    from rel_fakes import config
+
+    rt = Runtime(config=config([]), forges=[], store=store, clock=lambda: NOW)
+
+    async def no_sync(*args: Any) -> Any:
+        raise AssertionError("no refresh here")
+
+    backend = Backend(runtime=rt, sync=no_sync, items=current_items, budget=budget_status)
+    app = make_app(rt, backend=backend, refresh_on_start=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("damaged" in m and str(store.recovered_from) in m for m in messages)
+    finally:
+        rt.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli.py: `gluetui items` opens a damaged store, rebuilds it silently (recovered_from is "
+    "never printed); the user is only told in the dashboard",
+)
+def test_cli_tells_the_user_the_store_was_rebuilt(capsys: pytest.CaptureFixture[str]) -> None:
+    path = paths.store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"garbage" * 100)
+    cli.main(["items", "--json"])
+    err = capsys.readouterr().err
+    assert "damaged" in err.lower() or "corrupt" in err.lower()
+
+
+def test_unopenable_store_is_a_store_error_not_a_rebuild(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Something that cannot be opened at all (here a directory) is reported, never moved aside."""
+    path = paths.store_path()
+    path.mkdir(parents=True)
+    (path / "keep.txt").write_text("mine")
+    assert cli.main(["items", "--json"]) == 4
+    _, err = capsys.readouterr()
+    assert err.startswith("gluetui: ") and "Traceback" not in err
+    assert str(path) in err and "GLUETUI_DATA_DIR" in err
+    assert (path / "keep.txt").read_text() == "mine"
+    assert not list(path.parent.glob("*.corrupt-*"))
+
+
+# A refresher: real adapters against the local GitHub and GitLab, sync_all in a loop.
+_REFRESHER = """
+import asyncio, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[5])
+import rel_fakes as rf
+from gluetui.sync import sync_all
+store_path, gh, gl, go = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
+cfg = rf.config([rf.source("github", gh), rf.source("gitlab", gl)])
+with rf.runtime(cfg, store_path) as rt:
+    go.with_name("refresher.ready").touch()
+    while not go.exists():
+        time.sleep(0.001)
+    async def main():
+        for _ in range(5):
+            reports = await sync_all(rt)
+            assert all(r.ok for r in reports), reports
+        await rf.aclose(rt)
+    asyncio.run(main())
+print("ok")
+"""
+
+# A triager: records decisions one by one, as key presses in another dashboard would.
+_TRIAGER = """
+import sys, time
+from datetime import datetime, timedelta, UTC
+from pathlib import Path
+from gluetui.store import EventAction, Store
+path, go, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+with Store.open(path) as store:
+    go.with_name("triager.ready").touch()
+    while not go.exists():
+        time.sleep(0.001)
+    for n in range(count):
+        store.record(f"item-{n % 7}", EventAction.TAKEN, at=now + timedelta(seconds=n), note=str(n))
+        if n % 25 == 0:
+            store.journal_intent(f"k{n}", item_id="item", automation="a", request={}, at=now)
+            store.journal_outcome(f"k{n}", ok=True, message="done", at=now)
+print("ok")
+"""
+
+
+def test_a_refresh_and_a_triage_share_the_store(
+    tmp_path: Path, gh_server: tuple[LocalServer, Any], gl_server: LocalServer
+) -> None:
+    store_path = tmp_path / "shared.sqlite3"
+    go = tmp_path / "go"
+    env = {**os.environ}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _REFRESHER,
+                str(store_path),
+                gh_server[0].url,
+                gl_server.url,
+                str(go),
+                str(HERE),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        ),
+        subprocess.Popen(
+            [sys.executable, "-c", _TRIAGER, str(store_path), str(go), "300"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        ),
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not all((tmp_path / f"{n}.ready").exists() for n in ("refresher", "triager")):
+            assert time.monotonic() < deadline and all(p.poll() is None for p in procs), [
+                p.communicate() for p in procs if p.poll() is not None
+            ]
+            time.sleep(0.01)
+        go.touch()
+        results = [p.communicate(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for p, (out, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0 and out.strip() == "ok", err
+        assert "locked" not in err.lower()
+    with Store.open(store_path) as store:
+        events = store.events()
+        assert len(events) == 300
+        assert sorted(int(e.note) for e in events) == list(range(300))
+        assert len(store.journal()) == 12 and store.journal_pending() == []
+        items = store.load_items()
+        assert {i.source for i in items} == {"gh", "gl"} and len(items) == 4
+        runs = store.last_syncs()
+        assert runs["gh"].ok and runs["gl"].ok
+        assert json.dumps([i.id for i in items])  # readable, not half-written
