@@ -22,6 +22,8 @@ from gluetui.model import Item, Kind, State
 
 if TYPE_CHECKING:
     from gluetui.factory import Runtime
+    from gluetui.store import Store
+    from gluetui.sync import SyncReport
 
 EXIT_INTERRUPTED = 130
 
@@ -177,11 +179,23 @@ def _stored_json(kinds: set[str], include_hidden: bool) -> list[str]:
     path = _snapshot_path()
     now = datetime.now(UTC)
     with Store.open(path) as store:
+        _warn_recovered(store)
         rows = items_json.stored_rows(store)
         states = triage_states(store.events(), now)
     return items_json.select(
         rows, kinds, include_hidden, states, lambda i: apply_triage([i], states, now)[0].state
     )
+
+
+def _warn_recovered(store: Store) -> None:
+    """Say so when the store was damaged and rebuilt: the old file is kept, not silently lost."""
+    if store.recovered_from is not None:
+        print(
+            f"gluetui: the store was damaged; it was moved aside to {store.recovered_from} and a"
+            " fresh one was built. Refresh to fill it (`gluetui items --refresh`); decisions made"
+            " before are in the moved file.",
+            file=sys.stderr,
+        )
 
 
 def _snapshot_path() -> Path:
@@ -202,6 +216,7 @@ def _stored_items() -> list[Item]:
     path = _snapshot_path()
     now = datetime.now(UTC)
     with Store.open(path) as store:
+        _warn_recovered(store)
         return apply_triage(store.load_items(), triage_states(store.events(), now), now)
 
 
@@ -216,6 +231,7 @@ def _refreshed_items(args: argparse.Namespace) -> tuple[list[Item], int]:
 
     rt = build_runtime(args.config, demo=args.demo)
     try:
+        _warn_recovered(rt.store)
         code = _refresh_all(rt)
         return current_items(rt), code
     finally:
@@ -226,8 +242,16 @@ def _refresh_all(rt: Runtime) -> int:
     """Refresh every source, printing one line per failed source; the first failure's exit code."""
     from gluetui.sync import sync_all
 
+    async def refresh() -> list[SyncReport]:
+        # One event loop for the refresh and the closing of its connections: closing kept-alive
+        # httpx connections from a second loop fails with "Event loop is closed".
+        try:
+            return await sync_all(rt)
+        finally:
+            await _aclose_forges(rt)
+
     code = 0
-    for report in asyncio.run(sync_all(rt)):
+    for report in asyncio.run(refresh()):
         if not report.ok:
             print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
             code = code or report.exit_code
@@ -286,12 +310,13 @@ def _since(text: str) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
-def _close(rt: Runtime) -> None:
-    async def _aclose() -> None:
-        for forge in rt.forges:
-            await forge.aclose()
+async def _aclose_forges(rt: Runtime) -> None:
+    for forge in rt.forges:
+        await forge.aclose()
 
-    asyncio.run(_aclose())
+
+def _close(rt: Runtime) -> None:
+    asyncio.run(_aclose_forges(rt))
     rt.close()
 
 

@@ -268,7 +268,7 @@ def capacity_exit_code(report: CapacityReport) -> int:
 def render_capacity(report: CapacityReport, fmt: CapacityFormat | str = "table") -> str:
     """The report as ``table`` (terminal), ``markdown``, ``json`` or ``toml``; each parses back."""
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report.to_json(), indent=2, ensure_ascii=True) + "\n"
     if fmt == "toml":
         import tomli_w
 
@@ -518,18 +518,23 @@ def _facts(
     """
     item = items.get(item_id)
     if item is not None:
-        return item.title, item.repo, item.kind.value, item.url
+        return _safe(item.title, item.repo, item.kind.value, item.url)
     # Ids are host/owner/name#kind/key (gluetui.model.make_item_id).
     left, _, right = item_id.partition("#")
     repo = left.split("/", 1)[1] if "/" in left else left
     kind = right.split("/", 1)[0]
     facts = recorded or {}
-    return (
+    return _safe(
         str(facts.get("title") or item_id),
         str(facts.get("repo") or repo),
         str(facts.get("kind") or kind),
         str(facts.get("url") or ""),
     )
+
+
+def _safe(title: str, repo: str, kind: str, url: str) -> tuple[str, str, str, str]:
+    """Forge text in a ledger is pasted into terminals and documents: no controls, bounded."""
+    return clean(title, 300), clean(repo, 200), clean(kind, 40), clean(url, 2000)
 
 
 def _as_datetime(value: date | datetime) -> datetime:
@@ -653,7 +658,7 @@ def _delegation(
 def render_ledger(report: Ledger, fmt: LedgerFormat | str = "markdown") -> str:
     """The ledger as ``markdown`` (for a 1:1) or ``json``."""
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report.to_json(), indent=2, ensure_ascii=True) + "\n"
     if fmt == "markdown":
         return _ledger_markdown(report)
     raise ValueError(f"unknown format {fmt!r}; use markdown or json")

@@ -37,10 +37,12 @@ KNOWN_FILES = frozenset(
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
-_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+# Link text and target exclude brackets, so a hostile line of "[a](" repeated 25,000 times is
+# scanned in linear time instead of once per bracket (seconds to minutes).
+_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([ \t]*<?([^()\s<>\[\]]+)>?(?:[ \t]+[\"'(][^()\n]*)?\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s.*)?$", re.MULTILINE)
 _HTML_ATTR = re.compile(
-    r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE
+    r"<(?:a|img)\b[^<>]*?\b(?:href|src)\s*=\s*[\"']([^\"'<>]+)[\"']", re.IGNORECASE
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PATH_CHARS = re.compile(r"^[A-Za-z0-9_.@+\-/]+$")

@@ -108,3 +108,27 @@ def test_doc_parsing_never_raises(text: str) -> None:
     for raw in referenced_paths(text):
         assert isinstance(resolve(raw, "docs/a.md"), str)
     assert isinstance(front_matter(text), dict)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["[" * 100_000, "[a](" * 25_000, "[a](b 'c" * 15_000, "<a href='" * 11_000, "![x](" * 20_000],
+    ids=["brackets", "open-links", "open-titles", "open-attrs", "open-images"],
+)
+def test_hostile_doc_text_cannot_stall_detection(hostile: str) -> None:
+    """A doc written to backtrack the link patterns (a ReDoS) is parsed in linear time.
+
+    The alarm is a guard against a hang (the quadratic patterns took ~50 s here), not a speed target.
+    """
+    import signal
+
+    def _hung(signum: int, frame: object) -> None:
+        raise TimeoutError("referenced_paths backtracked on hostile input")
+
+    old = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(10)
+    try:
+        assert referenced_paths(hostile + "\nsee [guide](docs/guide.md)") == ["./docs/guide.md"]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -88,23 +88,7 @@ def test_reports_in_every_format(text: str) -> None:
     json.loads(report.render_ledger(led, "json"))
 
 
-# render_ledger's JSON uses ensure_ascii=False and the ledger keeps forge titles raw, so DEL, C1
-# controls (0x9b is an 8-bit CSI) and bidi overrides reach the terminal. report.py is not ours.
-_LEDGER_RAW = pytest.mark.xfail(
-    strict=True, reason="report.render_ledger(json) emits raw DEL/C1/bidi from forge titles"
-)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param(t, marks=_LEDGER_RAW)
-        if label in ("csi-8bit", "c0-controls", "bidi-rlo", "bidi-isolates")
-        else t
-        for label, t in CORPUS
-    ],
-    ids=ids(),
-)
+@pytest.mark.parametrize("text", [t for _, t in CORPUS], ids=ids())
 def test_ledger_json_carries_no_control_characters(text: str) -> None:
     seeded_store(text)
     with Store.open(paths.store_path()) as store:

@@ -152,11 +152,6 @@ async def test_dashboard_tells_the_user_the_store_was_rebuilt(tmp_path: Path) ->
         rt.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py: `gluetui items` opens a damaged store, rebuilds it silently (recovered_from is "
-    "never printed); the user is only told in the dashboard",
-)
 def test_cli_tells_the_user_the_store_was_rebuilt(capsys: pytest.CaptureFixture[str]) -> None:
     path = paths.store_path()
     path.parent.mkdir(parents=True, exist_ok=True)
