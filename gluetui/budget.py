@@ -38,10 +38,12 @@ class BudgetStatus:
     self_hours: float
     oversight_hours: float
     commitments: tuple[Commitment, ...] = ()
+    #: Hours of items taken in earlier sprints and not finished: they still need doing this sprint.
+    carry_over_hours: float = 0.0
 
     @property
     def committed_hours(self) -> float:
-        return self.self_hours + self.oversight_hours
+        return self.self_hours + self.oversight_hours + self.carry_over_hours
 
     @property
     def remaining_hours(self) -> float:
@@ -103,7 +105,13 @@ def budget_status(
     start, end = sprint_window(cfg.capacity, now, offset)
     start_dt = datetime.combine(start, time.min, tzinfo=UTC)
     end_dt = datetime.combine(end, time.min, tzinfo=UTC)
-    held = commitments(events, start_dt, end_dt)
+    log = list(events)
+    held = commitments(log, start_dt, end_dt)
+    carried = [
+        c
+        for c in commitments(log, datetime.min.replace(tzinfo=UTC), start_dt)
+        if not c.done and c.self_hours > 0
+    ]
     return BudgetStatus(
         start=start,
         end=end,
@@ -111,4 +119,5 @@ def budget_status(
         self_hours=round(sum(c.self_hours for c in held), 2),
         oversight_hours=round(sum(c.oversight_hours for c in held), 2),
         commitments=tuple(held),
+        carry_over_hours=round(sum(c.self_hours for c in carried), 2),
     )

@@ -114,3 +114,14 @@ def test_table_format_is_plain_text() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="yaml"):
         render_capacity(capacity_report(config(), EVENTS, ITEMS, NOW), "yaml")
+
+
+def test_the_gauge_and_the_report_agree_on_committed_hours() -> None:
+    """The header gauge and take()'s budget check use budget_status; carry-over counts there too."""
+    from gluetui.budget import budget_status
+
+    r = capacity_report(config(), EVENTS, ITEMS, NOW)
+    status = budget_status(config(), EVENTS, NOW)
+    assert status.carry_over_hours == r.carry_over_hours == 2.0
+    assert status.committed_hours == r.committed_hours
+    assert status.remaining_hours == r.remaining_hours
