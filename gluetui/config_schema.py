@@ -311,6 +311,21 @@ class Config(Strict):
     """Binding id -> keys (comma-separated), e.g. ``delegate = "ctrl+d"``."""
     dry_run: bool = False
     """Global dry run: no automation touches a forge or runs a command."""
+    assign_on_take: list[str] = []
+    """Automations to run when you take an item with ``m`` — typically ``github.assign`` /
+    ``gitlab.assign`` ones with your login in ``assignees``, so the team sees who has it. The first
+    that can act on the item runs (one per forge is the usual set-up). Empty: none."""
+
+    @model_validator(mode="after")
+    def _assign_on_take_is_configured(self) -> Config:
+        missing = [name for name in self.assign_on_take if name not in self.automations]
+        if missing:
+            known = ", ".join(sorted(self.automations)) or "none configured"
+            raise ValueError(
+                f"assign_on_take names {', '.join(repr(m) for m in missing)}, which "
+                f"{'is' if len(missing) == 1 else 'are'} not configured (automations: {known})"
+            )
+        return self
 
     @field_validator("sources")
     @classmethod

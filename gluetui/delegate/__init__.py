@@ -8,6 +8,7 @@ imports Textual.
 from gluetui.delegate.engine import (
     DelegationFailed,
     Outcome,
+    assign_on_take,
     automation_config,
     delegate,
     plan_for,
@@ -28,6 +29,7 @@ __all__ = [
     "Plan",
     "Status",
     "TemplateError",
+    "assign_on_take",
     "automation_config",
     "check_budget",
     "delegate",

@@ -112,6 +112,63 @@ async def delegate(
         in_flight.discard(p.key)
 
 
+async def assign_on_take(runtime: Runtime, item: Item) -> Outcome | None:
+    """Run the config's ``assign_on_take`` automation for an item the user just took.
+
+    Journaled like a delegation (intent, then outcome, same idempotency keys), but it records no
+    decision: the item stays *taken*, and a failure leaves it taken (the user still has it; only
+    the forge was not told). The first configured automation that can act on the item runs; None
+    when none can (another forge, an item with no PR/issue to assign). Raises
+    :class:`ActionError` when it fails.
+    """
+    p = _take_plan(runtime, item)
+    if p is None:
+        return None
+    name = p.automation
+    if p.dry_run:
+        return Outcome(
+            item.id, name, p.key, True, "dry run: would " + "; ".join(p.summary), dry_run=True
+        )
+    store = runtime.store
+    request = {**p.journal_request(), "on_take": True}
+    if not store.journal_intent(
+        p.key, item_id=item.id, automation=name, request=request, at=runtime.clock()
+    ):
+        entry = next(e for e in store.journal(item.id) if e.key == p.key)
+        return _from_entry(entry, repeated=True)
+    try:
+        result, output = await perform(runtime, p)
+        if not result.ok:
+            raise ActionError(result.message or "The action reported failure.")
+    except Exception as exc:
+        title = exc.title if isinstance(exc, GluetuiError) else type(exc).__name__
+        hint = exc.hint if isinstance(exc, GluetuiError) else ""
+        unknown = maybe_applied(exc)
+        message = clean(f"{UNKNOWN} — check {item.url}" if unknown else f"{title} {hint}", 500)
+        store.journal_outcome(p.key, ok=False, message=message, at=runtime.clock())
+        raise ActionError(
+            f"Taken, but '{name}' failed on {p.target}: {clean(title, 200)}",
+            hint or "The item is still yours; assign yourself on the forge if it matters.",
+        ) from exc
+    message = clean(result.message, 500) or "Done."
+    store.journal_outcome(
+        p.key, ok=True, message=message, url=result.url, ref=result.ref, at=runtime.clock()
+    )
+    return Outcome(item.id, name, p.key, True, message, result.url, result.ref, output=output)
+
+
+def _take_plan(runtime: Runtime, item: Item) -> Plan | None:
+    for name in runtime.config.assign_on_take:
+        automation = runtime.config.automations.get(name)
+        if automation is None or (automation.fits_kinds and item.kind not in automation.fits_kinds):
+            continue
+        try:
+            return plan_for(runtime, item, name)
+        except ActionError:
+            continue  # not for this item (another forge, nothing to assign): try the next
+    return None
+
+
 async def _run(runtime: Runtime, p: Plan, hours_override: float | None) -> Outcome:
     store = runtime.store
     item = p.item
@@ -351,6 +408,8 @@ def _restore_decision(runtime: Runtime, entry: JournalEntry) -> None:
     must know it too, or the item would quietly return to the queue while it may be handled.
     """
     store = runtime.store
+    if entry.request.get("on_take"):
+        return  # an assignment after `m`: the decision in the log is TAKEN, and it is there
     if any(e.data.get("key") == entry.key for e in store.events(entry.item_id)):
         return
     req = entry.request

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.screen import Screen
 
-from gluetui.delegate import OverBudget, done, take
+from gluetui.delegate import OverBudget, assign_on_take, done, take
 from gluetui.errors import GluetuiError
 from gluetui.model import Item
 from gluetui.textsafe import clean
@@ -89,6 +89,7 @@ class TriageMixin(Screen[None]):
             self._refused(exc)
             return
         self._recorded(f"Taken ({hours:g} h).")
+        self._tell_forge(item)
 
     def _override(self, item: Item, hours: float) -> None:
         try:
@@ -97,6 +98,27 @@ class TriageMixin(Screen[None]):
             self._refused(exc)
             return
         self._recorded(f"Taken ({hours:g} h) over budget.")
+        self._tell_forge(item)
+
+    def _tell_forge(self, item: Item) -> None:
+        """Run the config's ``assign_on_take`` automation off the UI thread (if one fits)."""
+        if self.backend.runtime.config.assign_on_take:
+            self.run_worker(self._assign_on_take(item), group="assign-on-take")
+
+    async def _assign_on_take(self, item: Item) -> None:
+        try:
+            outcome = await assign_on_take(self.backend.runtime, item)
+        except GluetuiError as exc:
+            self.notify(
+                clean(f"{exc.title}\n{exc.hint}".strip(), 600),
+                title="Taken; the forge was not told",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        if outcome is not None:
+            self.notify(clean(outcome.message, 300), title="On the forge", timeout=4, markup=False)
 
     def action_snooze(self) -> None:
         item = self.current_item
