@@ -66,6 +66,10 @@ class SourceConfig(Strict):
     """Per-request timeout."""
     max_concurrency: int = Field(default=6, ge=1, le=32)
     """Requests in flight at once against this source."""
+    graphql: bool = True
+    """GitLab: batch reads through GraphQL (about one request per project). Set false for an
+    instance with GraphQL disabled, or for exact stale-doc commit counts at ~7 REST calls a project.
+    GitHub always uses GraphQL."""
 
     @property
     def api_url(self) -> str:

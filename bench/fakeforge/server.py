@@ -28,7 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from bench.fakeforge import github_graphql, github_rest, gitlab_rest
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
+
+from bench.fakeforge import github_graphql, github_rest, gitlab_graphql, gitlab_rest
 from bench.fakeforge.http import Request, Response, json_response
 from bench.fakeforge.model import Organisation
 from bench.fakeforge.schema import SchemaUnavailable, github_schema
@@ -90,11 +92,34 @@ _KEYS = (
     "github_graphql_errors",
     "gitlab_rest",
     "gitlab_rest_304",
+    "gitlab_graphql",
 )
 
 
 def etag_of(body: bytes) -> str:
     return 'W/"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+_GITLAB_ROOTS = frozenset({"currentUser", "project", "projects", "group", "namespace"})
+
+
+def _is_gitlab_query(body: bytes) -> bool:
+    """GitHub Enterprise and GitLab both answer at ``/api/graphql``: tell them apart by the root
+    fields asked for (GitHub's Query has none of GitLab's ``project``/``projects``/``currentUser``)."""
+    try:
+        payload = json.loads(body or b"null")
+        document = parse(payload["query"])
+    except (ValueError, TypeError, KeyError, GraphQLError):
+        return False
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            names = {
+                s.name.value
+                for s in definition.selection_set.selections
+                if isinstance(s, FieldNode)
+            }
+            return bool(names & _GITLAB_ROOTS)
+    return False
 
 
 def _matches(header: str, etag: str) -> bool:
@@ -132,7 +157,7 @@ class FakeForge:
     def _rate_headers(self, resource: str) -> dict[str, str]:
         c = self.stats.counters
         if resource == "gitlab":
-            used = c.get("gitlab_rest", 0)
+            used = c.get("gitlab_rest", 0) + c.get("gitlab_graphql", 0)
             return {
                 "ratelimit-name": "throttle_authenticated_api",
                 "ratelimit-limit": str(GITLAB_LIMIT),
@@ -184,6 +209,8 @@ class FakeForge:
                 method, path[len("/api/v4") :] or "/", query, headers, body, f"{root}/api/v4", root
             )
             return self._gitlab(req)
+        if path == "/api/graphql" and method == "POST" and _is_gitlab_query(body):
+            return self._gitlab_graphql(headers, body, root)
         if path in ("/graphql", "/api/graphql"):
             return self._graphql(method, headers, body)
         prefix = "/api/v3" if path == "/api/v3" or path.startswith("/api/v3/") else ""
@@ -280,6 +307,36 @@ class FakeForge:
             gitlab_rest_304=int(not_modified),
             **{f"status_{response.status}": 1},
         )
+        response.headers.update(self._rate_headers("gitlab"))
+        return response
+
+    def _gitlab_graphql(self, headers: Mapping[str, str], body: bytes, root: str) -> Response:
+        """GitLab's GraphQL: the same latency and per-node server time as GitHub's."""
+        started = time.perf_counter()
+        if not self._authorised(headers, gitlab=True):
+            self.latency and self.sleep(self.latency)
+            self.stats.add("GL 401", requests=1, gitlab_graphql=1, status_401=1)
+            return json_response({"message": "401 Unauthorized"}, status=401, route="GL 401")
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        with self._gen_lock:
+            answer, nodes = gitlab_graphql.run(self.org, root, payload)
+        for error in answer.get("errors", ()):
+            self.stats.error(str(error.get("message")))
+        self.stats.add(
+            "GL POST /api/graphql",
+            requests=1,
+            gitlab_graphql=1,
+            gitlab_graphql_nodes=nodes,
+            gitlab_graphql_errors=int("errors" in answer),
+            status_200=1,
+        )
+        wait = self.latency + nodes * self.node_seconds - (time.perf_counter() - started)
+        if wait > 0:
+            self.sleep(wait)
+        response = json_response(answer, route="GL POST /api/graphql")
         response.headers.update(self._rate_headers("gitlab"))
         return response
 

@@ -5,8 +5,12 @@ each one concurrently (:mod:`gitlab_fetch`, :mod:`gitlab_docs`) into forge-neutr
 performs actions (:mod:`gitlab_actions`). A failing project becomes a :class:`RepoError` and the
 others carry on; a bad token or a spent rate limit fails the whole source. All requests go through
 :class:`gitlab_client.GitLabClient`, which bounds concurrency, counts requests, reads the rate-limit
-headers and translates errors. GraphQL is not used: REST keeps the call count per project small
-enough (see :mod:`gitlab_fetch` for the budget).
+headers and translates errors.
+
+A refresh reads through batched GraphQL (:mod:`gitlab_gql_fetch`: a few queries per 20 projects)
+unless the source is REST-only (``graphql = false``, when the config has that field) or this GitLab
+turned out not to serve the fields used; then it reads per project over REST (:mod:`gitlab_fetch`),
+and keeps doing so for the life of the forge.
 """
 
 from __future__ import annotations
@@ -18,14 +22,16 @@ from datetime import datetime
 from typing import Any
 
 import gitlab
+import httpx
 
 from gluetui.config_schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges import gitlab_actions, gitlab_docs
+from gluetui.forges import gitlab_actions, gitlab_docs, gitlab_gql_fetch
 from gluetui.forges import gitlab_convert as conv
 from gluetui.forges import gitlab_fetch as fetch
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
 from gluetui.forges.gitlab_client import GitLabClient, build_gitlab
+from gluetui.forges.gitlab_graphql import GraphQL, GraphQLUnavailable
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
 
 log = logging.getLogger(__name__)
@@ -38,7 +44,13 @@ class GitLabForge(Forge):
 
     kind = "gitlab"
 
-    def __init__(self, source: SourceConfig, config: Config, client: GitLabClient) -> None:
+    def __init__(
+        self,
+        source: SourceConfig,
+        config: Config,
+        client: GitLabClient,
+        graphql: GraphQL | None = None,
+    ) -> None:
         self.name = source.name
         self.host = source.host
         self.source = source
@@ -46,6 +58,8 @@ class GitLabForge(Forge):
         self._client = client
         #: path_with_namespace -> project id, learnt by fetch (ids survive renames and need no encoding).
         self._ids: dict[str, int] = {}
+        #: None once REST-only (configured, or GraphQL found unusable on this host).
+        self._graphql = graphql
 
     @classmethod
     def from_config(
@@ -56,15 +70,22 @@ class GitLabForge(Forge):
         token: str,
         cache: object | None = None,
         client: gitlab.Gitlab | None = None,
+        graphql: bool | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> GitLabForge:
         """Build the forge for ``source`` with an already resolved token.
 
         ``cache`` (the store's ETag cache) is accepted for interface parity with GitHub and unused:
         python-gitlab has no conditional-request support. ``client`` lets tests inject a
-        python-gitlab client pointed at a local peer.
+        python-gitlab client pointed at a local peer. ``graphql`` forces GraphQL on or off (default:
+        the source's ``graphql`` setting where the config schema has one, else on); ``transport``
+        is the GraphQL httpx transport for tests.
         """
         gl = client if client is not None else build_gitlab(source, token)
-        return cls(source, config, GitLabClient(source, gl, token))
+        rest = GitLabClient(source, gl, token)
+        use = source.graphql if graphql is None else graphql
+        gql = GraphQL(rest, token, transport=transport) if use else None
+        return cls(source, config, rest, gql)
 
     def __repr__(self) -> str:
         return f"GitLabForge(name={self.name!r}, host={self.host!r})"
@@ -76,10 +97,23 @@ class GitLabForge(Forge):
         limit = self._client.rate_limit
         return (limit,) if limit is not None else ()
 
+    @property
+    def uses_graphql(self) -> bool:
+        return self._graphql is not None
+
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
         client = self._client
         client.fatal = None
         before = dict(client.stats)
+        if self._graphql is not None:
+            gql = self._graphql
+            try:
+                return await self._fetch_graphql(gql, now, before, progress)
+            except GraphQLUnavailable as exc:
+                log.info("gitlab source %s: %s %s", self.name, exc.title, exc.hint)
+                self._graphql = None
+            finally:
+                await gql.aclose()
         user = await fetch.viewer(client)
         projects, errors = await self._projects()
         done = 0
@@ -108,13 +142,68 @@ class GitLabForge(Forge):
             stats=_delta(client.stats, before),
         )
 
-    async def _projects(self) -> tuple[list[tuple[JSON, str]], list[RepoError]]:
-        """Watched projects (explicit first, then group members), de-duplicated by id."""
+    async def _fetch_graphql(
+        self, gql: GraphQL, now: datetime, before: dict[str, int], progress: Progress | None
+    ) -> SourceData:
+        client = self._client
+        projects, errors = await self._projects(gql)
+        if progress is not None:
+            progress(0, len(projects), "projects")
+        reader = gitlab_gql_fetch.GraphQLReader(gql, client, self.config, self.host, now)
+        repos: list[RepoData] = []
+        try:
+            read = await reader.read([p for p, _ in projects])
+        except (RateLimited, AuthError) as exc:
+            if exc.status != 403:
+                raise
+            read = []
+            errors += [RepoError(name, exc.title, exc.hint) for _, name in projects]
+        except GraphQLUnavailable:
+            raise
+        except ForgeError as exc:
+            read = []
+            errors += [RepoError(name, exc.title, exc.hint) for _, name in projects]
+        for doc, data in read:
+            if isinstance(data, RepoError):
+                errors.append(data)
+                continue
+            self._ids[data.repo.full_name] = int(doc["id"])
+            repos.append(data)
+        if progress is not None:
+            progress(len(projects), len(projects), "projects")
+        user = reader.viewer or await fetch.viewer(client)
+        return SourceData(
+            source=self.name,
+            host=self.host,
+            repos=tuple(repos),
+            errors=tuple(errors),
+            viewer=user,
+            rate_limits=self.rate_limits,
+            stats=_delta(client.stats, before),
+        )
+
+    async def _projects(
+        self, gql: GraphQL | None = None
+    ) -> tuple[list[tuple[JSON, str]], list[RepoError]]:
+        """Watched projects (explicit first, then group members), de-duplicated by id.
+
+        With ``gql``, explicit projects are looked up 100 per GraphQL query instead of one GET each.
+        """
         client = self._client
         found: dict[str, tuple[JSON, str]] = {}
         errors: list[RepoError] = []
+        resolved = await gitlab_gql_fetch.resolve(gql, self.source.repos) if gql else None
 
         async def explicit(name: str) -> JSON | RepoError:
+            if resolved is not None:
+                doc = resolved.get(name.lower())
+                if doc is None:
+                    return RepoError(
+                        name,
+                        f"GitLab project '{name}' was not found.",
+                        "Check the path in repos (group/sub/project) and that the token can see it.",
+                    )
+                return doc
             try:
                 doc = await client.get(fetch.project_path(name))
             except (RateLimited, AuthError) as exc:
@@ -221,6 +310,8 @@ class GitLabForge(Forge):
         )
 
     async def aclose(self) -> None:
+        if self._graphql is not None:
+            await self._graphql.aclose()
         await asyncio.to_thread(self._client.gl.session.close)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -120,12 +120,22 @@ class GitLabClient:
         """requests response hook: count, remember the rate-limit budget and this thread's response."""
         self._local.last = response
         method = (response.request.method or "GET").upper() if response.request else "GET"
+        self.account(method, response.status_code, response.headers)
+
+    def account(
+        self, method: str, status: int, headers: Mapping[str, str], *, read: bool = False
+    ) -> None:
+        """Count one request and remember the rate-limit budget it reported.
+
+        ``read`` counts a POST as a read (a GraphQL query changes nothing).
+        """
+        writes = method in ("POST", "PUT", "PATCH", "DELETE") and not read
         with self._lock:
             self.stats["requests"] += 1
-            self.stats["writes" if method in ("POST", "PUT", "PATCH", "DELETE") else "reads"] += 1
-            if response.status_code >= 400:
-                self.stats[f"status_{response.status_code}"] += 1
-            limit = _rate_limit(response.headers)
+            self.stats["writes" if writes else "reads"] += 1
+            if status >= 400:
+                self.stats[f"status_{status}"] += 1
+            limit = _rate_limit(headers)
             if limit is not None:
                 self.rate_limit = limit
 
@@ -140,6 +150,21 @@ class GitLabClient:
                 raise self.fatal
             try:
                 return await asyncio.to_thread(self._call, what, fn)
+            except (AuthError, RateLimited) as exc:
+                if exc.status in (401, 429) and self.fatal is None:
+                    self.fatal = exc
+                raise
+
+    async def run_async(self, fn: Callable[[], Awaitable[T]]) -> T:
+        """Run one request of another transport (GraphQL over httpx) under the same bound and
+        fail-fast rule as the python-gitlab calls."""
+        if self.fatal is not None:
+            raise self.fatal
+        async with self._sem:
+            if self.fatal is not None:
+                raise self.fatal
+            try:
+                return await fn()
             except (AuthError, RateLimited) as exc:
                 if exc.status in (401, 429) and self.fatal is None:
                     self.fatal = exc
@@ -340,7 +365,11 @@ def _reset_at(response: requests.Response | None) -> datetime | None:
     """When a 429 ends: RateLimit-Reset (epoch seconds), else Retry-After from the response Date."""
     if response is None:
         return None
-    headers = response.headers
+    return reset_from_headers(response.headers)
+
+
+def reset_from_headers(headers: Mapping[str, str]) -> datetime | None:
+    """When a 429 ends, from RateLimit-Reset or Retry-After (relative to the response Date)."""
     reset = _int(headers.get("RateLimit-Reset"))
     if reset is not None:
         return datetime.fromtimestamp(reset, UTC)

@@ -32,12 +32,19 @@ replay = _load("replay_server")
 build_corpus = _load("build_corpus")
 
 
-def make_forge(url: str, config: Config | None = None, **source: Any) -> GitLabForge:
-    """A forge against a local server (no sleeping, no retries, small timeout)."""
+def make_forge(
+    url: str, config: Config | None = None, *, graphql: bool = False, **source: Any
+) -> GitLabForge:
+    """A forge against a local server (no sleeping, no retries, small timeout).
+
+    REST-only by default: the replay peer serves GitLab's REST recordings only.
+    """
     fields: dict[str, Any] = {"name": "gl", "kind": "gitlab", "url": url, "timeout_seconds": 5.0}
     fields.update(source)
     src = SourceConfig(**fields)
-    return GitLabForge.from_config(src, config or Config(sources=[src]), token=TOKEN)
+    return GitLabForge.from_config(
+        src, config or Config(sources=[src]), token=TOKEN, graphql=graphql
+    )
 
 
 def simple_paths(text: str) -> list[str]:
