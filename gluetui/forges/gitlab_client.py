@@ -143,17 +143,7 @@ class GitLabClient:
 
     async def run(self, what: str, fn: Callable[[], T]) -> T:
         """Run one blocking python-gitlab call in a thread, translating its errors."""
-        if self.fatal is not None:
-            raise self.fatal
-        async with self._sem:
-            if self.fatal is not None:
-                raise self.fatal
-            try:
-                return await asyncio.to_thread(self._call, what, fn)
-            except (AuthError, RateLimited) as exc:
-                if exc.status in (401, 429) and self.fatal is None:
-                    self.fatal = exc
-                raise
+        return await self.run_async(lambda: asyncio.to_thread(self._call, what, fn))
 
     async def run_async(self, fn: Callable[[], Awaitable[T]]) -> T:
         """Run one request of another transport (GraphQL over httpx) under the same bound and

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TOKEN, make_forge
+from gh_helpers import TOKEN, make_forge
 
 from gluetui.forges.base import ActionRequest
 from gluetui.forges.github_actions import GitHubActionError

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import NOW, TOKEN
 from fakehub import FakeGitHub, FakeRepo, commit_node, job_json, pr_node, run_json
+from gh_helpers import NOW, TOKEN
 
 from gluetui.forges import github_docs
 from gluetui.forges.github import GitHubForge

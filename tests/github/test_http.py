@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import NOW, TOKEN, make_forge
+from gh_helpers import NOW, TOKEN, make_forge
 
 from gluetui.errors import AuthError, ConfigError, ForgeError, RateLimited
 from gluetui.forges.github import GitHubForge

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_forge
 from fakehub import FakeGitHub, FakeRepo, job_json, run_json
+from gh_helpers import make_forge
 
 from gluetui.forges.base import ActionRequest
 from gluetui.forges.github_runs import fetch_runs

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from conftest import NOW
 from fakehub import FakeGitHub, FakeRepo, commit_node, job_json, pr_node, run_json
+from gh_helpers import NOW
 from test_github_fetch import _ci_repo, _doc_repo, simple_refs
 
 from gluetui.forges import github_docs

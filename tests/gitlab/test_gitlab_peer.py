@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import Peer
 from gl_helpers import NOW, TOKEN, make_forge
 
 from gluetui.errors import ActionError
 from gluetui.forges.base import ActionRequest
 from gluetui.records import RateLimit, RepoData, Review, SourceData
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import Peer
 
 pytestmark = pytest.mark.peers
 

@@ -7,11 +7,15 @@ per source. A failing GitLab keeps its items (marked stale) next to a healthy Gi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from conftest import World
 from rel_server import Answer
 
 from gluetui.model import Kind
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import World
 
 textual = pytest.importorskip("textual")
 

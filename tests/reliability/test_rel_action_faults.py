@@ -8,8 +8,9 @@ was sent may be repeated.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from conftest import World
 from rel_fakes import GH_TOKEN, GL_TOKEN, NOW
 from rel_server import Answer, Request, closed_port
 from test_rel_faults import _rebuild
@@ -18,6 +19,9 @@ from gluetui.delegate import delegate
 from gluetui.delegate.engine import DelegationFailed
 from gluetui.events import EventAction
 from gluetui.model import Item, Kind
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import World
 
 AUTOMATION = {"github": "rerun", "gitlab": "retry"}
 ACTION_PATH = {"github": "/rerun-failed-jobs", "gitlab": "/pipelines/900/retry"}

@@ -14,15 +14,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import World
 from rel_server import Answer
 
 from gluetui.config_schema import AutomationConfig
 from gluetui.delegate import delegate, reconcile
 from gluetui.events import EventAction
 from gluetui.model import Item, Kind
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import World
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,14 +13,16 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import World
 from rel_fakes import GH_TOKEN, GL_TOKEN, build_forges, source
 from rel_server import Answer, Request, closed_port
 
 from gluetui.sync import SyncReport, sync_all
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import World
 
 Fault = Callable[[Request], "Answer | None"]
 

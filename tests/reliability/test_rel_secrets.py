@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 import ssl
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from conftest import World
 from rel_fakes import GH_TOKEN, GL_TOKEN, aclose, config, runtime, source
 from rel_server import Answer, LocalServer, Request
 
@@ -28,6 +27,9 @@ from gluetui.errors import ConfigError
 from gluetui.forges.http import tls_verify
 from gluetui.model import Kind
 from gluetui.sync import sync_all
+
+if TYPE_CHECKING:  # a type only: `from conftest` would depend on collection order
+    from conftest import World
 
 TOKENS = (GH_TOKEN, GL_TOKEN)
 
