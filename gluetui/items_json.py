@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Collection, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gluetui.model import Item, Kind, State
+from gluetui.store.snapshot import SnapshotRow
 
 if TYPE_CHECKING:
     from gluetui.store import Store
@@ -30,31 +31,13 @@ log = logging.getLogger(__name__)
 _KINDS = frozenset(k.value for k in Kind)
 _SEPARATORS = (",", ":")
 
-# json_valid guards json_extract, which would fail the whole query on one damaged row.
-_ROWS_SQL = (
-    "SELECT data, id, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.kind') END, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.impact') END "
-    "FROM items ORDER BY source, pos"
-)
-
-
-class StoredRow(NamedTuple):
-    """One snapshot row: its JSON text and the fields filtering and sorting need."""
-
-    text: str
-    id: str
-    kind: str | None
-    impact: float | None
+#: One snapshot row: its JSON text and the fields filtering and sorting need.
+StoredRow = SnapshotRow
 
 
 def stored_rows(store: Store) -> list[StoredRow]:
     """The snapshot's rows as stored, in ``Store.load_items`` order."""
-    # The one query Store would need to hand out text instead of Items.
-    rows: list[tuple[str, str, Any, Any]] = store._db.read(
-        lambda c: c.execute(_ROWS_SQL).fetchall()
-    )
-    return [StoredRow(*row) for row in rows]
+    return store.snapshot_rows()
 
 
 def item_line(data: dict[str, Any]) -> str:

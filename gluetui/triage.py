@@ -90,8 +90,17 @@ def _state(event: Event, now: datetime) -> TriageState:
 def apply_triage(
     items: Sequence[Item], states: Mapping[str, TriageState], now: datetime
 ) -> list[Item]:
-    """The items with their triage state set; an item without a decision is open."""
-    return [item.with_state(_item_state(item, states.get(item.id), now)) for item in items]
+    """The items with their triage state set; an item without a decision is open.
+
+    An item already in its state is handed back as it is, not copied: a snapshot loads open and
+    most items have no decision, so 10,000 items cost a dictionary lookup each.
+    """
+    out: list[Item] = []
+    for item in items:
+        triage = states.get(item.id)
+        state = State.OPEN if triage is None else _item_state(item, triage, now)
+        out.append(item if item.state is state else item.with_state(state))
+    return out
 
 
 def _item_state(item: Item, triage: TriageState | None, now: datetime) -> State:

@@ -93,6 +93,20 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX sync_runs_source ON sync_runs (source, id)",
     ),
+    # 3: a panel's first screenful straight from an index (kind, most impact first), so the
+    # dashboard paints before the whole snapshot is parsed. ``since_ts`` is epoch seconds (the
+    # dashboard's tie-break); rows of older files are filled from their JSON.
+    (
+        "ALTER TABLE items ADD COLUMN kind TEXT",
+        "ALTER TABLE items ADD COLUMN impact REAL",
+        "ALTER TABLE items ADD COLUMN since_ts REAL",
+        """UPDATE items SET
+            kind = CASE WHEN json_valid(data) THEN json_extract(data, '$.kind') END,
+            impact = CASE WHEN json_valid(data) THEN json_extract(data, '$.impact') END,
+            since_ts = CASE WHEN json_valid(data)
+                THEN (julianday(json_extract(data, '$.since')) - 2440587.5) * 86400.0 END""",
+        "CREATE INDEX items_kind_impact ON items (kind, impact DESC, since_ts, id)",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

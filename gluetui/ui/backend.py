@@ -1,14 +1,14 @@
 """What the dashboard needs from the core, injected so tests can hand in fakes.
 
-The UI talks to the runtime only through :class:`Backend`: the stored items with triage applied,
-one source's refresh, and the sprint budget. :func:`default_backend` wires the real functions
+The UI talks to the runtime only through :class:`Backend`: the stored items with triage applied
+(a first screenful of them, then all), one source's refresh, and the sprint budget. :func:`default_backend` wires the real functions
 (imported lazily, so building the app stays cheap and import-cycle free).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -82,17 +82,23 @@ class BudgetLike(Protocol):
 
 SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable[SyncReportLike]]
 ItemsFn = Callable[[Runtime], list[Item]]
+FirstItemsFn = Callable[[Runtime, int], list[Item]]
 BudgetFn = Callable[[Config, Sequence[Event], datetime], BudgetLike]
 
 
 @dataclass
 class Backend:
-    """The runtime plus the three core functions the dashboard calls."""
+    """The runtime plus the core functions the dashboard calls.
+
+    ``first_items`` gives the first screenful before ``items`` gives everything; None skips it
+    (the screen then waits for ``items``).
+    """
 
     runtime: Runtime
     sync: SyncFn
     items: ItemsFn
     budget: BudgetFn
+    first_items: FirstItemsFn | None = field(default_factory=lambda: first_items)
 
     def budget_now(self) -> BudgetLike:
         rt = self.runtime
@@ -109,6 +115,26 @@ def _items(rt: Runtime) -> list[Item]:
     from gluetui.sync import current_items
 
     return current_items(rt)
+
+
+def first_items(rt: Runtime, per_kind: int) -> list[Item]:
+    """Of each kind, the ``per_kind`` stored items with most impact (the dashboard's default
+    order) that no decision hides, triage applied (hidden ones included, as ``current_items``).
+
+    A few hundred rows read through an index instead of the whole snapshot parsed, so the
+    dashboard paints at once and loads the rest after. Only modules the dashboard has already
+    imported are used, so the first frame waits for no import either.
+    """
+    from gluetui.model import Kind
+    from gluetui.store.snapshot import parse_rows
+    from gluetui.triage import apply_triage, triage_states
+
+    now = rt.clock()
+    states = triage_states(rt.store.events(), now)
+    # Decided items may be hidden: ask for as many more, so per_kind visible ones remain.
+    limit = per_kind + len(states)
+    rows = [row for kind in Kind for row in rt.store.top_rows(kind.value, limit)]
+    return apply_triage(parse_rows(rows), states, now)
 
 
 def _budget(cfg: Config, events: Sequence[Event], now: datetime) -> BudgetLike:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -190,3 +191,36 @@ async def test_highlight_message_names_the_table_and_item(rt: Runtime) -> None:
         await pilot.press("2", "down")
         await pilot.pause()
         assert got[-1] == (1, by_impact(items)[1])
+
+
+async def test_first_screenful_paints_before_the_whole_snapshot_is_loaded(rt: Runtime) -> None:
+    """The top rows come straight from the store's index; the full load replaces them after."""
+    from gluetui.events import EventAction
+    from gluetui.sync import current_items
+
+    items = many()
+    seed(rt, {"acme": items})
+    order = by_impact(items)
+    rt.store.record(order[0], EventAction.DISMISSED, at=NOW)  # hidden: the next one leads
+    release = threading.Event()
+
+    def slow_items(runtime: Runtime) -> list[Item]:
+        assert release.wait(10)
+        return current_items(runtime)
+
+    app = app_for(rt, FakeSync({"acme": items}), refresh_on_start=False)
+    app.backend.items = slow_items
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = main(app)
+        table = screen.panels[1].table
+        assert screen.partial
+        assert 0 < table.row_count < N
+        assert [table.row_id_at(r) for r in (0, 1)] == order[1:3]
+        assert str(screen.panels[1].border_title).endswith(f"({N}…)")
+        release.set()
+        await settle(pilot)
+        assert not screen.partial
+        assert table.row_count == N - 1
+        assert table.row_id_at(0) == order[1]
+        assert str(screen.panels[1].border_title).endswith(f"({N - 1})")

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.events import DescendantFocus, Resize
+from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Tab, Tabs
@@ -71,6 +72,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.new_ids: set[str] = set()
         self.stale: set[str] = store.stale_sources()
         self.can_undo = False
+        #: Only a first screenful of each kind is loaded (the rest is on its way).
+        self.partial = False
+        self._stored_counts: dict[str, int] = {}
         self.statuses = self._initial_statuses()
         self.init_delegation()
 
@@ -80,16 +84,23 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         with Vertical(id="top"):
             yield CapacityGauge(id="gauge").data_bind(MainScreen.budget)
             yield SyncStatusBar(id="sync").data_bind(MainScreen.statuses)
-        yield Tabs(
-            *(Tab(f"{n} {k.label}", id=f"tab-{k.value}") for n, k in enumerate(KINDS, 1)),
-            id="panel-tabs",
+        # Widgets that start hidden (tabs: narrow terminals only; detail pane; filter box) are
+        # mounted right after the first frame (Textual's Lazy), so it does not wait for them.
+        yield Lazy(
+            Tabs(
+                *(Tab(f"{n} {k.label}", id=f"tab-{k.value}") for n, k in enumerate(KINDS, 1)),
+                id="panel-tabs",
+                active=f"tab-{KINDS[self.current_panel].value}",
+            )
         )
         with Vertical(id="body"):
             yield Vertical(*(Panel(kind, n) for n, kind in enumerate(KINDS, 1)), id="panels")
             detail = DetailPane(id="detail")
             detail.border_title = "Detail"
-            yield detail
-        yield Input(placeholder="filter: words  repo:  kind:  author:  mine  new", id="filter")
+            yield Lazy(detail)
+        yield Lazy(
+            Input(placeholder="filter: words  repo:  kind:  author:  mine  new", id="filter")
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,7 +108,25 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.panels[0].table.focus()
         self.budget = self.backend.budget_now()
         self.can_undo = decisions.can_undo(self.backend.runtime)
+        self.show_first_screenful()
         self.start_refreshing()
+
+    def show_first_screenful(self) -> None:
+        """Paint the top of each panel straight from the store, before the first frame.
+
+        Parsing the whole snapshot takes a few hundred milliseconds at 10,000 items; the rows
+        that fit on screen take a few. The full load replaces them once the frame is out.
+        """
+        first = self.backend.first_items
+        if first is None:
+            return
+        rt = self.backend.runtime
+        items = first(rt, max(20, self.app.size.height))
+        if not items:
+            return
+        self.partial = True
+        self._stored_counts = rt.store.count_by_kind()
+        self.set_items(items)
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
@@ -118,10 +147,16 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
 
     # -- state -> widgets -----------------------------------------------------------------
 
-    def set_items(self, items: Iterable[Item]) -> None:
-        """Replace the items (snapshot or refresh) and redraw what changed."""
+    def set_items(self, items: Iterable[Item], *, partial: bool | None = None) -> None:
+        """Replace the items (snapshot or refresh) and redraw what changed.
+
+        ``partial`` False says these are all the items (the full load); None keeps the flag.
+        """
+        if partial is not None:
+            self.partial = partial
         self.items = {i.id: i for i in items}
-        seen = self.backend.runtime.store.first_seen()
+        store = self.backend.runtime.store
+        seen = store.first_seen(self.items) if self.partial else store.first_seen()
         base = self.baseline
         self.new_ids = (
             set() if base is None else {i for i in self.items if seen.get(i, base) > base}
@@ -175,6 +210,11 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 empty = "Nothing yet: refreshing…" if self.running else "Nothing to do here."
             else:
                 empty = "Nothing to do here."
+            if self.partial:
+                # Only the top is loaded: the stored count (decided ones too) until the rest is in.
+                total = self._stored_counts.get(panel.kind.value, total)
+                panel.summarize(total, total, self.sort_key.value, empty, loading=True)
+                continue
             panel.summarize(len(rows), total, self.sort_key.value, empty)
         self.update_detail()
 
@@ -185,10 +225,11 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         if enabled != self._enabled_actions:
             self._enabled_actions = enabled
             self.refresh_bindings()
-        if not self.detail_open:
+        panes = list(self.query(DetailPane).results(DetailPane))
+        if not self.detail_open or not panes:  # closed, or not mounted yet (lazy)
             return
         item = self.current_item
-        pane = self.query_one(DetailPane)
+        pane = panes[0]
         if item is None:
             pane.view = None
             return
@@ -208,8 +249,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def watch_current_panel(self, index: int) -> None:
         for n, panel in enumerate(self.panels):
             panel.set_class(n == index, "-current")
-        self.query_one(Tabs).active = f"tab-{KINDS[index].value}"
-        if not self.query_one("#filter", Input).has_focus:
+        for tabs in self.query(Tabs):  # none before the lazy mount
+            tabs.active = f"tab-{KINDS[index].value}"
+        if not any(field.has_focus for field in self.query("#filter").results(Input)):
             self.table.focus()
         self.update_detail()
 

@@ -8,6 +8,7 @@ handled in one place (``Worker.StateChanged``): notify, mark the source, keep th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 
 from textual import on
@@ -22,6 +23,8 @@ from gluetui.ui.messages import SyncProgress
 from gluetui.ui.status import Phase, SourceStatus
 
 SYNC_GROUP = "sync:"
+#: How long the full snapshot load waits for the first frame before going ahead anyway.
+FIRST_FRAME_WAIT = 1.0
 
 
 class RefreshMixin(Screen[None]):
@@ -30,7 +33,7 @@ class RefreshMixin(Screen[None]):
     stale: set[str]
     refresh_on_start: bool
 
-    def set_items(self, items: Iterable[Item]) -> None:
+    def set_items(self, items: Iterable[Item], *, partial: bool | None = None) -> None:
         raise NotImplementedError
 
     def render_panels(self) -> None:
@@ -92,8 +95,19 @@ class RefreshMixin(Screen[None]):
         self.set_interval(minutes * 60, self._periodic_refresh, name="periodic refresh")
 
     async def _load_snapshot(self) -> None:
+        # The first screenful is already up (MainScreen.show_first_screenful): let its frame out
+        # before parsing the rest, which would otherwise compete with it for the GIL.
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        with contextlib.suppress(TimeoutError):  # no frame (suspended, say): load anyway
+            await asyncio.wait_for(painted.wait(), FIRST_FRAME_WAIT)
+        store = self.backend.runtime.store
+        decided = len(store.events())
         items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
-        self.set_items(items)
+        self.set_items(items, partial=False)
+        if len(store.events()) != decided:
+            # A decision landed while the snapshot was loading: its triage state is not in there.
+            self.restate()
         if self.refresh_on_start:
             self.action_refresh()
 
@@ -134,7 +148,7 @@ class RefreshMixin(Screen[None]):
         store = self.backend.runtime.store
         decided = len(store.events())
         items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
-        self.set_items(items)
+        self.set_items(items, partial=False)
         if len(store.events()) != decided:
             # A decision landed while the snapshot was loading: its triage state is not in there.
             self.restate()

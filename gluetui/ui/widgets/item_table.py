@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click, Leave, MouseMove, Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -116,6 +116,7 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._hover = -1
         self._highlighted: str | None = None
         self._generation = 0
+        self._base: Style | None = None
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -269,9 +270,18 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _table_width(self) -> int:
         return sum(self._widths) + 2 * CELL_PADDING * len(self._widths)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint the lines in ``crop``, working out the inherited style once for all of them."""
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        # ``rich_style`` walks every ancestor: once per paint (render_lines), not once per line.
+        base = self._base if self._base is not None else self.rich_style
         if y < HEADER:
             key: tuple[object, ...] = ("header", width, base, self.has_focus)
             cells: Cells = tuple(Text(label) for _, label, _ in COLUMNS)

@@ -27,9 +27,16 @@ class Panel(Vertical):
     def table(self) -> ItemTable:
         return self.query_one(ItemTable)
 
-    def summarize(self, shown: int, total: int, sort: str, empty_text: str) -> None:
-        """Title with the count (``shown/total`` when filtered) and the sort; empty-state text."""
+    def summarize(
+        self, shown: int, total: int, sort: str, empty_text: str, *, loading: bool = False
+    ) -> None:
+        """Title with the count (``shown/total`` when filtered) and the sort; empty-state text.
+
+        ``loading``: the count is provisional (``…`` after it) until every item is loaded.
+        """
         count = f"{shown}" if shown == total else f"{shown}/{total}"
+        if loading:
+            count += "…"
         self.border_title = f"{self.number} {self.kind.label} ({count})"
         self.border_subtitle = f"sort: {sort}"
         self.set_class(shown == 0, "-empty")
