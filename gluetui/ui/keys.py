@@ -98,6 +98,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("done", "d", "done", "Done", "Mark the item done (optionally with the hours spent)."),
     Command("undo", "u", "undo", "Undo", "Undo the last decision."),
+    Command(
+        "settle",
+        "v",
+        "settle",
+        "Settle",
+        "Say whether a hand-off whose outcome is unknown happened on the forge.",
+        footer=False,
+    ),
     Command("open", "o", "open_url", "Open", "Open the item in the browser.", footer=False),
     Command(
         "copy_url",

@@ -43,7 +43,17 @@ VISIBLE_STATES = frozenset({State.OPEN, State.TAKEN, State.DELEGATED})
 NARROW_WIDTH = 120
 #: Actions that need a highlighted item.
 ITEM_ACTIONS = frozenset(
-    {"toggle_detail", "delegate", "take", "snooze", "dismiss_item", "done", "open_url", "copy_url"}
+    {
+        "toggle_detail",
+        "delegate",
+        "take",
+        "snooze",
+        "dismiss_item",
+        "done",
+        "open_url",
+        "copy_url",
+        "settle",
+    }
 )
 #: Every action :meth:`MainScreen.check_action` may grey out.
 GREYED_ACTIONS = (*sorted(ITEM_ACTIONS), "undo")
@@ -324,6 +334,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             ):
                 return None
             if action == "done" and not decisions.can_finish(item):
+                return None
+            if action == "settle" and not self.unknown_key(item):
                 return None
             if action in ("open_url", "copy_url") and not item.url.startswith(
                 ("https://", "http://")

@@ -25,6 +25,7 @@ from gluetui.delegate import (
     plan_for,
     reconcile,
     requeue_stalled,
+    resolve_unknown,
 )
 from gluetui.errors import GluetuiError
 from gluetui.model import Item
@@ -67,6 +68,49 @@ class DelegationMixin(Screen[None]):
         self.followups = {}
         self.delegating = set()
         self.outcomes = {}
+
+    # -- settling an unknown hand-off -----------------------------------------------------------
+
+    def unknown_key(self, item: Item) -> str:
+        """The journal key of the item's hand-off whose outcome nobody knows, or ""."""
+        f = self.followups.get(item.id)
+        return f.key if f is not None and f.status is Status.UNKNOWN and f.key else ""
+
+    def action_settle(self) -> None:
+        item = self.current_item
+        key = self.unknown_key(item) if item is not None else ""
+        if item is None or not key:
+            return
+        f = self.followups[item.id]
+        question = Text.assemble(
+            _about(item),
+            f"\n\n'{clean(f.automation, 60)}' may or may not have acted ({clean(f.message, 200)}).",
+            f"\nCheck {clean(item.url, 200) or 'the forge'}: did it happen?",
+        )
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                return  # escape: nothing is recorded
+            happened = choice == "yes"
+            try:
+                resolve_unknown(self.backend.runtime, key, happened=happened)
+            except GluetuiError as exc:
+                self.notify(clean(f"{exc.title} {exc.hint}", 400), severity="error", markup=False)
+                return
+            self.compute_followups()
+            self.restate()
+            self.notify(
+                "Recorded: it happened."
+                if happened
+                else "Recorded: it did not; back in the queue.",
+                timeout=4,
+            )
+
+        options = [
+            ("yes", Text("It happened: record the hand-off as done")),
+            ("no", Text("It did not: put the item back in the queue")),
+        ]
+        self.app.push_screen(ChoiceScreen("Did it happen?", question, options), answered)
 
     # -- follow-up --------------------------------------------------------------------------
 
