@@ -33,6 +33,8 @@ STATE_TEXT: dict[State, tuple[str, str, str]] = {
 
 NEW_MARK = "●"
 STALE_MARK = "!"
+#: Before the repository of an item you are accountable for: why it ranks above a higher severity.
+ACCOUNTABLE_MARK = "★"
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     # (key, label, width); sized so four panels fit a 160-column terminal.
@@ -47,7 +49,11 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 def legend() -> str:
     """What the row marks mean (the help screen shows it)."""
-    marks = [f"{NEW_MARK} new since your last look", f"{STALE_MARK} source failed, data stale"]
+    marks = [
+        f"{NEW_MARK} new since your last look",
+        f"{STALE_MARK} source failed, data stale",
+        f"{ACCOUNTABLE_MARK} a repository you are accountable for (ranks higher)",
+    ]
     marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
     return "   ".join(marks)
 
@@ -97,6 +103,14 @@ def hours(value: float) -> str:
     return f"{value:.1f}h" if value < 10 else f"{value:.0f}h"
 
 
+def repo_cell(item: Item) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if item.accountable:
+        text.append(ACCOUNTABLE_MARK, style="cyan")
+    text.append(clean(item.repo, 80))
+    return text
+
+
 def row_cells(
     item: Item,
     now: datetime,
@@ -114,7 +128,7 @@ def row_cells(
         Text(
             clean(item.title, 160), style="dim" if faded else "", no_wrap=True, overflow="ellipsis"
         ),
-        Text(clean(item.repo, 80), no_wrap=True, overflow="ellipsis"),
+        repo_cell(item),
         Text(age(item.since, now), justify="right"),
         Text(hours(item.effort_hours), justify="right"),
     )
