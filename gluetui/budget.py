@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from gluetui.capacity import sprint_window
 from gluetui.config_schema import Config
+from gluetui.events import Event, effective_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,12 @@ class BudgetStatus:
     self_hours: float
     oversight_hours: float
     commitments: tuple[Commitment, ...] = ()
-    #: Hours of items taken in earlier sprints and not finished: they still need doing this sprint.
-    carry_over_hours: float = 0.0
+    #: Items taken in earlier sprints and not finished: they still need doing this sprint.
+    carried: tuple[Commitment, ...] = ()
+
+    @property
+    def carry_over_hours(self) -> float:
+        return round(sum(c.self_hours for c in self.carried), 2)
 
     @property
     def committed_hours(self) -> float:
@@ -65,17 +69,10 @@ class BudgetStatus:
         return self.committed_hours + extra_hours > self.budget_hours + 1e-9
 
 
-def _effective(events: Iterable[Any]) -> list[Any]:
-    """Events not cancelled by an ``undone`` event, oldest first."""
-    ordered = list(events)
-    cancelled = {e.undoes for e in ordered if str(e.action) == "undone" and e.undoes is not None}
-    return [e for e in ordered if e.id not in cancelled and str(e.action) != "undone"]
-
-
-def commitments(events: Iterable[Any], start: datetime, end: datetime) -> list[Commitment]:
+def commitments(events: Iterable[Event], start: datetime, end: datetime) -> list[Commitment]:
     """Per item, the hours its decisions in force hold, for decisions made in ``[start, end)``."""
     held: dict[str, Commitment] = {}
-    for e in _effective(events):
+    for e in effective_events(events):
         action = str(e.action)
         current = held.get(e.item_id)
         if action == "taken":
@@ -99,19 +96,16 @@ def commitments(events: Iterable[Any], start: datetime, end: datetime) -> list[C
 
 
 def budget_status(
-    cfg: Config, events: Iterable[Any], now: datetime, offset: int = 0
+    cfg: Config, events: Iterable[Event], now: datetime, offset: int = 0
 ) -> BudgetStatus:
     """The budget of the sprint containing ``now`` (``offset`` 1 for the next one)."""
     start, end = sprint_window(cfg.capacity, now, offset)
     start_dt = datetime.combine(start, time.min, tzinfo=UTC)
     end_dt = datetime.combine(end, time.min, tzinfo=UTC)
-    log = list(events)
-    held = commitments(log, start_dt, end_dt)
-    carried = [
-        c
-        for c in commitments(log, datetime.min.replace(tzinfo=UTC), start_dt)
-        if not c.done and c.self_hours > 0
-    ]
+    # One pass over the log: this sprint's commitments, and unfinished ones from before it.
+    every = commitments(events, datetime.min.replace(tzinfo=UTC), end_dt)
+    held = [c for c in every if c.at >= start_dt]
+    carried = tuple(c for c in every if c.at < start_dt and not c.done and c.self_hours > 0)
     return BudgetStatus(
         start=start,
         end=end,
@@ -119,5 +113,5 @@ def budget_status(
         self_hours=round(sum(c.self_hours for c in held), 2),
         oversight_hours=round(sum(c.oversight_hours for c in held), 2),
         commitments=tuple(held),
-        carry_over_hours=round(sum(c.self_hours for c in carried), 2),
+        carried=carried,
     )

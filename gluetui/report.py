@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from gluetui.budget import budget_status, commitments
+from gluetui.budget import budget_status
 from gluetui.delegate.plan import is_unknown
 from gluetui.events import Event, EventAction, effective_events
 from gluetui.model import Item, Kind, State
@@ -34,7 +34,6 @@ CapacityFormat = Literal["table", "markdown", "json", "toml"]
 LedgerFormat = Literal["markdown", "json"]
 
 FORECAST_WEEKS = 4
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +172,7 @@ def capacity_report(
     titles.update({i.id: i.title for i in items})
     carried = tuple(
         CarryOver(c.item_id, titles.get(c.item_id, c.item_id), c.self_hours, c.at)
-        for c in commitments(log, _EPOCH, _midnight(status.start))
-        if not c.done and c.self_hours > 0
+        for c in status.carried
     )
     current = apply_triage(items, triage_states(log, now), now)
     queued = [i for i in current if i.state is State.OPEN]
@@ -186,7 +184,7 @@ def capacity_report(
         budget_hours=status.budget_hours,
         self_hours=status.self_hours,
         oversight_hours=status.oversight_hours,
-        carry_over_hours=round(sum(c.hours for c in carried), 2),
+        carry_over_hours=status.carry_over_hours,
         carry_over=carried,
         queued_items=len(queued),
         queued_hours=round(sum(estimated_hours(cfg, i) for i in queued), 2),
