@@ -71,6 +71,16 @@ def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True)
     return s
 
 
+def encodable(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (valid in a Python str, not in UTF-8, and
+    forge JSON may carry ``"\\ud800"`` escapes) becomes U+FFFD; surrogate pairs are joined into the
+    character they stand for. Everything that writes forge text out (store, argv, request bodies)
+    goes through here rather than failing on one bad branch name."""
+    if not _has_surrogates(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _has_surrogates(s: str) -> bool:
     try:
         s.encode("utf-8")

@@ -25,7 +25,7 @@ from typing import Any
 from gluetui.delegate.templates import item_values
 from gluetui.errors import ActionError
 from gluetui.model import Item
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, encodable
 
 #: Environment variables never passed to a command (tokens a script has no business reading).
 SECRET_ENV = frozenset(
@@ -86,15 +86,7 @@ def _no_nul(value: str) -> str:
 
     Neither can reach argv or the environment; one hostile title must not stop the automation.
     """
-    return _encodable(value.replace("\x00", ""))
-
-
-def _encodable(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value
+    return encodable(value.replace("\x00", ""))
 
 
 async def run_command(
@@ -163,4 +155,4 @@ def _text(data: bytes | bytearray, limit: int) -> str:
 
 
 def stdin_bytes(item: Item, automation: str, key: str) -> bytes:
-    return _encodable(json.dumps(item_payload(item, automation, key), ensure_ascii=False)).encode()
+    return encodable(json.dumps(item_payload(item, automation, key), ensure_ascii=False)).encode()

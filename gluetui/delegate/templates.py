@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from gluetui.errors import ConfigError
 from gluetui.model import Item, Kind
+from gluetui.textsafe import encodable
 
 #: Every placeholder an automation may use, and what it means (shown in errors).
 PLACEHOLDERS: Mapping[str, str] = {
@@ -61,15 +62,7 @@ def item_values(item: Item) -> dict[str, str]:
     A lone surrogate (forge JSON may carry ``"\\ud800"``) cannot be sent in a request body, an
     argv or an environment; it becomes U+FFFD here, so every rendered parameter can be sent.
     """
-    return {name: _encodable(value) for name, value in _values(item).items()}
-
-
-def _encodable(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value
+    return {name: encodable(value) for name, value in _values(item).items()}
 
 
 def _values(item: Item) -> dict[str, str]:

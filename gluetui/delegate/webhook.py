@@ -27,7 +27,7 @@ import httpx
 
 from gluetui import __version__
 from gluetui.errors import ActionError
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, encodable
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -66,11 +66,7 @@ def header_values(headers_env: Mapping[str, str], *, automation: str) -> dict[st
 def json_body(payload: Mapping[str, Any]) -> bytes:
     """The payload as UTF-8 JSON; a lone surrogate in forge text (valid in a Python str, not in
     UTF-8) becomes U+FFFD instead of making the request impossible to send."""
-    text = json.dumps(dict(payload), ensure_ascii=False)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
+    return encodable(json.dumps(dict(payload), ensure_ascii=False)).encode("utf-8")
 
 
 async def post_webhook(

@@ -7,8 +7,10 @@ so a path is "something in backticks that looks like a file" or "a relative link
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
+from collections.abc import Sequence
 from datetime import date
 
 #: Extensions that make a backticked word a file name (``config.toml``) rather than code (``os.path``).
@@ -70,6 +72,15 @@ def referenced_paths(text: str) -> list[str]:
             if target:
                 found.append(target)
     return list(dict.fromkeys(found))
+
+
+def is_doc(path: str, globs: Sequence[str]) -> bool:
+    """Whether a path is a doc: ``*.md``-style globs match the file name anywhere, others the path."""
+    name = path.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(path, g) or ("/" not in g and fnmatch.fnmatchcase(name, g))
+        for g in globs
+    )
 
 
 def resolve(raw: str, doc_path: str) -> str:

@@ -17,8 +17,6 @@ reference from a live one without listing a monorepo recursively.
 
 from __future__ import annotations
 
-import fnmatch
-import importlib
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from gluetui.config_schema import StaleDocSettings
+from gluetui.detect.docrefs import is_doc, referenced_paths, resolve
 from gluetui.forges import github_convert as conv
 from gluetui.forges import github_graphql as gql
 from gluetui.forges.http import HttpSession
@@ -44,25 +43,6 @@ MAX_DOC_CHARS = 256 * 1024
 _NOT_TEXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".pdf", ".zip", ".webp", ".drawio")
 
 T = TypeVar("T")
-
-
-def referenced_paths(text: str) -> list[str]:
-    """The repository paths a doc mentions (:func:`gluetui.detect.docrefs.referenced_paths`)."""
-    try:
-        module = importlib.import_module("gluetui.detect.docrefs")
-    except ImportError:  # pragma: no cover - docrefs is written alongside this adapter
-        return []
-    find: Callable[[str], list[str]] = module.referenced_paths
-    return list(find(text))
-
-
-def is_doc(path: str, globs: Sequence[str]) -> bool:
-    """Whether a path is a doc: ``*.md``-style globs match the file name anywhere, others the path."""
-    name = path.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(path, g) or ("/" not in g and fnmatch.fnmatchcase(name, g))
-        for g in globs
-    )
 
 
 def doc_dirs(globs: Sequence[str]) -> list[str]:
@@ -98,15 +78,6 @@ class RepoTree:
         return False if parent in self.expanded else None
 
 
-def normalise(raw: str, doc: str) -> str:
-    """A mentioned path relative to the repository root (``./x`` and ``../x`` from the doc's dir)."""
-    p = raw.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    if p.startswith(("./", "../")):
-        p = posixpath.normpath(posixpath.join(posixpath.dirname(doc), p))
-    p = p.lstrip("/")
-    return "" if p in (".", "..") or p.startswith("../") else p
-
-
 @dataclass
 class _Doc:
     repo: str
@@ -132,7 +103,7 @@ class DocsReader:
         self.url = url
         self.settings = settings
         self.now = now
-        # Looked up at call time, so the docrefs module (or a test's stand-in) is used when present.
+        # Looked up at call time, so a test's stand-in for the module's name is used.
         self.find_paths = find_paths or (lambda text: referenced_paths(text))
         self._answers: dict[tuple[str, gql.SinceAsk], tuple[list[Commit], int]] = {}
 
@@ -183,7 +154,7 @@ class DocsReader:
         min_age = timedelta(days=self.settings.min_age_days)
         for d in docs:
             tree = trees[d.repo]
-            found = (normalise(raw, d.path) for raw in self.find_paths(d.text))
+            found = (resolve(raw, d.path) for raw in self.find_paths(d.text))
             d.mentioned = list(dict.fromkeys(p for p in found if p and p != d.path))
             for p in d.mentioned:
                 if tree.exists(p) is None and p not in exists.setdefault(d.repo, []):

@@ -73,10 +73,6 @@ def _key(kind: str, host: str, repo: str) -> str:
     return f"gluetui:github-{kind}:{host}/{repo}"
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _date(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 

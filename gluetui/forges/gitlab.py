@@ -276,7 +276,6 @@ class GitLabForge(Forge):
                 branch,
                 self.config.detectors.stale_doc,
                 now,
-                find_paths=gitlab_docs.referenced_paths,
             ).read(tree, dirs)
         except (RateLimited, AuthError) as exc:
             if exc.status == 403:

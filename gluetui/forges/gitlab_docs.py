@@ -10,14 +10,13 @@ path per call, which is why this is the expensive part of a GitLab refresh.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from gluetui.config_schema import StaleDocSettings
+from gluetui.detect.docrefs import is_doc, referenced_paths
 from gluetui.errors import ForgeError
 from gluetui.forges import gitlab_convert as conv
 from gluetui.forges.gitlab_client import GitLabClient
@@ -27,25 +26,6 @@ from gluetui.records import Commit, DocFile
 MAX_TREE_ENTRIES = 5000
 MAX_PATHS_PER_DOC = 5
 MAX_DOC_BYTES = 256 * 1024
-
-
-def referenced_paths(text: str) -> list[str]:
-    """The repository paths a doc mentions (:func:`gluetui.detect.docrefs.referenced_paths`)."""
-    try:
-        module = importlib.import_module("gluetui.detect.docrefs")
-    except ImportError:  # pragma: no cover - docrefs is written alongside this adapter
-        return []
-    find: Callable[[str], list[str]] = module.referenced_paths
-    return list(find(text))
-
-
-def is_doc(path: str, globs: list[str]) -> bool:
-    """Whether a path is a doc: ``*.md`` style globs match the file name anywhere, others the path."""
-    name = path.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(path, g) or ("/" not in g and fnmatch.fnmatchcase(name, g))
-        for g in globs
-    )
 
 
 async def fetch_tree(
@@ -80,14 +60,15 @@ class DocReader:
         ref: str,
         settings: StaleDocSettings,
         now: datetime,
-        find_paths: Callable[[str], list[str]] = referenced_paths,
+        find_paths: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.client = client
         self.base = base
         self.ref = ref
         self.settings = settings
         self.now = now
-        self.find_paths = find_paths
+        # Looked up at call time, so a test's stand-in for the module's name is used.
+        self.find_paths = find_paths or (lambda text: referenced_paths(text))
         self._since: dict[tuple[str, str], asyncio.Task[tuple[list[Commit], int | None]]] = {}
 
     async def read(self, tree: frozenset[str], dirs: set[str]) -> tuple[DocFile, ...]:
@@ -178,8 +159,3 @@ class DocReader:
         )
         commits = [c for c in map(conv.to_commit, page.items) if c is not None]
         return commits, page.total
-
-
-def as_mapping(value: object) -> Mapping[str, Any]:
-    """A JSON object, or an empty one."""
-    return value if isinstance(value, Mapping) else {}

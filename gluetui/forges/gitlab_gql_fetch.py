@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from gluetui.config_schema import Config
+from gluetui.detect.docrefs import is_doc
 from gluetui.forges import gitlab_docs
 from gluetui.forges import gitlab_gql_convert as gconv
 from gluetui.forges.gitlab_client import GitLabClient
@@ -210,7 +211,7 @@ class GraphQLReader:
     # -- round B ------------------------------------------------------------------------------
 
     def _doc_paths(self, state: _Project) -> list[str]:
-        docs = sorted(p for p in state.tree if gitlab_docs.is_doc(p, self.settings.doc_globs))
+        docs = sorted(p for p in state.tree if is_doc(p, self.settings.doc_globs))
         return docs[: self.settings.max_docs_per_repo]
 
     def _deep(self, state: _Project) -> list[JSON]:

@@ -18,6 +18,7 @@ import httpx
 
 from gluetui.errors import AuthError, ForgeError, RateLimited
 from gluetui.forges.gitlab_client import GitLabClient, auth_hint, reset_from_headers
+from gluetui.forges.http import tls_verify
 
 JSON = Mapping[str, Any]
 
@@ -67,7 +68,7 @@ class GraphQL:
             self._http = httpx.AsyncClient(
                 headers={"Authorization": f"Bearer {self._token}", "Accept": "application/json"},
                 timeout=source.timeout_seconds,
-                verify=source.ca_bundle or True,
+                verify=tls_verify(source.ca_bundle),
                 follow_redirects=False,
                 transport=self._transport,
             )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from gluetui.errors import StoreError
+from gluetui.textsafe import encodable
 
 T = TypeVar("T")
 
@@ -92,11 +93,7 @@ def storable(text: str) -> str:
     Forge JSON may carry ``"\\ud800"`` escapes in any string; one such branch name must not make a
     whole snapshot unwritable. Surrogate pairs are joined into the character they stand for.
     """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
+    return encodable(text)
 
 
 def to_text(at: datetime) -> str:

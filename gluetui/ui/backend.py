@@ -100,9 +100,11 @@ class Backend:
     budget: BudgetFn
     first_items: FirstItemsFn | None = field(default_factory=lambda: first_items)
 
-    def budget_now(self) -> BudgetLike:
+    def budget_now(self, events: Sequence[Event] | None = None) -> BudgetLike:
+        """The budget now; ``events`` is the decision log when the caller has just read it."""
         rt = self.runtime
-        return self.budget(rt.config, rt.store.events(), rt.clock())
+        log = rt.store.events() if events is None else events
+        return self.budget(rt.config, log, rt.clock())
 
 
 async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReportLike:

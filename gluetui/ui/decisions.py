@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from gluetui.delegate import Plan, plan_for
 from gluetui.errors import GluetuiError
-from gluetui.events import Event, EventAction, effective_events
+from gluetui.events import Event, EventAction
 from gluetui.factory import Runtime
 from gluetui.model import Item, State
 from gluetui.report import estimated_hours
@@ -66,10 +66,6 @@ def dismiss(rt: Runtime, item: Item, reason: str) -> Event:
 def undo(rt: Runtime) -> Event | None:
     """Cancel the latest decision in force; returns it, or None when there was nothing to undo."""
     return rt.store.undo_last(at=rt.clock())
-
-
-def can_undo(rt: Runtime) -> bool:
-    return bool(effective_events(rt.store.events()))
 
 
 def can_finish(item: Item) -> bool:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Tab, Tabs
 
+from gluetui.events import effective_events
 from gluetui.model import Item, Kind, State
 from gluetui.triage import apply_triage, triage_states
 from gluetui.ui import decisions, keys, render
@@ -116,8 +117,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def on_mount(self) -> None:
         self.panels[0].add_class("-current")
         self.panels[0].table.focus()
-        self.budget = self.backend.budget_now()
-        self.can_undo = decisions.can_undo(self.backend.runtime)
+        events = self.backend.runtime.store.events()
+        self.budget = self.backend.budget_now(events)
+        self.can_undo = bool(effective_events(events))
         self.show_first_screenful()
         self.start_refreshing()
 
@@ -178,11 +180,12 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         """Re-derive triage states after a decision without reloading the snapshot."""
         rt = self.backend.runtime
         now = rt.clock()
-        states = triage_states(rt.store.events(), now)
+        events = rt.store.events()  # read once: states, follow-ups, budget and undo all use it
+        states = triage_states(events, now)
         self.items = {i.id: i for i in apply_triage(list(self.items.values()), states, now)}
-        self.compute_followups()
-        self.budget = self.backend.budget_now()
-        self.can_undo = decisions.can_undo(rt)
+        self.compute_followups(events)
+        self.budget = self.backend.budget_now(events)
+        self.can_undo = bool(effective_events(events))
         self.render_panels()
 
     def panel_items(self, kind: Kind) -> tuple[list[Item], int]:

@@ -9,6 +9,8 @@ each refresh every delegated item gets a follow-up verdict; stalled ones return 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets.option_list import Option
@@ -28,6 +30,7 @@ from gluetui.delegate import (
     resolve_unknown,
 )
 from gluetui.errors import GluetuiError
+from gluetui.events import Event
 from gluetui.model import Item
 from gluetui.textsafe import clean
 from gluetui.ui import decisions, handoff
@@ -97,7 +100,6 @@ class DelegationMixin(Screen[None]):
             except GluetuiError as exc:
                 self.notify(clean(f"{exc.title} {exc.hint}", 400), severity="error", markup=False)
                 return
-            self.compute_followups()
             self.restate()
             self.notify(
                 "Recorded: it happened."
@@ -114,17 +116,17 @@ class DelegationMixin(Screen[None]):
 
     # -- follow-up --------------------------------------------------------------------------
 
-    def compute_followups(self) -> None:
+    def compute_followups(self, events: Sequence[Event] | None = None) -> None:
         """Pure verdicts over what is loaded; cheap enough to run on every reload.
 
         A hand-off that turns into news during the session (resolved, PR opened, changed) is
         announced once; verdicts already standing when the app opened are only shown.
+        ``events``: the decision log, when the caller has just read it.
         """
         rt = self.backend.runtime
         before = self.followups
-        self.followups = follow_up(
-            list(self.items.values()), rt.store.events(), rt.store.journal(), rt.clock()
-        )
+        log = rt.store.events() if events is None else events
+        self.followups = follow_up(list(self.items.values()), log, rt.store.journal(), rt.clock())
         for item_id, f in self.followups.items():
             old = before.get(item_id)
             if old is not None and old.status is not f.status and f.status in NEWS:
