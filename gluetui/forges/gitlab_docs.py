@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gluetui.config_schema import StaleDocSettings
-from gluetui.detect.docrefs import is_doc, referenced_paths
+from gluetui.detect.docrefs import is_doc, referenced_paths, resolve
 from gluetui.errors import ForgeError
 from gluetui.forges import gitlab_convert as conv
 from gluetui.forges.gitlab_client import GitLabClient
@@ -113,7 +113,9 @@ class DocReader:
     ) -> tuple[str, ...]:
         out: list[str] = []
         for raw in self.find_paths(text):
-            p = raw.strip().lstrip("./").rstrip("/")
+            # Relative to the doc's folder for ./ and ../, like the detector and GitHub read it
+            # (lstrip("./") used to eat the dot of .gitlab-ci.yml and ignore ../).
+            p = resolve(raw, doc)
             if (
                 p
                 and p != doc

@@ -128,3 +128,23 @@ def test_doc_globs_match_names_anywhere_and_paths() -> None:
     assert is_doc("README", globs) and is_doc("sub/README.rst", globs)
     assert is_doc("docs/a/b.txt", globs) and is_doc("x/y/z.md", globs)
     assert not is_doc("src/app.py", globs)
+
+
+def test_doc_mentions_resolve_like_the_detector() -> None:
+    """./ and ../ are relative to the doc's folder; a leading dot of a file name is kept."""
+    from gluetui.config_schema import StaleDocSettings
+    from gluetui.forges.gitlab_docs import DocReader
+
+    reader = DocReader(
+        None,  # type: ignore[arg-type]  # _described never calls the forge
+        "",
+        "main",
+        StaleDocSettings(),
+        datetime(2026, 11, 25, tzinfo=UTC),
+        find_paths=lambda text: text.split(),
+    )
+    tree = frozenset({".gitlab-ci.yml", "src/app.py", "docs/guide.md", "lib/x.py"})
+    found = reader._described(
+        ".gitlab-ci.yml ../src/app.py /lib/x.py", "docs/guide.md", tree, {"src", "lib"}
+    )
+    assert found == (".gitlab-ci.yml", "src/app.py", "lib/x.py")
