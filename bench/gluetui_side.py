@@ -106,7 +106,7 @@ def new_cache() -> Any:
 def github_available() -> str:
     """ "" when the GitHub adapter imports, else why not."""
     try:
-        importlib.import_module("gluetui.forges.github").GitHubForge  # noqa: B018
+        importlib.import_module("gluetui.forges.github.forge").GitHubForge  # noqa: B018
     except Exception as exc:  # any failure to import means "not measurable yet"
         return f"gluetui GitHub adapter not available ({type(exc).__name__}: {exc})"
     return ""
@@ -114,7 +114,7 @@ def github_available() -> str:
 
 def gitlab_available() -> str:
     try:
-        importlib.import_module("gluetui.forges.gitlab").GitLabForge  # noqa: B018
+        importlib.import_module("gluetui.forges.gitlab.forge").GitLabForge  # noqa: B018
     except Exception as exc:
         return f"gluetui GitLab adapter not available ({type(exc).__name__}: {exc})"
     return ""
@@ -124,20 +124,20 @@ class GluetuiClient:
     """One configured source against the fake forge, refreshed as often as asked."""
 
     def __init__(self, base_url: str, kind: str = "github", *, org: str = ORG) -> None:
-        from gluetui.config_schema import Config, SourceConfig
+        from gluetui.config.schema import Config, SourceConfig
 
         self.base_url = base_url
         self.kind = kind
         if kind == "github":
             source = SourceConfig(name="bench", kind="github", url=base_url, orgs=[org])
-            module = importlib.import_module("gluetui.forges.github")
+            module = importlib.import_module("gluetui.forges.github.forge")
             self.cache = new_cache()
             self.forge = module.GitHubForge.from_config(
                 source, Config(sources=[source]), token="bench-token", cache=self.cache
             )
         else:
             source = SourceConfig(name="bench-gl", kind="gitlab", url=base_url, groups=[org])
-            module = importlib.import_module("gluetui.forges.gitlab")
+            module = importlib.import_module("gluetui.forges.gitlab.forge")
             self.forge = module.GitLabForge.from_config(
                 source, Config(sources=[source]), token="bench-token"
             )

@@ -196,7 +196,7 @@ class _DemoAtScale:
     COPIES = 176
 
     def __init__(self, name: str, seconds: float = 2.0) -> None:
-        from gluetui.forges.demo import demo_forges
+        from gluetui.forges.demo.forge import demo_forges
 
         self._demo = demo_forges(ANCHOR)[0]
         self.name = name
@@ -249,7 +249,7 @@ def _child(kind: str, store_path: str, presses: int, started: float) -> dict[str
 
         result = asyncio.run(_paint(Bare(), presses, want_rows=False))
     else:
-        from gluetui.config_schema import Config, SourceConfig
+        from gluetui.config.schema import Config, SourceConfig
         from gluetui.factory import Runtime
         from gluetui.store import Store
 

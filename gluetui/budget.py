@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from gluetui.capacity import sprint_window
-from gluetui.config_schema import Config
+from gluetui.config.schema import Config
 from gluetui.events import Event, effective_events
 
 

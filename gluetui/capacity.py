@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from gluetui.config_schema import CapacityConfig, EffortConfig
+from gluetui.config.schema import CapacityConfig, EffortConfig
 from gluetui.model import Kind
 
 #: Estimates are rounded to this many hours; finer precision would be false accuracy.

@@ -357,7 +357,7 @@ def _config(args: argparse.Namespace) -> int:
             print(f"{marker} {path}  ({why}, {state})")
         print(f"  store: {paths.store_path()}")
         return 0
-    from gluetui.config import load_config
+    from gluetui.config.loader import load_config
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
     cfg = load_config(path)
@@ -376,7 +376,7 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from gluetui.init_config import starter_config, write_config
+    from gluetui.config.starter import starter_config, write_config
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
     written = write_config(path, starter_config(), force=args.force)

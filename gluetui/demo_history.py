@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gluetui.capacity import sprint_window
-from gluetui.config_schema import Config
+from gluetui.config.schema import Config
 from gluetui.events import EventAction
 from gluetui.model import Item, Kind, State, make_item_id
 from gluetui.store import Store

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gluetui import paths
-from gluetui.config_schema import Config, SourceConfig
+from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import GluetuiError
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
 from gluetui.records import SourceData
@@ -72,17 +72,12 @@ class UnavailableForge(Forge):
 
 def make_forge(source: SourceConfig, config: Config, store: Store) -> Forge:
     """The forge adapter for one configured source (token resolved here, never stored)."""
-    from gluetui.config import resolve_token
+    from gluetui.config.loader import resolve_token
+    from gluetui.forges.registry import build_forge
 
     try:
         token = resolve_token(source)
-        if source.kind == "github":
-            from gluetui.forges.github import GitHubForge
-
-            return GitHubForge.from_config(source, config, token=token, cache=store)
-        from gluetui.forges.gitlab import GitLabForge
-
-        return GitLabForge.from_config(source, config, token=token, cache=store)
+        return build_forge(source, config, token, store)
     except GluetuiError as exc:
         return UnavailableForge(source, exc)
 
@@ -97,7 +92,7 @@ def build_runtime(
     """Build a runtime from the config file (or the embedded demo organisation)."""
     clock = clock or utc_now
     if demo:
-        from gluetui.forges.demo import demo_config, demo_forges
+        from gluetui.forges.demo.forge import demo_config, demo_forges
 
         tmp: tempfile.TemporaryDirectory[str] | None = None
         if store_path is None:
@@ -112,7 +107,7 @@ def build_runtime(
             demo=True,
             _tmpdir=tmp,
         )
-    from gluetui.config import load_config
+    from gluetui.config.loader import load_config
 
     path = paths.config_path(config_path)
     config = load_config(path)

@@ -23,7 +23,7 @@ from gluetui.textsafe import clean
 from gluetui.triage import apply_triage, triage_states
 
 if TYPE_CHECKING:
-    from gluetui.config_schema import Config
+    from gluetui.config.schema import Config
     from gluetui.store import JournalEntry
 
 EXIT_OK = 0

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gluetui.config import is_accountable
+from gluetui.config.loader import is_accountable
 from gluetui.detect import DetectContext
 from gluetui.detect.run import detect_all
 from gluetui.errors import ForgeError, GluetuiError, RateLimited

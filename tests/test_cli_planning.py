@@ -135,7 +135,7 @@ def test_config_check_catches_unknown_template_placeholders(
 def test_readme_toml_examples_are_valid_configs() -> None:
     import re
 
-    from gluetui.config import load_config_text
+    from gluetui.config.loader import load_config_text
     from gluetui.delegate.plan import check_templates
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()

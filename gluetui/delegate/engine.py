@@ -23,7 +23,7 @@ from gluetui.model import Item
 from gluetui.textsafe import clean
 
 if TYPE_CHECKING:
-    from gluetui.config_schema import AutomationConfig
+    from gluetui.config.schema import AutomationConfig
     from gluetui.factory import Runtime
     from gluetui.store import JournalEntry, Store
 

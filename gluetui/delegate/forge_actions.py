@@ -1,8 +1,8 @@
 """What a forge automation needs from an item, and how to describe the request it will send.
 
 The description is for the confirmation modal: the user sees the method and URL of the call
-before anything happens. The forge adapters (:mod:`gluetui.forges.github_actions`,
-:mod:`gluetui.forges.gitlab_actions`) send the real thing; this module only mirrors their routes.
+before anything happens. The forge adapters (:mod:`gluetui.forges.github.actions`,
+:mod:`gluetui.forges.gitlab.actions`) send the real thing; this module only mirrors their routes.
 """
 
 from __future__ import annotations

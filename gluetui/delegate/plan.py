@@ -21,7 +21,7 @@ from gluetui.forges.base import ActionRequest
 from gluetui.model import Item
 
 if TYPE_CHECKING:
-    from gluetui.config_schema import AutomationConfig
+    from gluetui.config.schema import AutomationConfig
     from gluetui.factory import Runtime
     from gluetui.forges.base import Forge
     from gluetui.store import JournalEntry

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gluetui.config_schema import CapacityConfig, DetectorSettings
+from gluetui.config.schema import CapacityConfig, DetectorSettings
 from gluetui.model import Kind
 
 

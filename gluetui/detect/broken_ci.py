@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gluetui.detect import DetectContext
-from gluetui.detect.common import build_item, hours_between, name_match, plural, short_sha
+from gluetui.detect.common import build_item, hours_between, plural, short_sha
+from gluetui.globs import name_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import Job, RepoData, Run
 

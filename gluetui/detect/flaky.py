@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from gluetui.detect import DetectContext
-from gluetui.detect.common import build_item, hours_between, name_match, plural, short_sha
+from gluetui.detect.common import build_item, hours_between, plural, short_sha
+from gluetui.globs import name_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import RepoData, Run
 

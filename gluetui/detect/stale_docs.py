@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from gluetui.detect import DetectContext
-from gluetui.detect.common import build_item, glob_match, hours_between, plural, short_sha
-from gluetui.detect.docrefs import front_matter, parse_date, referenced_paths, resolve
+from gluetui.detect.common import build_item, hours_between, plural, short_sha
+from gluetui.docrefs import existing_paths, front_matter, parse_date, referenced_paths, resolve
+from gluetui.globs import glob_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import DocFile, RepoData
 
@@ -30,16 +31,6 @@ class _Findings:
     dead: list[str] = field(default_factory=list)
     overdue_days: int = 0
     drift: bool = False
-
-
-def existing_paths(tree: frozenset[str]) -> frozenset[str]:
-    """Every file in the tree and every directory above one (a link to ``src/`` is fine)."""
-    out = set(tree)
-    for path in tree:
-        parts = path.rstrip("/").split("/")
-        for i in range(1, len(parts)):
-            out.add("/".join(parts[:i]))
-    return frozenset(p.rstrip("/") for p in out)
 
 
 def dead_references(doc: DocFile, existing: frozenset[str]) -> list[str]:

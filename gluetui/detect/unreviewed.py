@@ -10,7 +10,8 @@ import math
 from datetime import datetime, timedelta
 
 from gluetui.detect import DetectContext
-from gluetui.detect.common import build_item, hours_between, name_match, plural
+from gluetui.detect.common import build_item, hours_between, plural
+from gluetui.globs import name_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import PullRequest, RepoData
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from gluetui.config_schema import Config
+from gluetui.config.schema import Config
 from gluetui.events import Event
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gluetui.config import is_accountable, load_config_text, resolve_token, watched
-from gluetui.config_schema import Config, SourceConfig
+from gluetui.config.loader import is_accountable, load_config_text, resolve_token, watched
+from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError
 
 SECRET = "ghp_S3cr3tS3cr3tS3cr3tS3cr3tS3cr3t0000"

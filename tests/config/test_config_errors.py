@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pytest
 
-from gluetui.config import ConfigInvalid, load_config
+from gluetui.config.loader import ConfigInvalid, load_config
 from gluetui.errors import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -191,7 +191,7 @@ def test_token_never_echoed(fixture: str) -> None:
 
 def test_token_shaped_value_in_a_wrong_type_error_is_hidden() -> None:
     """Even where a type error (not the token check) fires, the value found is not repeated."""
-    from gluetui.config import load_config_text
+    from gluetui.config.loader import load_config_text
 
     with pytest.raises(ConfigInvalid) as caught:
         load_config_text('refresh_minutes = "ghp_0123456789abcdefghijkl"\n', "c.toml")

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from gluetui.config import load_config, load_config_text
-from gluetui.config_lines import key_lines
-from gluetui.config_schema import Config
+from gluetui.config.lines import key_lines
+from gluetui.config.loader import load_config, load_config_text
+from gluetui.config.schema import Config
 from gluetui.errors import ConfigError
 
 FUZZ = settings(max_examples=200, deadline=None)

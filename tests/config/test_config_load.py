@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from gluetui.config import ConfigInvalid, load_config, load_config_text
-from gluetui.config_lines import key_lines, line_of
-from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.lines import key_lines, line_of
+from gluetui.config.loader import ConfigInvalid, load_config, load_config_text
+from gluetui.config.schema import AutomationConfig, Config, SourceConfig
 from gluetui.errors import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures"

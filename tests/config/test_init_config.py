@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from gluetui.config import ConfigInvalid, load_config
+from gluetui.config.loader import ConfigInvalid, load_config
+from gluetui.config.starter import Remote, parse_remote, starter_config, write_config
 from gluetui.errors import ConfigError
-from gluetui.init_config import Remote, parse_remote, starter_config, write_config
 
 
 class Machine:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import AutomationConfig, Config, SourceConfig
 from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
 from gluetui.model import Item, Kind

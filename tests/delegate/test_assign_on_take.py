@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import NOW
 
-from gluetui.config_schema import AutomationConfig, Config
+from gluetui.config.schema import AutomationConfig, Config
 from gluetui.delegate import assign_on_take, reconcile, take
 from gluetui.errors import ActionError
 from gluetui.events import EventAction

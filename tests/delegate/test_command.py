@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import make_config, make_item, make_runtime
 
-from gluetui.config_schema import AutomationConfig, SourceConfig
+from gluetui.config.schema import AutomationConfig, SourceConfig
 from gluetui.delegate import DelegationFailed, delegate
 from gluetui.delegate.command import OUTPUT_LIMIT, command_env, run_command
 from gluetui.model import Kind

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import NOW, make_config, make_item, make_runtime
 
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate.engine import plan_for
 from gluetui.delegate.plan import idempotency_key
 from gluetui.delegate.templates import TemplateError

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from delegate_helpers import make_config, make_item, make_runtime
 
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate import DelegationFailed, delegate
 from gluetui.delegate.webhook import header_values, post_webhook
 from gluetui.errors import ActionError

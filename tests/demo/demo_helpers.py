@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gluetui.config import is_accountable
+from gluetui.config.loader import is_accountable
 from gluetui.detect import DetectContext
 from gluetui.detect.run import detect_all
-from gluetui.forges.demo import DemoForge, demo_config
+from gluetui.forges.demo.forge import DemoForge, demo_config
 from gluetui.model import Item
 from gluetui.records import SourceData
 

@@ -7,7 +7,7 @@ from demo_helpers import NOW, items_of
 
 from gluetui.errors import ActionError
 from gluetui.forges.base import ActionRequest
-from gluetui.forges.demo import AGENT, DemoForge, demo_forges
+from gluetui.forges.demo.forge import AGENT, DemoForge, demo_forges
 from gluetui.model import Item, Kind
 from gluetui.records import RepoData
 

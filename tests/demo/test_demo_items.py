@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from demo_helpers import NOW, items_of
 
-from gluetui.forges.demo import DemoForge, demo_config, demo_forges
+from gluetui.forges.demo.forge import DemoForge, demo_config, demo_forges
 from gluetui.model import Item, Kind
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gluetui.config_schema import DetectorSettings
+from gluetui.config.schema import DetectorSettings
 from gluetui.detect import DetectContext
 from gluetui.model import Kind
 from gluetui.records import (

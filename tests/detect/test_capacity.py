@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from gluetui.capacity import estimate_effort, sprint_window
-from gluetui.config_schema import CapacityConfig, EffortConfig
+from gluetui.config.schema import CapacityConfig, EffortConfig
 from gluetui.model import Kind
 
 CFG = CapacityConfig(sprint_start=date(2026, 1, 5), sprint_days=14)

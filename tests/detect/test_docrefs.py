@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gluetui.detect.common import glob_match, name_match
-from gluetui.detect.docrefs import front_matter, parse_date, referenced_paths, resolve
+from gluetui.docrefs import front_matter, parse_date, referenced_paths, resolve
+from gluetui.globs import glob_match, name_match
 
 DOC = """---
 title: Setup

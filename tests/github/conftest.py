@@ -16,7 +16,7 @@ import pytest
 from fakehub import FakeGitHub
 from gh_helpers import NOW, TOKEN, load_peers, make_forge  # noqa: F401  (re-exported)
 
-from gluetui.forges.github import GitHubForge
+from gluetui.forges.github.forge import GitHubForge
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from gluetui.config_schema import Config, SourceConfig
-from gluetui.forges.github import GitHubForge
+from gluetui.config.schema import Config, SourceConfig
+from gluetui.forges.github.forge import GitHubForge
 from gluetui.forges.http import MemoryHttpCache
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from gh_helpers import TOKEN, make_forge
 
 from gluetui.forges.base import ActionRequest
-from gluetui.forges.github_actions import GitHubActionError
+from gluetui.forges.github.actions import GitHubActionError
 
 
 class Recorder:

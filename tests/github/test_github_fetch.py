@@ -10,8 +10,8 @@ import pytest
 from fakehub import FakeGitHub, FakeRepo, commit_node, job_json, pr_node, run_json
 from gh_helpers import NOW, TOKEN
 
-from gluetui.forges import github_docs
-from gluetui.forges.github import GitHubForge
+from gluetui.forges.github import docs as github_docs
+from gluetui.forges.github.forge import GitHubForge
 from gluetui.forges.http import MemoryHttpCache
 from gluetui.records import RepoData
 
@@ -19,7 +19,7 @@ Build = Callable[..., GitHubForge]
 
 
 def simple_refs(text: str) -> list[str]:
-    """A stand-in for gluetui.detect.docrefs: backticked paths and markdown link targets."""
+    """A stand-in for gluetui.docrefs: backticked paths and markdown link targets."""
     return re.findall(r"`([\w./-]+)`", text) + re.findall(r"\]\(([^)\s]+)\)", text)
 
 

@@ -16,8 +16,8 @@ import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
 from graphql.execution.values import get_variable_values
 
-from gluetui.forges import github_graphql as gql
-from gluetui.forges import github_jobs
+from gluetui.forges.github import graphql as gql
+from gluetui.forges.github import jobs as github_jobs
 
 pytestmark = pytest.mark.peers
 

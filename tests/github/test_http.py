@@ -11,7 +11,7 @@ import pytest
 from gh_helpers import NOW, TOKEN, make_forge
 
 from gluetui.errors import AuthError, ConfigError, ForgeError, RateLimited
-from gluetui.forges.github import GitHubForge
+from gluetui.forges.github.forge import GitHubForge
 from gluetui.forges.http import (
     HttpSession,
     MemoryHttpCache,

@@ -18,7 +18,7 @@ from fakehub import FakeGitHub, FakeRepo, job_json, run_json
 from gh_helpers import make_forge
 
 from gluetui.forges.base import ActionRequest
-from gluetui.forges.github_runs import fetch_runs
+from gluetui.forges.github.runs import fetch_runs
 
 pytestmark = pytest.mark.peers
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -140,7 +140,7 @@ async def test_actions_against_documented_responses(prism_url: str, action: Acti
 
 
 async def test_documented_not_found_is_an_action_error(prism_url: str) -> None:
-    from gluetui.forges.github_actions import GitHubActionError
+    from gluetui.forges.github.actions import GitHubActionError
 
     def prefer_404(request: httpx.Request) -> None:
         request.headers["Prefer"] = "code=404"

@@ -10,9 +10,9 @@ from fakehub import FakeGitHub, FakeRepo, commit_node, job_json, pr_node, run_js
 from gh_helpers import NOW
 from test_github_fetch import _ci_repo, _doc_repo, simple_refs
 
-from gluetui.forges import github_docs
-from gluetui.forges import github_repocache as rc
-from gluetui.forges.github import GitHubForge
+from gluetui.forges.github import docs as github_docs
+from gluetui.forges.github import repocache as rc
+from gluetui.forges.github.forge import GitHubForge
 from gluetui.forges.http import MemoryHttpCache
 from gluetui.records import DocFile
 
@@ -117,7 +117,7 @@ def test_entries_round_trip_and_bad_bodies_are_misses(forge_for: Build) -> None:
 
 
 def commit_node_record(date: str) -> rc.Commit:
-    from gluetui.forges.github_convert import commit_record
+    from gluetui.forges.github.convert import commit_record
 
     got = commit_record(commit_node("1" * 40, date))
     assert got is not None

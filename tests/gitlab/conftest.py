@@ -107,6 +107,6 @@ def serve() -> Iterator[Callable[[list[dict[str, Any]]], str]]:
 
 @pytest.fixture(autouse=True)
 def _docrefs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gluetui.forges import gitlab_docs
+    from gluetui.forges.gitlab import docs as gitlab_docs
 
     monkeypatch.setattr(gitlab_docs, "referenced_paths", simple_paths)

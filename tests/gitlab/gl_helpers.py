@@ -10,8 +10,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gluetui.config_schema import Config, SourceConfig
-from gluetui.forges.gitlab import GitLabForge
+from gluetui.config.schema import Config, SourceConfig
+from gluetui.forges.gitlab.forge import GitLabForge
 
 PEERS_DIR = Path(__file__).resolve().parents[1] / "peers" / "gitlab"
 EXTRAS = PEERS_DIR / "extra_exchanges.json"
@@ -48,7 +48,7 @@ def make_forge(
 
 
 def simple_paths(text: str) -> list[str]:
-    """Stand-in for gluetui.detect.docrefs: words that look like paths (so tests do not depend on it)."""
+    """Stand-in for gluetui.docrefs: words that look like paths (so tests do not depend on it)."""
     words = text.replace("`", " ").replace(";", " ").replace(",", " ").split()
     return [w.rstrip(".") for w in words if "/" in w or w.endswith(".md")]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gluetui.config_schema import SourceConfig
-from gluetui.forges import gitlab_convert as conv
-from gluetui.forges.gitlab_docs import is_doc
-from gluetui.forges.gitlab_fetch import matches, wanted
+from gluetui.config.schema import SourceConfig
+from gluetui.forges.gitlab import convert as conv
+from gluetui.forges.gitlab.docs import is_doc
+from gluetui.forges.gitlab.fetch import matches, wanted
 
 T0 = "2026-11-20T09:00:00.000Z"
 
@@ -132,8 +132,8 @@ def test_doc_globs_match_names_anywhere_and_paths() -> None:
 
 def test_doc_mentions_resolve_like_the_detector() -> None:
     """./ and ../ are relative to the doc's folder; a leading dot of a file name is kept."""
-    from gluetui.config_schema import StaleDocSettings
-    from gluetui.forges.gitlab_docs import DocReader
+    from gluetui.config.schema import StaleDocSettings
+    from gluetui.forges.gitlab.docs import DocReader
 
     reader = DocReader(
         None,  # type: ignore[arg-type]  # _described never calls the forge

@@ -9,8 +9,8 @@ import pytest
 
 from bench.fakeforge import start_server
 from bench.fakeforge.model import ANCHOR, ORG
-from gluetui.config_schema import Config, SourceConfig
-from gluetui.forges.gitlab import GitLabForge
+from gluetui.config.schema import Config, SourceConfig
+from gluetui.forges.gitlab.forge import GitLabForge
 
 N = 3
 

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from rel_server import Answer, LocalServer, Request
 
-from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import AutomationConfig, Config, SourceConfig
 from gluetui.factory import Runtime, make_forge
 from gluetui.forges.base import Forge
 from gluetui.store import Store

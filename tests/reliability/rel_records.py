@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from rel_fakes import NOW
 
-from gluetui.config_schema import Config, DetectorSettings
+from gluetui.config.schema import Config, DetectorSettings
 from gluetui.detect import DetectContext
 from gluetui.detect.run import detect_all
 from gluetui.model import Item, Kind

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rel_hostile import CORPUS, has_control
 
 from gluetui import cli
-from gluetui.config import load_config, load_config_text
+from gluetui.config.loader import load_config, load_config_text
 from gluetui.errors import ConfigError
 
 TOKEN = "ghp_PLANTEDconfigTOKEN0123456789abcdefXYZ"  # a recognisable fake

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from rel_server import Answer
 
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate import delegate, reconcile
 from gluetui.events import EventAction
 from gluetui.model import Item, Kind
@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[5])
 import rel_fakes as rf
 import gluetui.delegate.engine as engine
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate import delegate
 
 store_path, url, step, reached = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])

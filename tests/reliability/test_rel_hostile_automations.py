@@ -18,7 +18,7 @@ from rel_fakes import GH_TOKEN, NOW, aclose, build_forges, config, source
 from rel_hostile import CORPUS, ids
 from rel_server import Answer, LocalServer
 
-from gluetui.config_schema import AutomationConfig, Config
+from gluetui.config.schema import AutomationConfig, Config
 from gluetui.delegate import delegate
 from gluetui.delegate.templates import render
 from gluetui.factory import Runtime

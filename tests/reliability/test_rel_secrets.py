@@ -20,7 +20,7 @@ from rel_fakes import GH_TOKEN, GL_TOKEN, aclose, config, runtime, source
 from rel_server import Answer, LocalServer, Request
 
 from gluetui import cli
-from gluetui.config_schema import SourceConfig
+from gluetui.config.schema import SourceConfig
 from gluetui.delegate import delegate
 from gluetui.delegate.engine import DelegationFailed
 from gluetui.errors import ConfigError

@@ -6,7 +6,7 @@ import datetime as dt
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gluetui.config_schema import CapacityConfig, Config
+from gluetui.config.schema import CapacityConfig, Config
 from gluetui.events import Event, EventAction
 from gluetui.model import Item, Kind
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_fakes import FakeForge, app_for, config, runtime, settle, standard_items
 
-from gluetui.config_schema import AutomationConfig, Config
+from gluetui.config.schema import AutomationConfig, Config
 from gluetui.events import EventAction
 from gluetui.ui.screens.main import MainScreen
 

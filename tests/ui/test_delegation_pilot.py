@@ -13,7 +13,7 @@ from typing import Any
 from textual.widgets import OptionList
 from ui_fakes import NOW, FakeForge, FakeSync, app_for, runtime, seed, settle, standard_items
 
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate import Status, idempotency_key
 from gluetui.errors import ActionError
 from gluetui.events import EventAction
@@ -264,7 +264,7 @@ async def test_no_requeue_when_the_refresh_failed(rt: Runtime) -> None:
 
 
 async def test_over_budget_delegation_warns_and_enter_means_no(tmp_path: Path) -> None:
-    from gluetui.config_schema import CapacityConfig
+    from gluetui.config.schema import CapacityConfig
 
     rt = runtime(tmp_path, capacity=CapacityConfig(hours_per_sprint=0.1))
     try:

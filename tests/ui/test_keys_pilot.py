@@ -180,7 +180,7 @@ async def test_m_rejects_a_non_number(rt: Runtime) -> None:
 async def test_m_over_budget_asks_for_confirmation(
     tmp_path: Any, answer: str, recorded: bool
 ) -> None:
-    from gluetui.config_schema import CapacityConfig
+    from gluetui.config.schema import CapacityConfig
 
     rt = runtime(tmp_path, capacity=CapacityConfig(hours_per_sprint=1.0))
     try:

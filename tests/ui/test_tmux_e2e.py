@@ -87,8 +87,8 @@ def _quote(arg: str) -> str:
 def terminal() -> Iterator[Terminal]:
     if TMUX is None:
         pytest.skip("tmux is not installed (apt-get install -y tmux)")
-    if importlib.util.find_spec("gluetui.forges.demo") is None:
-        pytest.skip("the demo forge (gluetui/forges/demo.py) is not written yet")
+    if importlib.util.find_spec("gluetui.forges.demo.forge") is None:
+        pytest.skip("the demo forge (gluetui/forges/demo/forge.py) is not written yet")
     term = Terminal(TMUX)
     try:
         yield term

@@ -9,7 +9,7 @@ import pytest
 from ui_fakes import NOW, item, runtime
 
 from gluetui.budget import BudgetStatus
-from gluetui.config_schema import AutomationConfig
+from gluetui.config.schema import AutomationConfig
 from gluetui.delegate import FollowUp, Status, plan_for
 from gluetui.model import Kind
 from gluetui.store import JournalEntry

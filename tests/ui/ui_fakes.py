@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gluetui.config_schema import AutomationConfig, CapacityConfig, Config
+from gluetui.config.schema import AutomationConfig, CapacityConfig, Config
 from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
 from gluetui.model import Evidence, Item, Kind, Severity, make_item_id

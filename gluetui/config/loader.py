@@ -1,4 +1,4 @@
-"""Loads ``config.toml`` into the typed models of :mod:`gluetui.config_schema`, strictly.
+"""Loads ``config.toml`` into the typed models of :mod:`gluetui.config.schema`, strictly.
 
 Anything wrong with the file becomes one :class:`ConfigInvalid` that lists every problem, one line
 each (``config.toml:12: sources[0].kind: expected 'github' or 'gitlab', got 'gitbub'``), so a
@@ -20,11 +20,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gluetui.config_auth import resolve_token
-from gluetui.config_lines import KeyPath, key_lines, line_of
-from gluetui.config_problems import Problem, describe, dotted, unknown_key
-from gluetui.config_schema import Config, SourceConfig
-from gluetui.config_secrets import literal_tokens
+from gluetui.config.lines import KeyPath, key_lines, line_of
+from gluetui.config.problems import Problem, describe, dotted, unknown_key
+from gluetui.config.schema import Config, SourceConfig
+from gluetui.config.secrets import literal_tokens
+from gluetui.config.tokens import resolve_token
 from gluetui.errors import ConfigError
 
 __all__ = [

@@ -24,14 +24,16 @@ from typing import Any
 import gitlab
 import httpx
 
-from gluetui.config_schema import Config, SourceConfig
+from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges import gitlab_actions, gitlab_docs, gitlab_gql_fetch
-from gluetui.forges import gitlab_convert as conv
-from gluetui.forges import gitlab_fetch as fetch
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
-from gluetui.forges.gitlab_client import GitLabClient, build_gitlab
-from gluetui.forges.gitlab_graphql import GraphQL, GraphQLUnavailable
+from gluetui.forges.gitlab import actions as gitlab_actions
+from gluetui.forges.gitlab import convert as conv
+from gluetui.forges.gitlab import docs as gitlab_docs
+from gluetui.forges.gitlab import fetch
+from gluetui.forges.gitlab import gql_fetch as gitlab_gql_fetch
+from gluetui.forges.gitlab.client import GitLabClient, build_gitlab
+from gluetui.forges.gitlab.graphql import GraphQL, GraphQLUnavailable
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
 
 log = logging.getLogger(__name__)

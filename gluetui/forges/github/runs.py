@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from gluetui.forges import github_convert as conv
+from gluetui.forges.github import convert as conv
 from gluetui.forges.http import HttpSession
 from gluetui.records import Run, TestResult
 

@@ -1,9 +1,9 @@
-"""Turning the demo script (:mod:`gluetui.forges.demo_data`) into forge-neutral records.
+"""Turning the demo script (:mod:`gluetui.forges.demo.data`) into forge-neutral records.
 
 Deterministic: every random choice comes from a :class:`random.Random` seeded by the repository's
 name, and every time is relative to the ``now`` the organisation was created with. The records are
 mutable lists here because the demo forge's actions change them (a re-run adds an attempt, a review
-request adds a review); :mod:`gluetui.forges.demo` freezes them into :class:`RepoData` per fetch.
+request adds a review); :mod:`gluetui.forges.demo.forge` freezes them into :class:`RepoData` per fetch.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from gluetui.config_schema import StaleDocSettings
-from gluetui.detect.common import glob_match
-from gluetui.detect.docrefs import referenced_paths, resolve
-from gluetui.detect.stale_docs import existing_paths
-from gluetui.forges.demo_data import COMMIT_TITLES, PEOPLE, DocSpec, PRSpec, RepoSpec, WorkflowSpec
+from gluetui.config.schema import StaleDocSettings
+from gluetui.docrefs import existing_paths, referenced_paths, resolve
+from gluetui.forges.demo.data import COMMIT_TITLES, PEOPLE, DocSpec, PRSpec, RepoSpec, WorkflowSpec
+from gluetui.globs import glob_match
 from gluetui.records import Commit, DocFile, Job, PullRequest, Repo, Review, Run, TestResult
 
 #: How many code commits a doc's history lists (the rest is only counted, as the forges do).

@@ -5,7 +5,7 @@ not PyGithub: one error translation, one client, and every request body checked 
 OpenAPI description by the Prism contract tests). A POST is never repeated blindly; it is retried
 only when the connection failed before anything was sent.
 
-``params`` are the automation's rendered parameters (:class:`gluetui.config_schema.AutomationConfig`
+``params`` are the automation's rendered parameters (:class:`gluetui.config.schema.AutomationConfig`
 field names): ``workflow``, ``ref``, ``inputs``, ``assignees``, ``reviewers``, ``team_reviewers``,
 ``labels``, ``body``, ``title``, ``agent_instructions``.
 """

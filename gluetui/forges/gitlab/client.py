@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import gitlab
 import requests
 
-from gluetui.config_schema import SourceConfig
+from gluetui.config.schema import SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
 from gluetui.records import RateLimit
 from gluetui.textsafe import clean

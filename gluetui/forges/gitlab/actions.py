@@ -12,8 +12,8 @@ from typing import Any
 
 from gluetui.errors import ActionError, ForgeError, RateLimited
 from gluetui.forges.base import ActionRequest, ActionResult
-from gluetui.forges.gitlab_client import GitLabClient, RequestTimeout
-from gluetui.forges.gitlab_fetch import project_path
+from gluetui.forges.gitlab.client import GitLabClient, RequestTimeout
+from gluetui.forges.gitlab.fetch import project_path
 
 Handler = Callable[[GitLabClient, ActionRequest, str], Awaitable[ActionResult]]
 

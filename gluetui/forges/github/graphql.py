@@ -33,7 +33,7 @@ _SPREAD = re.compile(r"\.\.\.(\w+)")
 
 @cache
 def _fragments() -> dict[str, str]:
-    text = resources.files("gluetui.forges").joinpath("github_fragments.graphql").read_text()
+    text = resources.files("gluetui.forges.github").joinpath("fragments.graphql").read_text()
     starts = list(_FRAGMENT_START.finditer(text))
     out: dict[str, str] = {}
     for i, match in enumerate(starts):

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.gitlab_client import GitLabClient, auth_hint, reset_from_headers
+from gluetui.forges.gitlab.client import GitLabClient, auth_hint, reset_from_headers
 from gluetui.forges.http import tls_verify
 
 JSON = Mapping[str, Any]

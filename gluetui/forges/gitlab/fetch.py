@@ -6,7 +6,7 @@ plus detail calls only where a detector needs them: for each MR older than
 ``unreviewed_pr.min_age_hours`` its approvals, its notes (only when ``user_notes_count`` > 0 and no
 approval was found) and its size (only while still unreviewed); for each failed pipeline and each
 pipeline sharing a sha with a failed one, its jobs and its test report. Docs are in
-:mod:`gluetui.forges.gitlab_docs`.
+:mod:`gluetui.forges.gitlab.docs`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
-from gluetui.config_schema import Config, SourceConfig
+from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import ForgeError
-from gluetui.forges import gitlab_convert as conv
-from gluetui.forges.gitlab_client import GitLabClient
+from gluetui.forges.gitlab import convert as conv
+from gluetui.forges.gitlab.client import GitLabClient
 from gluetui.records import PullRequest, Review, Run
 
 JSON = Mapping[str, Any]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from gluetui.config_lines import KeyPath
+from gluetui.config.lines import KeyPath
 
 SECRET_KEYS = frozenset(
     {"token", "password", "private_token", "access_token", "api_token", "secret", "client_secret"}

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from gluetui.config_schema import StaleDocSettings
-from gluetui.detect.docrefs import is_doc, referenced_paths, resolve
+from gluetui.config.schema import StaleDocSettings
+from gluetui.docrefs import is_doc, referenced_paths, resolve
 from gluetui.errors import ForgeError
-from gluetui.forges import gitlab_convert as conv
-from gluetui.forges.gitlab_client import GitLabClient
-from gluetui.forges.gitlab_fetch import gather2, gather_all
+from gluetui.forges.gitlab import convert as conv
+from gluetui.forges.gitlab.client import GitLabClient
+from gluetui.forges.gitlab.fetch import gather2, gather_all
 from gluetui.records import Commit, DocFile
 
 MAX_TREE_ENTRIES = 5000

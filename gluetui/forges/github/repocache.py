@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from gluetui.forges import github_convert as conv
+from gluetui.forges.github import convert as conv
 from gluetui.forges.http import HttpCache
 from gluetui.records import Commit, DocFile, PullRequest, Repo, Review, TestResult
 

@@ -20,22 +20,22 @@ from typing import Any
 
 import httpx
 
-from gluetui.config_schema import Config, SourceConfig
+from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, GluetuiError, RateLimited
-from gluetui.forges import github_convert as conv
-from gluetui.forges import github_graphql as gql
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
-from gluetui.forges.github_actions import KINDS, Actions
-from gluetui.forges.github_docs import DocsReader, RepoTree, doc_dirs
-from gluetui.forges.github_jobs import fetch_jobs
-from gluetui.forges.github_repocache import (
+from gluetui.forges.github import convert as conv
+from gluetui.forges.github import graphql as gql
+from gluetui.forges.github.actions import KINDS, Actions
+from gluetui.forges.github.docs import DocsReader, RepoTree, doc_dirs
+from gluetui.forges.github.jobs import fetch_jobs
+from gluetui.forges.github.repocache import (
     RepoCache,
     RepoEntry,
     settings_key,
     stamp_of,
     valid_until,
 )
-from gluetui.forges.github_runs import build_runs, jobs_wanted, list_runs, rest_jobs
+from gluetui.forges.github.runs import build_runs, jobs_wanted, list_runs, rest_jobs
 from gluetui.forges.http import HttpCache, HttpSession, Reply, make_client
 from gluetui.records import (
     DocFile,

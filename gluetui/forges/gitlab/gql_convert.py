@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from gluetui.forges import gitlab_convert as conv
+from gluetui.forges.gitlab import convert as conv
 from gluetui.records import Commit, Job, PullRequest, Review, Run, TestResult
 
 JSON = Mapping[str, Any]

@@ -166,3 +166,13 @@ def _looks_like_path(word: str) -> bool:
     # no segment looks like a version number or an org/team slug with an ``@``.
     segments = [s for s in word.split("/") if s]
     return bool(segments) and all(not s.replace(".", "").isdigit() for s in segments)
+
+
+def existing_paths(tree: frozenset[str]) -> frozenset[str]:
+    """Every file in the tree and every directory above one (a link to ``src/`` is fine)."""
+    out = set(tree)
+    for path in tree:
+        parts = path.rstrip("/").split("/")
+        for i in range(1, len(parts)):
+            out.add("/".join(parts[:i]))
+    return frozenset(p.rstrip("/") for p in out)

@@ -4,7 +4,7 @@ The main query already listed each default branch's tree two levels deep (and do
 directories three levels more), so docs are chosen without another call. Then, batched across
 repositories:
 
-1. one query (per :data:`~gluetui.forges.github_graphql.MAX_ALIASES` aliases) reads every doc's
+1. one query (per :data:`~gluetui.forges.github.graphql.MAX_ALIASES` aliases) reads every doc's
    text and last commit (``object(expression: "HEAD:path")``, ``history(first: 1, path:)``);
 2. one more asks, only for docs older than ``stale_doc.min_age_days``, how many commits touched each
    code path the doc mentions since the doc last changed (``history(since:, path:) { totalCount }``),
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from gluetui.config_schema import StaleDocSettings
-from gluetui.detect.docrefs import is_doc, referenced_paths, resolve
-from gluetui.forges import github_convert as conv
-from gluetui.forges import github_graphql as gql
+from gluetui.config.schema import StaleDocSettings
+from gluetui.docrefs import is_doc, referenced_paths, resolve
+from gluetui.forges.github import convert as conv
+from gluetui.forges.github import graphql as gql
 from gluetui.forges.http import HttpSession
 from gluetui.records import Commit, DocFile
 from gluetui.textsafe import clean

@@ -12,7 +12,7 @@ GraphQL does not number attempts: each job name's check runs are ordered by star
 numbered 1, 2, ... (capped at the run's ``run_attempt``), since "re-run failed jobs" re-runs only
 some jobs and the rest ran in the first attempt alone. The result is shaped
 like REST's jobs (``id``, ``name``, ``conclusion``, ``run_attempt``...), so
-:func:`gluetui.forges.github_convert.run_records` reads both alike.
+:func:`gluetui.forges.github.convert.run_records` reads both alike.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gluetui.forges import github_convert as conv
-from gluetui.forges import github_graphql as gql
+from gluetui.forges.github import convert as conv
+from gluetui.forges.github import graphql as gql
 from gluetui.forges.http import HttpSession
 from gluetui.records import TestResult
 

@@ -17,8 +17,8 @@ import subprocess
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gluetui.config_schema import SourceConfig
-from gluetui.config_secrets import redact
+from gluetui.config.schema import SourceConfig
+from gluetui.config.secrets import redact
 from gluetui.errors import AuthError
 from gluetui.textsafe import clean
 

@@ -1,6 +1,6 @@
 """Turns pydantic's validation errors into one line per problem a person can act on.
 
-Each problem names the file, the line (when the scanner in :mod:`gluetui.config_lines` placed the
+Each problem names the file, the line (when the scanner in :mod:`gluetui.config.lines` placed the
 key), the dotted key path as it would be written in TOML (``sources[0].token_env``), what was
 expected and, where it helps, what was found — never a token.
 """
@@ -19,9 +19,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from gluetui.config_lines import KeyPath
-from gluetui.config_schema import Config
-from gluetui.config_secrets import looks_like_token, redact
+from gluetui.config.lines import KeyPath
+from gluetui.config.schema import Config
+from gluetui.config.secrets import looks_like_token, redact
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"

@@ -1,6 +1,6 @@
 """The demo organisation's script: repositories, people, pull requests, CI histories and docs.
 
-Plain data; :mod:`gluetui.forges.demo_build` turns it into records and :mod:`gluetui.forges.demo`
+Plain data; :mod:`gluetui.forges.demo.build` turns it into records and :mod:`gluetui.forges.demo.forge`
 serves them. Ages are hours (or days) before "now", so the demo looks the same whenever it runs.
 A few entries carry hostile text on purpose (markup, escapes, right-to-left text, a huge title): the
 demo is also how the UI's defences get exercised by hand.

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from gluetui.config_schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import AutomationConfig, Config, SourceConfig
 from gluetui.errors import ActionError
 from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
-from gluetui.forges.demo_build import Builder, RepoState, sha
-from gluetui.forges.demo_data import GITLAB_REPOS, REPOS, VIEWER, RepoSpec
+from gluetui.forges.demo.build import Builder, RepoState, sha
+from gluetui.forges.demo.data import GITLAB_REPOS, REPOS, VIEWER, RepoSpec
 from gluetui.records import Job, PullRequest, RepoData, Review, Run, SourceData, TestResult
 
 GITHUB_ACTIONS = frozenset(

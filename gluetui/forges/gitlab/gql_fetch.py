@@ -21,13 +21,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from gluetui.config_schema import Config
-from gluetui.detect.docrefs import is_doc
-from gluetui.forges import gitlab_docs
-from gluetui.forges import gitlab_gql_convert as gconv
-from gluetui.forges.gitlab_client import GitLabClient
-from gluetui.forges.gitlab_fetch import gather_all, project_path
-from gluetui.forges.gitlab_graphql import GraphQL, QueryTooComplex, literal
+from gluetui.config.schema import Config
+from gluetui.docrefs import is_doc
+from gluetui.forges.gitlab import docs as gitlab_docs
+from gluetui.forges.gitlab import gql_convert as gconv
+from gluetui.forges.gitlab.client import GitLabClient
+from gluetui.forges.gitlab.fetch import gather_all, project_path
+from gluetui.forges.gitlab.graphql import GraphQL, QueryTooComplex, literal
 from gluetui.records import Commit, DocFile, RepoData, RepoError, Run
 
 JSON = Mapping[str, Any]
@@ -372,7 +372,7 @@ class GraphQLReader:
     # -- records ------------------------------------------------------------------------------
 
     def _repo_data(self, state: _Project) -> RepoData:
-        from gluetui.forges import gitlab_convert as conv
+        from gluetui.forges.gitlab import convert as conv
 
         repo = conv.to_repo(self.host, state.doc, state.full)
         settings = self.config.detectors.unreviewed_pr

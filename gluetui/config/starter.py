@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
-from gluetui.config import load_config_text
-from gluetui.config_auth import Runner
+from gluetui.config.loader import load_config_text
+from gluetui.config.tokens import Runner
 from gluetui.errors import ConfigError
 
 PROBE_TIMEOUT = 10.0

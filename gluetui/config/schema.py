@@ -1,7 +1,7 @@
 """The typed, strict schema of ``config.toml``.
 
 Every model forbids unknown keys, so a typo is an error (with the nearest valid key suggested by the
-loader in :mod:`gluetui.config`) instead of a silently ignored setting. Each field's docstring is what
+loader in :mod:`gluetui.config.loader`) instead of a silently ignored setting. Each field's docstring is what
 ``config.example.toml`` explains.
 """
 
@@ -25,6 +25,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
     )
+
+
+#: The API root of each source kind's public service, used when a source sets no ``url``.
+DEFAULT_API_URLS: dict[str, str] = {
+    "github": "https://api.github.com",
+    "gitlab": "https://gitlab.com",
+}
 
 
 class SourceConfig(Strict):
@@ -76,7 +83,7 @@ class SourceConfig(Strict):
         """The effective API base URL."""
         if self.url:
             return self.url.rstrip("/")
-        return "https://api.github.com" if self.kind == "github" else "https://gitlab.com"
+        return DEFAULT_API_URLS[self.kind]
 
     @property
     def host(self) -> str:
