@@ -321,7 +321,7 @@ def _close(rt: Runtime) -> None:
 
 
 def _print_table(items: Sequence[Item], now: datetime) -> None:
-    from gluetui.textsafe import clean
+    from gluetui.textsafe import cell_width, clean, pad
 
     if not items:
         print("No glue work found.")
@@ -338,9 +338,10 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
         for i in items
     ]
     header = ("KIND", "REPO", "TITLE", "AGE", "EFFORT", "STATE")
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    # Cells, not characters: a CJK or emoji title must not push the next columns out of line.
+    widths = [max(cell_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def _age(hours: float) -> str:

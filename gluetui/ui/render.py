@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, safe_url
 from gluetui.ui.handoff import follow_up_mark
 
 SEVERITY_TEXT: dict[Severity, tuple[str, str]] = {
@@ -45,6 +45,14 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("age", "Age", 4),
     ("effort", "Effort", 6),
 )
+
+
+def shown_url(url: str | None, limit: int = 200, *, invalid: str = "") -> str:
+    """A URL as the screen shows it: only a valid http(s) URL (:func:`gluetui.textsafe.safe_url`),
+    cut to ``limit``; ``invalid`` (default nothing) for anything else, which is never shown."""
+    if not url:
+        return ""
+    return clean(safe_url(url), limit) or invalid
 
 
 def legend() -> str:
