@@ -37,14 +37,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}.", f"See `{self.prog} --help`.")
 
 
+_CONFIG_HELP = "config file (default: see `config path`)"
+
+
+def _add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config`` after a subcommand too (``gluetui items --config FILE``); SUPPRESS keeps a
+    ``--config`` given before the subcommand when none is given after it."""
+    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=_CONFIG_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gluetui",
         description="A terminal dashboard for triaging glue work from GitHub and GitLab.",
     )
     parser.add_argument("--version", action="version", version=f"gluetui {__version__}")
-    parser.add_argument("--config", metavar="PATH", help="config file (default: see `config path`)")
+    parser.add_argument("--config", metavar="PATH", help=_CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.set_defaults(config=None)
 
     sub.add_parser("dashboard", help="open the dashboard (the default)")
     sub.add_parser("demo", help="open the dashboard on the embedded demo organisation")
@@ -90,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="write a starter config")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.add_argument("--path", help="where to write it (default: the config path)")
+    for leaf in (*sub.choices.values(), *config_sub.choices.values()):
+        _add_config_option(leaf)
     return parser
 
 
@@ -118,6 +130,8 @@ def _print_error(exc: GluetuiError, stream: TextIO | None = None) -> None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "dashboard"
+    if args.config and command != "init" and getattr(args, "config_command", "") != "path":
+        _require_config(Path(args.config).expanduser())
     if command == "items":
         return _items(args)
     if command == "config":
@@ -129,6 +143,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "demo":
         return _dashboard(args, demo=True)
     return _dashboard(args, demo=False)
+
+
+def _require_config(path: Path) -> None:
+    """A ``--config`` the user named must exist: silently using no config (or the stored items of
+    another) would answer a question they did not ask."""
+    if not path.is_file():
+        what = "is a directory, not a config file" if path.is_dir() else "does not exist"
+        raise ConfigError(
+            f"--config {path} {what}.",
+            "Check the path, or run `gluetui init --path PATH` to write a config there.",
+        )
 
 
 def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
@@ -358,17 +383,19 @@ def _config(args: argparse.Namespace) -> int:
             print(f"{marker} {path}  ({why}, {state})")
         print(f"  store: {paths.store_path()}")
         return 0
-    from gluetui.config.loader import load_config
+    from gluetui.config.lines import key_lines, line_of
+    from gluetui.config.loader import ConfigInvalid, Problem, config_warnings, load_config
+    from gluetui.config.problems import dotted
+    from gluetui.delegate.plan import template_problems
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
     cfg = load_config(path)
-    from gluetui.delegate.plan import check_templates
-
-    for name, automation in cfg.automations.items():
-        try:
-            check_templates(name, automation)
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: automations.{name}: {exc.title}", exc.hint) from None
+    found = [p for name, a in cfg.automations.items() for p in template_problems(name, a)]
+    if found:
+        lines = key_lines(path.read_text(encoding="utf-8-sig"))
+        raise ConfigInvalid([Problem(str(path), line_of(lines, k), dotted(k), m) for k, m in found])
+    for warning in config_warnings(cfg):
+        print(f"{path}: warning: {warning}", file=sys.stderr)
     print(
         f"{path}: OK — {len(cfg.sources)} source(s), {len(cfg.automations)} automation(s), "
         f"{cfg.capacity.hours_per_sprint:g} h per {cfg.capacity.sprint_days}-day sprint."

@@ -47,7 +47,15 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}|[{}]")
 
 
 class TemplateError(ConfigError):
-    """An automation's template uses a placeholder that does not exist or a stray brace."""
+    """An automation's template uses a placeholder that does not exist or a stray brace.
+
+    ``reason`` is the problem without the automation's name (``unknown placeholder {filename}``),
+    for a config error that names the file, line and key itself.
+    """
+
+    def __init__(self, title: str, hint: str = "", *, reason: str = "") -> None:
+        super().__init__(title, hint)
+        self.reason = reason or title
 
 
 def item_number(item: Item) -> str:
@@ -135,10 +143,12 @@ def _error(
         return TemplateError(
             f"Automation '{automation}': unknown placeholder {{{name}}} in {field}.",
             f"Known placeholders: {known}.",
+            reason=f"unknown placeholder {{{name}}}",
         )
     snippet = template[at : at + 24]
     return TemplateError(
         f"Automation '{automation}': invalid placeholder near {snippet!r} in {field}.",
         f"A placeholder is a bare name such as {{title}}; write {{{{ or }}}} for a literal brace. "
         f"Known placeholders: {known}.",
+        reason=f"invalid placeholder near {snippet!r}",
     )

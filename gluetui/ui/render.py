@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.markup import escape as markup_escape
 
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
@@ -45,6 +46,17 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("age", "Age", 4),
     ("effort", "Effort", 6),
 )
+
+
+def nothing_to_do(sources: int, config_path: object = None) -> str:
+    """A panel's empty state (Textual markup): with no source configured, how to add one."""
+    if sources:
+        return "Nothing to do here."
+    where = markup_escape(str(config_path)) if config_path else "your config"
+    return (
+        f"No sources configured. Add a sources block (kind, token_env, repos or orgs) to {where}"
+        " — config.example.toml shows one — or run `gluetui init`."
+    )
 
 
 def shown_url(url: str | None, limit: int = 200, *, invalid: str = "") -> str:

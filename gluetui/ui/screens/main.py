@@ -221,7 +221,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             if total and not rows:
                 empty = "Nothing matches the filter."
             elif not self.items:
-                empty = "Nothing yet: refreshing…" if self.running else "Nothing to do here."
+                rt = self.backend.runtime
+                nothing = render.nothing_to_do(len(rt.config.sources) or rt.demo, rt.config_path)
+                empty = "Nothing yet: refreshing…" if self.running else nothing
             else:
                 empty = "Nothing to do here."
             if self.partial:
