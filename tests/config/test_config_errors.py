@@ -142,6 +142,19 @@ def test_every_fixture_has_a_case() -> None:
         "duplicate_key",
         "multiple_errors",
         "valid_minimal",
+        # Checked through the command line in test_config_strict.py.
+        "token_env_slack",
+        "token_env_hex",
+        "token_env_words",
+        "headers_env_secret",
+        "http_url",
+        "http_allowed",
+        "credentials_in_url",
+        "unknown_theme",
+        "invalid_date",
+        "shell_template",
+        "template_unknown_placeholder",
+        "no_sources",
     }
     assert {p.stem for p in FIXTURES.glob("*.toml")} == named
 
@@ -163,7 +176,13 @@ def test_every_fixture_has_a_case() -> None:
             "",  # a table header: no key on that line
             "invalid TOML: Expected ']' at the end of a table declaration",
         ),
-        ("duplicate_key", 3, 21, "refresh_minutes", "invalid TOML: a key or table is defined twice"),
+        (
+            "duplicate_key",
+            3,
+            21,
+            "refresh_minutes",
+            "invalid TOML: a key or table is defined twice",
+        ),
     ],
 )
 def test_syntax_errors_give_file_line_column_and_key(
