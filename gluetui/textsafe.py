@@ -83,7 +83,8 @@ def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True)
     beyond :data:`MAX_MARKS` per character. A zero-width joiner between two emoji stays (it makes
     one emoji of them), as does a subdivision flag's tag sequence. Line and paragraph separators
     (``\\n``, CR, U+2028, U+2029, NEL...) become spaces, or ``\\n`` when ``single_line`` is False
-    (tabs stay then, too). Lone surrogates become U+FFFD. The result is at most ``max_len``
+    (tabs stay then, too). Lone surrogates and code points this Python's Unicode tables do not
+    know become U+FFFD. The result is at most ``max_len``
     characters, with an ellipsis when cut, never cut inside an emoji sequence.
     """
     s = str(text) if text is not None else ""
@@ -134,6 +135,11 @@ def _inert(s: str, single_line: bool) -> str:
                 out.append(ch)
             marks += 1
             continue
+        if category == "Cn":
+            # Unassigned here (or a noncharacter, or an emoji newer than this Python's Unicode
+            # tables): terminals draw it 0, 1 or 2 cells wide (tmux: 0, Rich: 2), which breaks
+            # the table's columns. It shows as U+FFFD, one cell everywhere.
+            ch = "\ufffd"
         out.append(ch)
         base, marks = ch, 0
     return "".join(out)
@@ -315,10 +321,10 @@ def _char_width(ch: str) -> int:
     category = unicodedata.category(ch)
     if category in ("Mn", "Me", "Cf", "Zl", "Zp") or 0x1F3FB <= code <= 0x1F3FF:
         return 0
+    if category == "Cn":
+        return 1  # clean() shows it as U+FFFD
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 2
-    if category == "Cn" and (0x1F000 <= code <= 0x1FFFD or 0x20000 <= code <= 0x3FFFD):
-        return 2  # emoji and ideographs newer than this Python's Unicode tables
     return 1
 
 

@@ -20,6 +20,7 @@ from gluetui.docrefs import existing_paths, front_matter, parse_date, referenced
 from gluetui.globs import glob_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import DocFile, RepoData
+from gluetui.textsafe import encodable
 
 #: Commits named in the evidence; the count says how many more there were.
 COMMITS_SHOWN = 3
@@ -214,4 +215,5 @@ def _doc_url(data: RepoData, path: str) -> str:
     sep = "/-/blob/" if "gitlab" in data.repo.host.lower() else "/blob/"
     # Percent-encoded: a file name may hold spaces, "#", "?" or even an escape sequence, and the
     # URL must still lead to that file (and stay a valid URL to show, copy and open).
-    return f"{base}{sep}{quote(data.repo.default_branch, safe='/')}/{quote(path, safe='/')}"
+    branch, name = (quote(encodable(p), safe="/") for p in (data.repo.default_branch, path))
+    return f"{base}{sep}{branch}/{name}"
