@@ -73,7 +73,9 @@ _PICTOGRAPHIC = (
 )
 
 
-def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True) -> str:
+def clean(
+    text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True, squeeze: bool = True
+) -> str:
     """Return ``text`` safe to show in a terminal cell, paste, or hand to a program.
 
     Removes escape sequences (complete ones whole), C0/C1 controls, bidi controls, zero-width and
@@ -84,8 +86,10 @@ def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True)
     one emoji of them), as does a subdivision flag's tag sequence. Line and paragraph separators
     (``\\n``, CR, U+2028, U+2029, NEL...) become spaces, or ``\\n`` when ``single_line`` is False
     (tabs stay then, too). Lone surrogates and code points this Python's Unicode tables do not
-    know become U+FFFD. The result is at most ``max_len``
-    characters, with an ellipsis when cut, never cut inside an emoji sequence.
+    know become U+FFFD. On one line, runs of spaces are squeezed into one and the ends trimmed
+    (for cells), unless ``squeeze`` is False (JSON keeps the spacing it was given). The result is
+    at most ``max_len`` characters, with an ellipsis when cut, never cut inside an emoji
+    sequence.
     """
     s = str(text) if text is not None else ""
     if len(s) > max_len * 4 + 64:
@@ -93,7 +97,7 @@ def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True)
         s = s[: max_len * 4 + 64]
     if not (s.isascii() and s.isprintable()):
         s = _inert(encodable(s), single_line)
-    if single_line:
+    if single_line and squeeze:
         s = " ".join(s.split()) if "  " in s or not s.isprintable() else s.strip()
     return _cut(s, max_len)
 
@@ -201,7 +205,7 @@ def _continues(ch: str) -> bool:
 #: Never raw in a URL (RFC 3986), and each breaks out of a Markdown link, HTML or a shell word.
 _NOT_IN_URLS = frozenset('\\"<>`')
 _HOST = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.I
 )
 
 
@@ -281,10 +285,12 @@ def clean_json(value: Any, *, exact: Collection[str] = EXACT_KEYS, key: str = ""
             return encodable(value)
         if key == "url" or key.endswith("_url"):
             return safe_url(value)
-        return clean(value, JSON_MAX)
+        return clean(value, JSON_MAX, squeeze=False)
     if isinstance(value, Mapping):
         return {
-            (k if k in exact else clean(k, JSON_MAX)): clean_json(v, exact=exact, key=str(k))
+            (k if k in exact else clean(k, JSON_MAX, squeeze=False)): clean_json(
+                v, exact=exact, key=str(k)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
@@ -295,18 +301,34 @@ def clean_json(value: Any, *, exact: Collection[str] = EXACT_KEYS, key: str = ""
 # A compact JSON text that clean_json would leave as it is, as far as a regex can tell: printable
 # ASCII, no escape of any kind, no doubled or leading/trailing space inside a string, and every
 # URL a plain http(s) URL. Anything else is parsed and cleaned.
-_UNPLAIN = re.compile(r'[^\x20-\x7e]|\\|  |" | "')
-_URL_VALUE = re.compile(r'"(?:url|[a-z_]*_url)":"([^"]*)"')
-_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][!-~]*)?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PORT = r"(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4}))?"
+#: A URL value that safe_url might change: anything but "" or a plain http(s) URL (ASCII host
+#: name, no user info, a port in range), found with one search per row.
+_UNPLAIN_URL = re.compile(  # a literal first: the regex engine skips ahead to each "url"
+    rf'url":"(?!"|https?://(?:{_LABEL}\.)*{_LABEL}{_PORT}(?:[/?#][^"<>` ]*)?")'
+)
 
 
-def plain_json(text: str) -> bool:
-    """Whether the compact JSON ``text`` is certainly unchanged by :func:`clean_json` (cheap)."""
-    if len(text) > JSON_MAX or _UNPLAIN.search(text):
+def plain_json(text: str, *, max_len: int = JSON_MAX) -> bool:
+    """Whether the compact JSON ``text`` is certainly unchanged by :func:`clean_json`.
+
+    Cheap (``items --json`` asks it of the stored rows, all at once — ``max_len`` then bounds
+    the whole text, and the caller checks each row's length): printable ASCII without any
+    escape, and no URL :func:`safe_url` would change.
+    """
+    if len(text) > max_len or "\\" in text:
         return False
-    return all(
-        not v or (_PLAIN_URL.match(v) and safe_url(v) == v) for v in _URL_VALUE.findall(text)
-    )
+    try:
+        data = text.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    if data.translate(None, _PRINTABLE_ASCII):
+        return False  # a control character or DEL
+    return _UNPLAIN_URL.search(text) is None
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 # ---------------------------------------------------------------------------------------------

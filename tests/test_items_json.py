@@ -131,7 +131,7 @@ def test_output_is_ascii_one_item_per_line(
     rows = [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]]
     hostile = next(row for row in rows if row["id"] == seeded[1].id)
     # Human-readable fields are cleaned (C1 CSI, bidi override, DEL gone), the id stays exact.
-    assert hostile["title"] == "hostile ✓ del [bold]x[/] \U0001f600"
+    assert hostile["title"] == "hostile  ✓ del [bold]x[/] \U0001f600"  # spacing kept
     assert hostile["where"]["file"] == "docs/é.md" and hostile["author"] == "zoë"
     assert hostile["evidence"][0]["url"] == "https://x.example/ü"
     assert hostile["metrics"] == {"failing_jobs": 3.0, "flake_rate": 0.25}

@@ -94,7 +94,7 @@ async def test_command_gets_hostile_text_as_literal_data(
         shown = clean(text, VALUE_MAX)
         assert got["argv"] == ["--", shown, f"b={shown}", shown]  # one element each, literal
         assert got["env"]["GLUETUI_TITLE"] == got["env"]["GLUETUI_BRANCH"] == shown
-        assert json.loads(got["stdin"])["item"]["title"] == clean(text, JSON_MAX)
+        assert json.loads(got["stdin"])["item"]["title"] == clean(text, JSON_MAX, squeeze=False)
         assert got["stdin"].isascii()
         for value in [
             *got["argv"],
@@ -160,7 +160,7 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
             assert "authorization" not in hook.headers  # the forge token never goes to a webhook
             assert hook.body.isascii()
             body = json.loads(hook.body)
-            assert body["item"]["title"] == clean(text, JSON_MAX)
+            assert body["item"]["title"] == clean(text, JSON_MAX, squeeze=False)
             assert not any(has_control(str(v)) for v in body["item"].values())
             assert comment.bare_path.endswith("/issues/1/comments")
             assert comment.headers["authorization"] == f"Bearer {GH_TOKEN}"
