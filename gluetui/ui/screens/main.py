@@ -222,7 +222,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 empty = "Nothing matches the filter."
             elif not self.items:
                 rt = self.backend.runtime
-                nothing = render.nothing_to_do(len(rt.config.sources) or rt.demo, rt.config_path)
+                nothing = render.nothing_to_do(len(rt.forges), rt.config_path)
                 empty = "Nothing yet: refreshing…" if self.running else nothing
             else:
                 empty = "Nothing to do here."
