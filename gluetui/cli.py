@@ -119,13 +119,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(exc: GluetuiError, stream: TextIO | None = None) -> None:
+    from gluetui.textsafe import clean
+
+    def shown(line: str) -> str:
+        # An error may quote forge text or a config value: the last exit before the terminal.
+        return clean(line, 4000, squeeze=False)
+
     stream = stream or sys.stderr
     problems: list[str] = list(getattr(exc, "problems", []) or [])
-    print(f"gluetui: {exc.title}", file=stream)
+    print(f"gluetui: {shown(exc.title)}", file=stream)
     for line in problems[1:] if problems and problems[0] in exc.title else problems:
-        print(f"  {line}", file=stream)
+        print(f"  {shown(line)}", file=stream)
     if exc.hint:
-        print(f"  {exc.hint}", file=stream)
+        print(f"  {shown(exc.hint)}", file=stream)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -278,9 +284,15 @@ def _refresh_all(rt: Runtime) -> int:
     code = 0
     for report in asyncio.run(refresh()):
         if not report.ok:
-            print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
+            _print_sync_error(report.error_title, report.error_hint)
             code = code or report.exit_code
     return code
+
+
+def _print_sync_error(title: str, hint: str) -> None:
+    from gluetui.textsafe import clean
+
+    print(f"gluetui: {clean(f'{title} {hint}', 4000, squeeze=False)}".rstrip(), file=sys.stderr)
 
 
 def _planning(args: argparse.Namespace) -> int:
@@ -295,9 +307,7 @@ def _planning(args: argparse.Namespace) -> int:
         if args.demo or args.refresh:
             for sync in asyncio.run(sync_all(rt)):
                 if not sync.ok:
-                    print(
-                        f"gluetui: {sync.error_title} {sync.error_hint}".rstrip(), file=sys.stderr
-                    )
+                    _print_sync_error(sync.error_title, sync.error_hint)
         if args.demo:
             from gluetui.demo_history import seed_history
 

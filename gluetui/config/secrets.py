@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gluetui.config.lines import KeyPath
+from gluetui.textsafe import clean
 
 SECRET_KEYS = frozenset(
     {"token", "password", "private_token", "access_token", "api_token", "secret", "client_secret"}
@@ -109,7 +110,8 @@ def _name_problem(path: KeyPath, value: str, advice: str) -> list[tuple[KeyPath,
     if ENV_NAME.match(value):
         return []
     # Quote it only when it cannot be a secret (words with spaces, or short).
-    shown = repr(value[:40]) if " " in value.strip() or len(value) <= 12 else "(not shown)"
+    shown = clean(repr(value[:40]), 200, squeeze=False)
+    shown = shown if " " in value.strip() or len(value) <= 12 else "(not shown)"
     return [
         (
             path,
