@@ -37,14 +37,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}.", f"See `{self.prog} --help`.")
 
 
+_CONFIG_HELP = "config file (default: see `config path`)"
+
+
+def _add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config`` after a subcommand too (``gluetui items --config FILE``); SUPPRESS keeps a
+    ``--config`` given before the subcommand when none is given after it."""
+    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=_CONFIG_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gluetui",
         description="A terminal dashboard for triaging glue work from GitHub and GitLab.",
     )
     parser.add_argument("--version", action="version", version=f"gluetui {__version__}")
-    parser.add_argument("--config", metavar="PATH", help="config file (default: see `config path`)")
+    parser.add_argument("--config", metavar="PATH", help=_CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.set_defaults(config=None)
 
     sub.add_parser("dashboard", help="open the dashboard (the default)")
     sub.add_parser("demo", help="open the dashboard on the embedded demo organisation")
@@ -90,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="write a starter config")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.add_argument("--path", help="where to write it (default: the config path)")
+    for leaf in (*sub.choices.values(), *config_sub.choices.values()):
+        _add_config_option(leaf)
     return parser
 
 
@@ -107,17 +119,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(exc: GluetuiError, stream: TextIO | None = None) -> None:
+    from gluetui.textsafe import clean
+
+    def shown(line: str) -> str:
+        # An error may quote forge text or a config value: the last exit before the terminal.
+        return clean(line, 4000, squeeze=False)
+
     stream = stream or sys.stderr
     problems: list[str] = list(getattr(exc, "problems", []) or [])
-    print(f"gluetui: {exc.title}", file=stream)
+    print(f"gluetui: {shown(exc.title)}", file=stream)
     for line in problems[1:] if problems and problems[0] in exc.title else problems:
-        print(f"  {line}", file=stream)
+        print(f"  {shown(line)}", file=stream)
     if exc.hint:
-        print(f"  {exc.hint}", file=stream)
+        print(f"  {shown(exc.hint)}", file=stream)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "dashboard"
+    if args.config and command != "init" and getattr(args, "config_command", "") != "path":
+        _require_config(Path(args.config).expanduser())
     if command == "items":
         return _items(args)
     if command == "config":
@@ -129,6 +149,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "demo":
         return _dashboard(args, demo=True)
     return _dashboard(args, demo=False)
+
+
+def _require_config(path: Path) -> None:
+    """A ``--config`` the user named must exist: silently using no config (or the stored items of
+    another) would answer a question they did not ask."""
+    if not path.is_file():
+        what = "is a directory, not a config file" if path.is_dir() else "does not exist"
+        raise ConfigError(
+            f"--config {path} {what}.",
+            "Check the path, or run `gluetui init --path PATH` to write a config there.",
+        )
 
 
 def _dashboard(args: argparse.Namespace, *, demo: bool) -> int:
@@ -253,9 +284,15 @@ def _refresh_all(rt: Runtime) -> int:
     code = 0
     for report in asyncio.run(refresh()):
         if not report.ok:
-            print(f"gluetui: {report.error_title} {report.error_hint}".rstrip(), file=sys.stderr)
+            _print_sync_error(report.error_title, report.error_hint)
             code = code or report.exit_code
     return code
+
+
+def _print_sync_error(title: str, hint: str) -> None:
+    from gluetui.textsafe import clean
+
+    print(f"gluetui: {clean(f'{title} {hint}', 4000, squeeze=False)}".rstrip(), file=sys.stderr)
 
 
 def _planning(args: argparse.Namespace) -> int:
@@ -270,9 +307,7 @@ def _planning(args: argparse.Namespace) -> int:
         if args.demo or args.refresh:
             for sync in asyncio.run(sync_all(rt)):
                 if not sync.ok:
-                    print(
-                        f"gluetui: {sync.error_title} {sync.error_hint}".rstrip(), file=sys.stderr
-                    )
+                    _print_sync_error(sync.error_title, sync.error_hint)
         if args.demo:
             from gluetui.demo_history import seed_history
 
@@ -321,7 +356,7 @@ def _close(rt: Runtime) -> None:
 
 
 def _print_table(items: Sequence[Item], now: datetime) -> None:
-    from gluetui.textsafe import clean
+    from gluetui.textsafe import cell_width, clean, pad
 
     if not items:
         print("No glue work found.")
@@ -338,9 +373,10 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
         for i in items
     ]
     header = ("KIND", "REPO", "TITLE", "AGE", "EFFORT", "STATE")
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    # Cells, not characters: a CJK or emoji title must not push the next columns out of line.
+    widths = [max(cell_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def _age(hours: float) -> str:
@@ -357,17 +393,19 @@ def _config(args: argparse.Namespace) -> int:
             print(f"{marker} {path}  ({why}, {state})")
         print(f"  store: {paths.store_path()}")
         return 0
-    from gluetui.config.loader import load_config
+    from gluetui.config.lines import key_lines, line_of
+    from gluetui.config.loader import ConfigInvalid, Problem, config_warnings, load_config
+    from gluetui.config.problems import dotted
+    from gluetui.delegate.plan import template_problems
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
     cfg = load_config(path)
-    from gluetui.delegate.plan import check_templates
-
-    for name, automation in cfg.automations.items():
-        try:
-            check_templates(name, automation)
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: automations.{name}: {exc.title}", exc.hint) from None
+    found = [p for name, a in cfg.automations.items() for p in template_problems(name, a)]
+    if found:
+        lines = key_lines(path.read_text(encoding="utf-8-sig"))
+        raise ConfigInvalid([Problem(str(path), line_of(lines, k), dotted(k), m) for k, m in found])
+    for warning in config_warnings(cfg):
+        print(f"{path}: warning: {warning}", file=sys.stderr)
     print(
         f"{path}: OK — {len(cfg.sources)} source(s), {len(cfg.automations)} automation(s), "
         f"{cfg.capacity.hours_per_sprint:g} h per {cfg.capacity.sprint_days}-day sprint."

@@ -19,7 +19,7 @@ from gluetui.budget import budget_status
 from gluetui.delegate.plan import is_unknown
 from gluetui.events import Event, EventAction, effective_events
 from gluetui.model import Item, Kind, State
-from gluetui.textsafe import clean
+from gluetui.textsafe import cell_width, clean, clean_json, pad, safe_url
 from gluetui.triage import apply_triage, triage_states
 
 if TYPE_CHECKING:
@@ -266,11 +266,11 @@ def capacity_exit_code(report: CapacityReport) -> int:
 def render_capacity(report: CapacityReport, fmt: CapacityFormat | str = "table") -> str:
     """The report as ``table`` (terminal), ``markdown``, ``json`` or ``toml``; each parses back."""
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=True) + "\n"
+        return json.dumps(clean_json(report.to_json()), indent=2, ensure_ascii=True) + "\n"
     if fmt == "toml":
         import tomli_w
 
-        return tomli_w.dumps(report.to_json())
+        return tomli_w.dumps(clean_json(report.to_json()))
     if fmt == "markdown":
         return _capacity_markdown(report)
     if fmt == "table":
@@ -328,9 +328,10 @@ def _capacity_table(report: CapacityReport) -> str:
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    # Cells, not characters: a CJK or emoji title must not push the next columns out of line.
+    widths = [max(cell_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     return [
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        "  ".join(pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
     ]
 
 
@@ -386,9 +387,11 @@ def md_cell(text: str, limit: int = 80) -> str:
 
 
 def md_link(text: str, url: str, limit: int = 80) -> str:
-    """``[text](url)`` for an http(s) URL without spaces or parentheses; plain text otherwise."""
+    """``[text](url)`` for a valid http(s) URL (:func:`~gluetui.textsafe.safe_url`) without
+    parentheses or brackets; plain text otherwise."""
     label = md_cell(text, limit)
-    if url.startswith(("https://", "http://")) and not any(c in url for c in " ()<>\n"):
+    url = safe_url(url)
+    if url and not any(c in url for c in "()[]"):
         return f"[{label}]({url})"
     return label
 
@@ -531,8 +534,9 @@ def _facts(
 
 
 def _safe(title: str, repo: str, kind: str, url: str) -> tuple[str, str, str, str]:
-    """Forge text in a ledger is pasted into terminals and documents: no controls, bounded."""
-    return clean(title, 300), clean(repo, 200), clean(kind, 40), clean(url, 2000)
+    """Forge text in a ledger is pasted into terminals and documents: no controls, bounded, and
+    only a valid http(s) URL."""
+    return clean(title, 300), clean(repo, 200), clean(kind, 40), safe_url(url)
 
 
 def _as_datetime(value: date | datetime) -> datetime:
@@ -633,7 +637,8 @@ def _delegation(
     if entry is None:
         outcome, message, url = "not journaled", "", ""
     else:
-        message, url = entry.message, entry.url
+        # A reply's URL and message came from a forge or a webhook receiver: data, not commands.
+        message, url = clean(entry.message, 500), safe_url(entry.url)
         if entry.pending:
             outcome = "pending"
         elif is_unknown(entry):
@@ -656,7 +661,7 @@ def _delegation(
 def render_ledger(report: Ledger, fmt: LedgerFormat | str = "markdown") -> str:
     """The ledger as ``markdown`` (for a 1:1) or ``json``."""
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=True) + "\n"
+        return json.dumps(clean_json(report.to_json()), indent=2, ensure_ascii=True) + "\n"
     if fmt == "markdown":
         return _ledger_markdown(report)
     raise ValueError(f"unknown format {fmt!r}; use markdown or json")

@@ -15,6 +15,7 @@ from gluetui.cli import _stored_items, main
 from gluetui.events import EventAction
 from gluetui.model import Evidence, Item, Kind, Severity, State, make_item_id
 from gluetui.store import Store
+from gluetui.textsafe import clean_json
 
 # Decisions are in the past of the real clock the CLI reads (``until`` far in the future).
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -77,7 +78,8 @@ def _generic(kinds: set[Kind], include_hidden: bool) -> list[dict[str, object]]:
         i for i in _stored_items() if i.kind in kinds and (include_hidden or i.state is State.OPEN)
     ]
     shown.sort(key=lambda i: (-i.impact, i.id))
-    return [i.to_json() for i in shown]
+    # What leaves the program is the item's JSON with forge text made inert (one function).
+    return [clean_json(i.to_json()) for i in shown]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -128,7 +130,10 @@ def test_output_is_ascii_one_item_per_line(
     assert len(lines) == len(seeded) + 2
     rows = [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]]
     hostile = next(row for row in rows if row["id"] == seeded[1].id)
-    assert hostile["title"] == seeded[1].title.replace("\ud83d\ude00", "\U0001f600")
+    # Human-readable fields are cleaned (C1 CSI, bidi override, DEL gone), the id stays exact.
+    assert hostile["title"] == "hostile  ✓ del [bold]x[/] \U0001f600"  # spacing kept
+    assert hostile["where"]["file"] == "docs/é.md" and hostile["author"] == "zoë"
+    assert hostile["evidence"][0]["url"] == "https://x.example/ü"
     assert hostile["metrics"] == {"failing_jobs": 3.0, "flake_rate": 0.25}
 
 

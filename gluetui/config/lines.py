@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import re
 
 KeyPath = tuple[str | int, ...]
 
@@ -215,3 +216,41 @@ class _Scanner:
                 self.i = len(self.s) if end < 0 else end
             else:
                 return
+
+
+_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')"
+_ASSIGN = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=\s*(.*)$")
+
+
+def key_at(text: str, line: int) -> tuple[KeyPath, str]:
+    """The key path assigned on ``line`` (1-based) and the value's text, read line by line.
+
+    For documents ``tomllib`` refused, where the scanner above cannot run: the error names a line,
+    and this names the key on it (``capacity.sprint_start``), following ``[table]`` and
+    ``[[array]]`` headers above it. Best effort: ``((), "")`` when the line assigns nothing.
+    """
+    rows = text.splitlines()
+    if not 1 <= line <= len(rows):
+        return (), ""
+    prefix: KeyPath = ()
+    counts: dict[KeyPath, int] = {}
+    for raw in rows[: line - 1]:
+        header = _HEADER.match(raw)
+        if header is None:
+            continue
+        keys = _split_key(header.group(2))
+        if header.group(1):
+            counts[keys] = counts.get(keys, -1) + 1
+            prefix = (*keys, counts[keys])
+        else:
+            prefix = keys
+    assign = _ASSIGN.match(rows[line - 1])
+    if assign is None:
+        return (), ""
+    value = assign.group(2).split("#", 1)[0].strip()
+    return prefix + _split_key(assign.group(1)), value
+
+
+def _split_key(text: str) -> KeyPath:
+    return tuple(p.strip().strip("\"'") for p in re.findall(_KEY_PART, text))

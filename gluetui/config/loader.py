@@ -20,16 +20,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gluetui.config.lines import KeyPath, key_lines, line_of
+from gluetui.config.checks import config_problems, config_warnings
+from gluetui.config.lines import KeyPath, key_at, key_lines, line_of
 from gluetui.config.problems import Problem, describe, dotted, unknown_key
 from gluetui.config.schema import Config, SourceConfig
-from gluetui.config.secrets import literal_tokens
+from gluetui.config.secrets import literal_tokens, name_problems
 from gluetui.config.tokens import resolve_token
 from gluetui.errors import ConfigError
 
 __all__ = [
     "ConfigInvalid",
     "Problem",
+    "config_warnings",
     "is_accountable",
     "load_config",
     "load_config_text",
@@ -39,6 +41,8 @@ __all__ = [
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
+#: A value written like a date (``2026-02-30``, ``2026-13-01``): tomllib refuses impossible ones.
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:$|[ T])")
 # tomllib's wording for the two mistakes people make most, said the way they would say it.
 _TOML_PLAIN = {
     "Illegal character '\\n'": "a string is not closed before the end of the line",
@@ -94,12 +98,16 @@ def load_config_text(text: str, path: Path | str = "<string>") -> Config:
     lines = key_lines(text)
     found: list[tuple[KeyPath, str]] = literal_tokens(data)
     secret_paths = {p for p, _ in found}
+    found += [(p, m) for p, m in name_problems(data) if p not in secret_paths]
+    secret_paths = {p for p, _ in found}
     found += _duplicate_sources(data)
     try:
         config = Config.model_validate(data, strict=True)
     except ValidationError as exc:
         found += _from_pydantic(exc, secret_paths, any_dupes=len(found) > len(secret_paths))
     else:
+        # Well-typed but unsafe or meaningless: http:// tokens, unknown themes, shell templates.
+        found += config_problems(config)
         if not found:
             return config
     problems = [Problem(file, line_of(lines, p), dotted(p), m) for p, m in found]
@@ -120,7 +128,13 @@ def _parse(text: str, file: str) -> dict[str, Any]:
             line, column = max(1, len(text.splitlines())), None
             message = _TOML_END.sub("", message)
         message = _TOML_PLAIN.get(message, message)
-        problem = Problem(file, line, "", f"invalid TOML: {message}", column)
+        # Name the key on that line too (the README promises file, line and key).
+        path, value = key_at(text, line)
+        if _DATE_LIKE.match(value):
+            message = f"{value.split()[0]} is not a valid date; write a real date as YYYY-MM-DD"
+        else:
+            message = f"invalid TOML: {message}"
+        problem = Problem(file, line, dotted(path) if path else "", message, column)
         raise ConfigInvalid([problem]) from None
     except (RecursionError, ValueError):
         # tomllib is pure Python: absurd nesting can exhaust the stack before it reports.

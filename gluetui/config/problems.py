@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from gluetui.config.lines import KeyPath
 from gluetui.config.schema import Config
 from gluetui.config.secrets import looks_like_token, redact
+from gluetui.textsafe import clean
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -202,4 +203,5 @@ def _shown(value: Any) -> str:
     text = redact(text)
     if len(text) > 40:
         text = text[:37] + "..."
-    return repr(text)
+    # repr shows controls as escapes; clean drops what repr leaves raw but invisible.
+    return clean(repr(text), 200, squeeze=False)

@@ -69,6 +69,9 @@ class SourceConfig(Strict):
     """Watch forks too."""
     ca_bundle: str = ""
     """Path to a PEM CA bundle for a self-hosted forge with a private CA. TLS verification is always on."""
+    insecure_http: bool = False
+    """Allow an ``http://`` ``url`` on a host other than this machine. The token then travels in
+    clear text to anyone on the path: only for a forge on a trusted network that cannot do TLS."""
     timeout_seconds: float = Field(default=20.0, gt=0, le=600)
     """Per-request timeout."""
     max_concurrency: int = Field(default=6, ge=1, le=32)
@@ -304,7 +307,8 @@ class Config(Strict):
     refresh_minutes: float = Field(default=15.0, ge=1, le=1440)
     """How often the dashboard refreshes every source in the background."""
     theme: str = "textual-dark"
-    """A Textual built-in theme (``textual-dark``, ``nord``, ``gruvbox``...)."""
+    """A Textual built-in theme (``textual-dark``, ``nord``, ``gruvbox``...; the list is
+    :data:`gluetui.config.themes.THEMES`)."""
     user: str = ""
     """Your login, when it differs between forges or cannot be read from the token."""
     sources: list[SourceConfig] = []

@@ -25,7 +25,7 @@ from typing import Any
 from gluetui.delegate.templates import item_values
 from gluetui.errors import ActionError
 from gluetui.model import Item
-from gluetui.textsafe import clean, encodable
+from gluetui.textsafe import clean, clean_json, encodable
 
 #: Environment variables never passed to a command (tokens a script has no business reading).
 SECRET_ENV = frozenset(
@@ -59,8 +59,13 @@ class CommandResult:
 
 
 def item_payload(item: Item, automation: str, key: str) -> dict[str, Any]:
-    """The JSON a command reads on stdin and a webhook receives."""
-    return {"automation": automation, "idempotency_key": key, "item": item.to_json()}
+    """The JSON a command reads on stdin and a webhook receives: the item as ``items --json``
+    prints it (human-readable fields cleaned, URLs validated, the id exact)."""
+    return {
+        "automation": clean(automation, 100),
+        "idempotency_key": key,
+        "item": clean_json(item.to_json()),
+    }
 
 
 def command_env(
@@ -155,4 +160,4 @@ def _text(data: bytes | bytearray, limit: int) -> str:
 
 
 def stdin_bytes(item: Item, automation: str, key: str) -> bytes:
-    return encodable(json.dumps(item_payload(item, automation, key), ensure_ascii=False)).encode()
+    return json.dumps(item_payload(item, automation, key), ensure_ascii=True).encode("ascii")

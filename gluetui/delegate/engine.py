@@ -20,7 +20,7 @@ from gluetui.errors import ActionError, GluetuiError
 from gluetui.events import EventAction
 from gluetui.forges.base import ActionRequest, ActionResult
 from gluetui.model import Item
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, safe_url
 
 if TYPE_CHECKING:
     from gluetui.config.schema import AutomationConfig
@@ -144,7 +144,12 @@ async def assign_on_take(runtime: Runtime, item: Item) -> Outcome | None:
         title = exc.title if isinstance(exc, GluetuiError) else type(exc).__name__
         hint = exc.hint if isinstance(exc, GluetuiError) else ""
         unknown = maybe_applied(exc)
-        message = clean(f"{UNKNOWN} — check {item.url}" if unknown else f"{title} {hint}", 500)
+        message = clean(
+            f"{UNKNOWN} — check {safe_url(item.url) or 'the forge'}"
+            if unknown
+            else f"{title} {hint}",
+            500,
+        )
         store.journal_outcome(p.key, ok=False, message=message, at=runtime.clock())
         raise ActionError(
             f"Taken, but '{name}' failed on {p.target}: {clean(title, 200)}",
@@ -235,7 +240,7 @@ def _failed(runtime: Runtime, p: Plan, exc: Exception) -> Outcome:
     output = getattr(exc, "output", "")
     unknown = maybe_applied(exc)
     if unknown:
-        message = f"{UNKNOWN} — check {p.item.url or 'the forge'} ({clean(title, 200)})"
+        message = f"{UNKNOWN} — check {safe_url(p.item.url) or 'the forge'} ({clean(title, 200)})"
     else:
         message = clean(f"{title} {hint}".strip(), 500)
     now = runtime.clock()
@@ -394,7 +399,7 @@ async def reconcile_entry(runtime: Runtime, entry: JournalEntry) -> Outcome:
             found.ref,
             repeated=True,
         )
-    where = str(entry.request.get("item_url") or "") or "the forge"
+    where = safe_url(entry.request.get("item_url")) or "the forge"
     message = f"{UNKNOWN} — check {where}"
     runtime.store.journal_outcome(entry.key, ok=False, message=message, at=now)
     _restore_decision(runtime, entry)

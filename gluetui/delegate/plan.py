@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from gluetui.delegate import forge_actions
-from gluetui.delegate.templates import PLACEHOLDERS, item_values, render
+from gluetui.delegate.templates import PLACEHOLDERS, TemplateError, item_values, render
 from gluetui.errors import ActionError
 from gluetui.forges.base import ActionRequest
 from gluetui.model import Item
@@ -341,7 +341,35 @@ def _webhook_plan(
 
 def check_templates(name: str, automation: AutomationConfig) -> None:
     """Raise :class:`TemplateError` for an unknown placeholder, so `config check` catches it early."""
+    for _, template, values, field_name in _templates(automation):
+        render(template, values, automation=name, field=field_name)
+
+
+def template_problems(name: str, automation: AutomationConfig) -> list[tuple[tuple[Any, ...], str]]:
+    """Every template error of ``automation`` as (key path in the config, one sentence)."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for path, template, values, field_name in _templates(automation):
+        try:
+            render(template, values, automation=name, field=field_name)
+        except TemplateError as exc:
+            found.append((("automations", name, *path), f"{exc.reason}; {exc.hint}"))
+    return found
+
+
+def _templates(
+    automation: AutomationConfig,
+) -> Iterator[tuple[tuple[Any, ...], str, Mapping[str, str], str]]:
+    """(key path, template, placeholder values, field name) for every templated string."""
     values = dict.fromkeys(PLACEHOLDERS, "")
-    _render_params(automation, values, name)
-    for i, arg in enumerate(automation.argv):
-        render(arg, values if i else {}, automation=name, field=f"argv[{i}]")
+    for key in _TEMPLATED_TEXT:
+        text = str(getattr(automation, key, "") or "")
+        if text:
+            yield (key,), text, values, key
+    for key in _TEMPLATED_LISTS:
+        for index, text in enumerate(getattr(automation, key, None) or ()):
+            yield (key, index), text, values, key
+    for key, text in (getattr(automation, "inputs", None) or {}).items():
+        yield ("inputs", key), text, values, f"inputs.{key}"
+    for index, arg in enumerate(getattr(automation, "argv", None) or ()):
+        # The program is never templated: a placeholder there is an error.
+        yield ("argv", index), arg, values if index else {}, f"argv[{index}]"

@@ -6,6 +6,12 @@ would let a config file (or a value someone pasted into one) reach into Python o
 placeholder is a bare lower-case name from a fixed list; anything else with a brace is an error,
 ``{{`` and ``}}`` are literal braces, and values are inserted once, literally — a PR titled
 ``{url}`` stays the text ``{url}``.
+
+Values are forge text on its way out of gluetui (into a comment, an issue, an argv element, a
+``GLUETUI_*`` variable), so they go through :func:`gluetui.textsafe.clean` (one line, no control
+or escape sequence) and ``{url}`` through :func:`~gluetui.textsafe.safe_url`. Whether a template
+may hand a value to a shell or an interpreter as code is checked with the config
+(:mod:`gluetui.config.shellcheck`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Mapping
 
 from gluetui.errors import ConfigError
 from gluetui.model import Item, Kind
-from gluetui.textsafe import encodable
+from gluetui.textsafe import clean, safe_url
 
 #: Every placeholder an automation may use, and what it means (shown in errors).
 PLACEHOLDERS: Mapping[str, str] = {
@@ -41,7 +47,15 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}|[{}]")
 
 
 class TemplateError(ConfigError):
-    """An automation's template uses a placeholder that does not exist or a stray brace."""
+    """An automation's template uses a placeholder that does not exist or a stray brace.
+
+    ``reason`` is the problem without the automation's name (``unknown placeholder {filename}``),
+    for a config error that names the file, line and key itself.
+    """
+
+    def __init__(self, title: str, hint: str = "", *, reason: str = "") -> None:
+        super().__init__(title, hint)
+        self.reason = reason or title
 
 
 def item_number(item: Item) -> str:
@@ -56,13 +70,21 @@ def item_number(item: Item) -> str:
     return ""
 
 
-def item_values(item: Item) -> dict[str, str]:
-    """The value of every placeholder for ``item`` ("" when the item has no such fact).
+#: Longest value a placeholder inserts (titles are at most a few hundred characters).
+VALUE_MAX = 1000
 
-    A lone surrogate (forge JSON may carry ``"\\ud800"``) cannot be sent in a request body, an
-    argv or an environment; it becomes U+FFFD here, so every rendered parameter can be sent.
+
+def item_values(item: Item) -> dict[str, str]:
+    """The value of every placeholder for ``item`` ("" when the item has no such fact), inert.
+
+    Each is one line without control characters, escape sequences, bidi overrides or lone
+    surrogates (which no request body, argv or environment can carry), so a file named
+    ``x<ESC>[201~<LF>touch ~/p`` reaches a program as plain characters; ``{url}`` is ``""``
+    unless the item's URL is a valid http(s) URL.
     """
-    return {name: encodable(value) for name, value in _values(item).items()}
+    values = {name: clean(value, VALUE_MAX) for name, value in _values(item).items()}
+    values["url"] = safe_url(item.url)
+    return values
 
 
 def _values(item: Item) -> dict[str, str]:
@@ -121,10 +143,12 @@ def _error(
         return TemplateError(
             f"Automation '{automation}': unknown placeholder {{{name}}} in {field}.",
             f"Known placeholders: {known}.",
+            reason=f"unknown placeholder {{{name}}}",
         )
     snippet = template[at : at + 24]
     return TemplateError(
         f"Automation '{automation}': invalid placeholder near {snippet!r} in {field}.",
         f"A placeholder is a bare name such as {{title}}; write {{{{ or }}}} for a literal brace. "
         f"Known placeholders: {known}.",
+        reason=f"invalid placeholder near {snippet!r}",
     )

@@ -1,7 +1,8 @@
 """Webhook automations: POST the item as JSON to a URL the user configured.
 
-The body carries the item (``Item.to_json``), the automation name and the idempotency key, which
-is also sent as the ``Idempotency-Key`` header. Header values (bearer tokens) come from
+The body carries the item (``Item.to_json`` with forge text made inert, as ``items --json`` prints
+it), the automation name and the idempotency key, which is also sent as the ``Idempotency-Key``
+header. Header values (bearer tokens) come from
 environment variables named in the config, never from the config itself.
 
 Retries happen only when the request may not have reached the receiver's logic or the receiver
@@ -18,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,15 +27,13 @@ import httpx
 
 from gluetui import __version__
 from gluetui.errors import ActionError
-from gluetui.textsafe import clean, encodable
+from gluetui.textsafe import clean, safe_url
 
 Sleep = Callable[[float], Awaitable[None]]
 
 #: Seconds before retry n (1-based) is ``BACKOFF * 2**(n-1)``, capped at ``MAX_BACKOFF``.
 BACKOFF = 0.5
 MAX_BACKOFF = 8.0
-
-_URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +62,9 @@ def header_values(headers_env: Mapping[str, str], *, automation: str) -> dict[st
 
 
 def json_body(payload: Mapping[str, Any]) -> bytes:
-    """The payload as UTF-8 JSON; a lone surrogate in forge text (valid in a Python str, not in
-    UTF-8) becomes U+FFFD instead of making the request impossible to send."""
-    return encodable(json.dumps(dict(payload), ensure_ascii=False)).encode("utf-8")
+    """The payload (:func:`~gluetui.delegate.command.item_payload`) as ASCII JSON: nothing in it
+    can act on a terminal that shows the receiver's log."""
+    return json.dumps(dict(payload), ensure_ascii=True).encode("ascii")
 
 
 async def post_webhook(
@@ -132,7 +130,7 @@ def _link(response: httpx.Response) -> str:
         return ""
     if isinstance(data, dict):
         for key in ("pr_url", "html_url", "url", "web_url"):
-            value = data.get(key)
-            if isinstance(value, str) and _URL.fullmatch(value):
+            value = safe_url(data.get(key))
+            if value:
                 return value
     return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import quote
 
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural, short_sha
@@ -19,6 +20,7 @@ from gluetui.docrefs import existing_paths, front_matter, parse_date, referenced
 from gluetui.globs import glob_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import DocFile, RepoData
+from gluetui.textsafe import encodable
 
 #: Commits named in the evidence; the count says how many more there were.
 COMMITS_SHOWN = 3
@@ -211,4 +213,7 @@ def _doc_url(data: RepoData, path: str) -> str:
     # GitLab's canonical route is ``/-/blob/``; a self-hosted host without "gitlab" in its name
     # gets ``/blob/``, which GitLab still redirects.
     sep = "/-/blob/" if "gitlab" in data.repo.host.lower() else "/blob/"
-    return f"{base}{sep}{data.repo.default_branch}/{path}"
+    # Percent-encoded: a file name may hold spaces, "#", "?" or even an escape sequence, and the
+    # URL must still lead to that file (and stay a valid URL to show, copy and open).
+    branch, name = (quote(encodable(p), safe="/") for p in (data.repo.default_branch, path))
+    return f"{base}{sep}{branch}/{name}"

@@ -14,7 +14,7 @@ from rich.text import Text
 from gluetui.delegate import FollowUp, Outcome, Plan, Status
 from gluetui.delegate.plan import is_unknown
 from gluetui.store import JournalEntry
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, safe_url
 
 #: Status -> (row symbol, word, style). Symbols differ from the triage-state ones in render.py.
 FOLLOW_UP_TEXT: dict[Status, tuple[str, str, str]] = {
@@ -82,7 +82,7 @@ def outcome_message(outcome: Outcome) -> str:
         head = "Unclear whether it happened"
     msg = f"{head} ({outcome.automation}): {clean(outcome.message, 300)}"
     if outcome.url:
-        msg += f" {clean(outcome.url, 200)}"
+        msg += f" {clean(safe_url(outcome.url), 200)}"
     return msg
 
 
@@ -101,8 +101,8 @@ def handoff_text(
         sym, word, style = FOLLOW_UP_TEXT[follow.status]
         text.append(f"{sym} {word}: ", style=style)
         text.append(clean(follow.message, 200))
-        if follow.url:
-            text.append(f"\n  {clean(follow.url, 200)}", style="dim")
+        if follow.url and (url := clean(safe_url(follow.url), 200)):
+            text.append(f"\n  {url}", style="dim")
         text.append("\n")
     if last is not None and last.dry_run:
         text.append(clean(last.message, 400) + "\n", style="yellow")
@@ -120,8 +120,8 @@ def handoff_text(
         text.append(word, style=style)
         if e.message:
             text.append(f"  {clean(e.message, 160)}")
-        if e.url:
-            text.append(f"\n  {clean(e.url, 200)}", style="dim")
+        if e.url and (url := clean(safe_url(e.url), 200)):
+            text.append(f"\n  {url}", style="dim")
         text.append("\n")
     if not text.plain:
         text.append("not delegated\n", style="dim")

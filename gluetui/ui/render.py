@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.markup import escape as markup_escape
 
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, safe_url
 from gluetui.ui.handoff import follow_up_mark
 
 SEVERITY_TEXT: dict[Severity, tuple[str, str]] = {
@@ -45,6 +46,25 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("age", "Age", 4),
     ("effort", "Effort", 6),
 )
+
+
+def nothing_to_do(sources: int, config_path: object = None) -> str:
+    """A panel's empty state (Textual markup): with no source configured, how to add one."""
+    if sources:
+        return "Nothing to do here."
+    where = markup_escape(str(config_path)) if config_path else "your config"
+    return (
+        f"No sources configured. Add a sources block (kind, token_env, repos or orgs) to {where}"
+        " — config.example.toml shows one — or run `gluetui init`."
+    )
+
+
+def shown_url(url: str | None, limit: int = 200, *, invalid: str = "") -> str:
+    """A URL as the screen shows it: only a valid http(s) URL (:func:`gluetui.textsafe.safe_url`),
+    cut to ``limit``; ``invalid`` (default nothing) for anything else, which is never shown."""
+    if not url:
+        return ""
+    return clean(safe_url(url), limit) or invalid
 
 
 def legend() -> str:

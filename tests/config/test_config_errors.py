@@ -142,30 +142,57 @@ def test_every_fixture_has_a_case() -> None:
         "duplicate_key",
         "multiple_errors",
         "valid_minimal",
+        # Checked through the command line in test_config_strict.py.
+        "token_env_slack",
+        "token_env_hex",
+        "token_env_words",
+        "headers_env_secret",
+        "http_url",
+        "http_allowed",
+        "credentials_in_url",
+        "unknown_theme",
+        "invalid_date",
+        "shell_template",
+        "template_unknown_placeholder",
+        "no_sources",
     }
     assert {p.stem for p in FIXTURES.glob("*.toml")} == named
 
 
 @pytest.mark.parametrize(
-    ("fixture", "line", "column", "message"),
+    ("fixture", "line", "column", "key", "message"),
     [
-        ("syntax_error", 2, 14, "invalid TOML: a string is not closed before the end of the line"),
+        (
+            "syntax_error",
+            2,
+            14,
+            "theme",
+            "invalid TOML: a string is not closed before the end of the line",
+        ),
         (
             "syntax_error_table",
             3,
             10,
+            "",  # a table header: no key on that line
             "invalid TOML: Expected ']' at the end of a table declaration",
         ),
-        ("duplicate_key", 3, 21, "invalid TOML: a key or table is defined twice"),
+        (
+            "duplicate_key",
+            3,
+            21,
+            "refresh_minutes",
+            "invalid TOML: a key or table is defined twice",
+        ),
     ],
 )
-def test_syntax_errors_give_file_line_and_column(
-    fixture: str, line: int, column: int, message: str
+def test_syntax_errors_give_file_line_column_and_key(
+    fixture: str, line: int, column: int, key: str, message: str
 ) -> None:
     err = _problems(fixture)
     path = FIXTURES / f"{fixture}.toml"
-    assert err.problems == [f"{path}:{line}:{column}: {message}"]
-    assert (err.found[0].line, err.found[0].column) == (line, column)
+    shown = f"{key}: {message}" if key else message
+    assert err.problems == [f"{path}:{line}:{column}: {shown}"]
+    assert (err.found[0].line, err.found[0].column, err.found[0].key) == (line, column, key)
 
 
 def test_all_problems_reported_in_line_order() -> None:

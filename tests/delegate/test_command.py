@@ -15,6 +15,7 @@ from gluetui.config.schema import AutomationConfig, SourceConfig
 from gluetui.delegate import DelegationFailed, delegate
 from gluetui.delegate.command import OUTPUT_LIMIT, command_env, run_command
 from gluetui.model import Kind
+from gluetui.textsafe import clean
 
 RECORDER = """
 import json, os, sys
@@ -82,13 +83,16 @@ async def test_hostile_titles_arrive_as_literal_argv_stdin_and_env(
     outcome = await delegate(rt, item, "notify")
     assert outcome.ok
     record = json.loads(out.read_text())
-    assert record["argv"] == [title, "--", "acme/api", f"x{title}y"]
+    # Each value is one argv element, literal but for what a terminal would obey (the newline).
+    shown = clean(title)
+    assert shown == (title if "\n" not in title else title.replace("\n", " "))
+    assert record["argv"] == [shown, "--", "acme/api", f"x{shown}y"]
     stdin = json.loads(record["stdin"])
-    assert stdin["item"]["title"] == title
+    assert stdin["item"]["title"] == shown
     assert stdin["automation"] == "notify"
     assert stdin["idempotency_key"] == outcome.key
     env = record["env"]
-    assert env["GLUETUI_TITLE"] == title
+    assert env["GLUETUI_TITLE"] == shown
     assert env["GLUETUI_ID"] == item.id
     assert env["GLUETUI_KIND"] == "stale_doc"
     assert env["GLUETUI_REPO"] == "acme/api"

@@ -2,8 +2,10 @@
 
 A stranger's title, branch or job name reaches a command as literal argv elements, JSON on stdin
 and ``GLUETUI_*`` variables (never through a shell); a webhook receiver gets it as JSON; a forge
-comment gets it as the JSON body of one request. Templates insert it once and literally. The
-marker files that ``$(touch ...)`` or ``; rm`` would create never appear.
+comment gets it as the JSON body of one request. Templates insert it once and literally. What
+leaves gluetui went through the one exit function (``textsafe.clean``): the same characters, minus
+anything a terminal would obey. The marker files that ``$(touch ...)`` or ``; rm`` would create
+never appear.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from pathlib import Path
 
 import pytest
 from rel_fakes import GH_TOKEN, NOW, aclose, build_forges, config, source
-from rel_hostile import CORPUS, ids
+from rel_hostile import CORPUS, has_control, ids
 from rel_server import Answer, LocalServer
 
 from gluetui.config.schema import AutomationConfig, Config
 from gluetui.delegate import delegate
-from gluetui.delegate.templates import render
+from gluetui.delegate.templates import VALUE_MAX, render
 from gluetui.factory import Runtime
 from gluetui.model import Item, Kind
 from gluetui.store import Store
+from gluetui.textsafe import JSON_MAX, clean
 
 RECORDER = """
 import json, os, sys
@@ -88,13 +91,17 @@ async def test_command_gets_hostile_text_as_literal_data(
         outcome = await delegate(rt, it, "notify")
         assert outcome.ok, outcome.message
         got = json.loads(record.read_text(encoding="utf-8", errors="surrogateescape"))
-        want = [text, f"b={text}", text]
-        if "\ud800" in text:
-            assert len(got["argv"]) == 4  # unencodable surrogates replaced, still one element each
-        else:
-            assert got["argv"] == ["--", *want]
-            assert got["env"]["GLUETUI_TITLE"] == text
-            assert json.loads(got["stdin"])["item"]["title"] == text
+        shown = clean(text, VALUE_MAX)
+        assert got["argv"] == ["--", shown, f"b={shown}", shown]  # one element each, literal
+        assert got["env"]["GLUETUI_TITLE"] == got["env"]["GLUETUI_BRANCH"] == shown
+        assert json.loads(got["stdin"])["item"]["title"] == clean(text, JSON_MAX, squeeze=False)
+        assert got["stdin"].isascii()
+        for value in [
+            *got["argv"],
+            *got["env"].values(),
+            json.loads(got["stdin"])["item"]["title"],
+        ]:
+            assert not has_control(value), repr(value[:80])
         # The configured source's token is withheld from the program.
         assert "REL_GH_TOKEN" not in got["env"] and GH_TOKEN not in json.dumps(got)
         assert not MARKER.exists()
@@ -151,14 +158,15 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
             assert hook.bare_path == "/hook"
             assert hook.headers["x-hook-auth"] == "hook-secret-value"
             assert "authorization" not in hook.headers  # the forge token never goes to a webhook
+            assert hook.body.isascii()
             body = json.loads(hook.body)
-            if "\ud800" not in text:
-                assert body["item"]["title"] == text
+            assert body["item"]["title"] == clean(text, JSON_MAX, squeeze=False)
+            assert not any(has_control(str(v)) for v in body["item"].values())
             assert comment.bare_path.endswith("/issues/1/comments")
             assert comment.headers["authorization"] == f"Bearer {GH_TOKEN}"
             sent = json.loads(comment.body)["body"]
             assert sent.startswith("Ping ")
-            assert "\x1b" not in sent or "\x1b" in text  # sent as data, never interpreted here
+            assert not has_control(sent), repr(sent[:80])  # the forge gets the characters only
     finally:
         await aclose(rt)
         rt.close()

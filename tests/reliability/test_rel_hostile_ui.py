@@ -9,6 +9,7 @@ came from forge text. The Rich-markup strings must appear literally.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -130,3 +131,123 @@ def test_detail_text_of_every_hostile_item_is_inert(hostile_rt: Runtime) -> None
             for span in text.spans:
                 style = str(span.style)
                 assert "evil.example" not in style and "link" not in style, style
+
+
+# ---------------------------------------------------------------------------------------------
+# The clipboard (``y``) and the browser (``o``): a validated URL, nothing else
+
+
+def _file_name_items() -> list[Item]:
+    from rel_hostile import FILE_NAMES
+    from rel_records import context
+
+    from gluetui.detect.run import detect_all
+    from gluetui.records import Commit, DocFile, Repo, RepoData, SourceData
+
+    old = Commit(sha="e" * 40, title="docs", author="alice", date=NOW - timedelta(days=400))
+    docs = tuple(
+        DocFile(path=p, text="---\nreview_by: 2020-01-01\n---\n", last_commit=old)
+        for _, p in FILE_NAMES
+    )
+    repo = Repo(host="github.com", full_name="acme/api", url="https://github.com/acme/api")
+    data = RepoData(repo=repo, docs=docs, tree=frozenset({"README.md"}))
+    return detect_all(
+        SourceData(source="gh", host="github.com", repos=(data,)), context(config([]))
+    )
+
+
+async def test_y_and_o_carry_a_valid_url_and_nothing_else(tmp_path: Path) -> None:
+    """Every stale doc named by a hostile file name: ``y`` copies, ``o`` opens, its URL only —
+    percent-encoded, printable ASCII — and an item whose stored URL is raw (a store written
+    before this release) is neither copied nor opened."""
+    from gluetui.textsafe import safe_url
+    from gluetui.ui.screens.main import MainScreen
+
+    items = _file_name_items()
+    raw = items[0].url.replace("%1B", "\x1b").replace("%0A", "\n")
+    legacy = replace(items[0], id=items[0].id + "-legacy", url=raw, impact=10_000.0)
+    store = Store.open(tmp_path / "ui.sqlite3")
+    store.save_snapshot("gh", [legacy, *items], at=NOW - timedelta(hours=1))
+    rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
+    backend = Backend(runtime=rt, sync=_no_sync, items=current_items, budget=budget_status)
+    app = make_app(rt, backend=backend, refresh_on_start=False)
+    opened: list[str] = []
+    copied: list[str] = []
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+            app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            assert screen.current_item is not None and screen.current_item.url == raw
+            assert screen.check_action("copy_url", ()) is None  # greyed out, not silently ignored
+            await pilot.press("y", "o")
+            assert copied == [] and opened == []
+            for _ in items:
+                await pilot.press("down")
+                await pilot.press("y", "o")
+            assert len(copied) == len(opened) == len(items)
+            assert copied == opened
+            for url in copied:
+                assert url.isascii() and url.isprintable() and safe_url(url) == url
+                assert url.startswith("https://github.com/acme/api/blob/main/docs/")
+            assert (
+                "https://github.com/acme/api/blob/main/docs/x%1B%5B201~%0Atouch%20~/p%0A.md"
+                in copied
+            )
+    finally:
+        rt.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Emoji rows keep the panel border in line
+
+
+async def test_emoji_rows_keep_every_line_as_wide_as_its_widget(tmp_path: Path) -> None:
+    """Rows whose titles hold emoji sequences, CJK and combining marks: each rendered line of
+    every widget is exactly as wide as the widget by Rich's count *and* by the count of a
+    terminal that joins emoji sequences (``textsafe.cell_width``, which tmux agrees with), so the
+    panel's right border stays in line."""
+    from gluetui.textsafe import cell_width
+
+    titles = [
+        "👩\u200d💻 fix 🏳️\u200d🌈 ci",
+        "👍🏽 ❤️ 🇫🇷 1️⃣ keycap",
+        "日本語のタイトルとｆｕｌｌ　ｗｉｄｔｈ",
+        "Z\u0351\u0352\u0353a\u0354\u0355l\u0356\u0357g\u0358o",
+        "🧑🏽\u200d💻🧑🏽\u200d💻🧑🏽\u200d💻 " * 12,
+        "a\u200db 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f flag",
+    ]
+    items: list[Item] = []
+    for n, title in enumerate(titles):
+        items += hostile_items(title, config([]), full_name=f"acme/e{n}")
+    store = Store.open(tmp_path / "ui.sqlite3")
+    store.save_snapshot("gh", items, at=NOW - timedelta(hours=1))
+    rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
+    backend = Backend(runtime=rt, sync=_no_sync, items=current_items, budget=budget_status)
+    app = make_app(rt, backend=backend, refresh_on_start=False)
+    try:
+        for size in ((120, 35), (160, 45)):
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+                checked = 0
+                for widget in app.screen.walk_children(Widget):
+                    if not widget.display or not widget.size.area:
+                        continue
+                    width = widget.size.width
+                    for strip in widget.render_lines(Region(0, 0, width, widget.size.height)):
+                        text = "".join(seg.text for seg in strip)
+                        assert strip.cell_length == width
+                        assert cell_width(text) == width, (type(widget).__name__, text)
+                        checked += 1
+                assert checked > 100
+            app = make_app(rt, backend=backend, refresh_on_start=False)
+    finally:
+        rt.close()

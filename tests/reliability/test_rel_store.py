@@ -277,3 +277,70 @@ def test_a_refresh_and_a_triage_share_the_store(
         runs = store.last_syncs()
         assert runs["gh"].ok and runs["gl"].ok
         assert json.dumps([i.id for i in items])  # readable, not half-written
+
+
+PREVIOUS = HERE / "fixtures" / "store_before_issue14.sql"
+
+
+def test_a_store_from_the_release_before_keeps_items_ids_and_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``fixtures/store_before_issue14.sql`` was written by the release before forge text was
+    cleaned at every exit: stale docs named by hostile file names (their ids hold ESC, OSC and
+    bidi characters), decisions on them, and journal outcomes whose reply URLs carry escapes.
+    After the upgrade every item, id and decision is still there, and what gluetui prints from
+    it is plain characters."""
+    from rel_hostile import has_control
+
+    from gluetui.textsafe import safe_url
+
+    path = paths.store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.executescript(PREVIOUS.read_text(encoding="utf-8"))
+    ids = sorted(r[0] for r in conn.execute("SELECT id FROM items"))
+    decided = [(r[0], r[1]) for r in conn.execute("SELECT item_id, action FROM events ORDER BY id")]
+    conn.close()
+    assert any("\x1b" in i for i in ids) and len(ids) == 10  # the fixture is what it says
+    with Store.open(path) as store:
+        items = store.load_items()
+        assert sorted(i.id for i in items) == ids
+        assert [(e.item_id, e.action.value) for e in store.events()] == decided
+        states = triage_states(store.events(), NOW)
+        shown = {i.id: i.state.value for i in apply_triage(items, states, NOW)}
+        assert sorted(shown.values()) == sorted(
+            ["open"] * 4 + ["taken", "snoozed", "dismissed", "done", "delegated", "delegated"]
+        )
+        journal = {e.key: e for e in store.journal()}
+        assert journal["k-hostile"].url.startswith("https://github.com/acme/api/issues/9\x1b]0;")
+        assert store.last_look() == NOW - timedelta(hours=2)
+    # Every exit of the upgraded store: the ids are exact (JSON-escaped), the rest inert.
+    assert cli.main(["items", "--json", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert out.isascii()
+    doc = json.loads(out)
+    assert sorted(i["id"] for i in doc["items"]) == ids
+    for row in doc["items"]:
+        assert not has_control(row["title"]) and not has_control(json.dumps(row["where"]))
+        # URLs the old release stored raw are not printed unless valid.
+        assert row["url"] == "" or safe_url(row["url"]) == row["url"]
+    assert cli.main(["items", "--all"]) == 0
+    table = capsys.readouterr().out
+    assert "\x1b" not in table and not has_control(table.replace("\n", ""))
+    from rel_fakes import config
+
+    from gluetui import report
+
+    with Store.open(path) as store:
+        led = report.ledger(
+            config([]),
+            store.events(),
+            store.journal(),
+            store.load_items(),
+            NOW - timedelta(days=9),
+            NOW,
+        )
+    md = report.render_ledger(led, "markdown")
+    assert "\x1b" not in md and not has_control(md.replace("\n", ""))
+    assert "javascript:" not in md and "TITLE" not in md
+    assert report.render_ledger(led, "json").isascii()

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Tab, Tabs
 
 from gluetui.events import effective_events
 from gluetui.model import Item, Kind, State
+from gluetui.textsafe import safe_url
 from gluetui.triage import apply_triage, triage_states
 from gluetui.ui import decisions, keys, render
 from gluetui.ui.backend import Backend, BudgetLike
@@ -220,7 +221,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             if total and not rows:
                 empty = "Nothing matches the filter."
             elif not self.items:
-                empty = "Nothing yet: refreshing…" if self.running else "Nothing to do here."
+                rt = self.backend.runtime
+                nothing = render.nothing_to_do(len(rt.forges), rt.config_path)
+                empty = "Nothing yet: refreshing…" if self.running else nothing
             else:
                 empty = "Nothing to do here."
             if self.partial:
@@ -340,10 +343,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 return None
             if action == "settle" and not self.unknown_key(item):
                 return None
-            if action in ("open_url", "copy_url") and not item.url.startswith(
-                ("https://", "http://")
-            ):
-                return None
+            if action in ("open_url", "copy_url") and not safe_url(item.url):
+                return None  # only a valid http(s) URL is opened or copied
         if action == "undo" and not self.can_undo:
             return None
         return True
@@ -389,15 +390,17 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.sort_key = self.sort_key.next()
 
     def action_open_url(self) -> None:
-        item = self.current_item
-        if item is not None and item.url.startswith(("https://", "http://")):
-            self.app.open_url(item.url)
+        url = safe_url(self.current_item.url) if self.current_item is not None else ""
+        if url:
+            self.app.open_url(url)
             self.notify("Opened in the browser.", timeout=3)
 
     def action_copy_url(self) -> None:
-        item = self.current_item
-        if item is not None and item.url.startswith(("https://", "http://")):
-            self.app.copy_to_clipboard(item.url)
+        # The clipboard payload is a validated URL and nothing else: a file name holding
+        # ESC[201~ and a command line must not reach a paste (OSC 52, tmux buffer).
+        url = safe_url(self.current_item.url) if self.current_item is not None else ""
+        if url:
+            self.app.copy_to_clipboard(url)
             self.notify("URL copied.", timeout=3)
 
     def action_help(self) -> None:

@@ -32,7 +32,7 @@ from gluetui.delegate import (
 from gluetui.errors import GluetuiError
 from gluetui.events import Event
 from gluetui.model import Item
-from gluetui.textsafe import clean
+from gluetui.textsafe import clean, safe_url
 from gluetui.ui import decisions, handoff
 from gluetui.ui.backend import Backend
 from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen
@@ -88,7 +88,7 @@ class DelegationMixin(Screen[None]):
         question = Text.assemble(
             _about(item),
             f"\n\n'{clean(f.automation, 60)}' may or may not have acted ({clean(f.message, 200)}).",
-            f"\nCheck {clean(item.url, 200) or 'the forge'}: did it happen?",
+            f"\nCheck {clean(safe_url(item.url), 200) or 'the forge'}: did it happen?",
         )
 
         def answered(choice: str | None) -> None:

@@ -74,8 +74,8 @@ def detail_text(view: DetailView) -> Text:
             text.append(clean(ev.label, 60), style="bold")
             text.append(": ")
             text.append(clean(ev.detail, 300))
-            if ev.url:
-                text.append(f"\n  {clean(ev.url, 200)}", style="dim")
+            if ev.url and (url := render.shown_url(ev.url)):
+                text.append(f"\n  {url}", style="dim")
             text.append("\n")
     else:
         text.append("(no evidence recorded)\n", style="dim")
@@ -85,7 +85,10 @@ def detail_text(view: DetailView) -> Text:
     for key in (*_WHERE_ORDER, *sorted(k for k in where if k not in _WHERE_ORDER)):
         if key in where:
             text.append(f"{clean(key, 9):<9} {clean(where[key], 160)}\n")
-    text.append(f"url       {clean(item.url, 200)}\n", style="dim")
+    text.append(
+        f"url       {render.shown_url(item.url, invalid='(not a valid http(s) link)')}\n",
+        style="dim",
+    )
     _heading(text, "Who and how long")
     text.append(f"author    {clean(item.author or '—', 60)}")
     if item.mine:
