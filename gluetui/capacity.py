@@ -37,7 +37,7 @@ def estimate_effort(kind: Kind, metrics: Mapping[str, float], effort: EffortConf
     the number of failing jobs beyond the first (one broken thing often breaks several jobs, so the
     first is covered by the base). Capped at ``max_hours`` and rounded to a quarter hour.
     """
-    hours = _base(kind, effort)
+    hours = effort.hours(kind)
     if kind is Kind.UNREVIEWED_PR:
         lines = max(0.0, _number(metrics.get("lines_changed")))
         hours += effort.per_100_lines * lines / 100
@@ -45,15 +45,6 @@ def estimate_effort(kind: Kind, metrics: Mapping[str, float], effort: EffortConf
         failing = max(0.0, _number(metrics.get("failing_jobs")))
         hours += effort.per_failing_job * max(0.0, failing - 1)
     return min(_round_step(hours), effort.max_hours)
-
-
-def _base(kind: Kind, effort: EffortConfig) -> float:
-    return {
-        Kind.STALE_DOC: effort.stale_doc,
-        Kind.BROKEN_CI: effort.broken_ci,
-        Kind.UNREVIEWED_PR: effort.unreviewed_pr,
-        Kind.FLAKY_TEST: effort.flaky_test,
-    }[kind]
 
 
 def _number(value: float | None) -> float:

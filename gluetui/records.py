@@ -25,6 +25,15 @@ class Repo:
     fork: bool = False
     #: Forge-specific id (GitLab project id, GitHub node id); opaque to detectors.
     forge_id: str = ""
+    #: Where the forge shows a file at a ref: ``{blob_base}/{ref}/{path}`` (GitHub ``…/blob``,
+    #: GitLab ``…/-/blob``). Filled by the forge, so detectors never guess from the host name.
+    blob_base: str = ""
+
+    def file_url(self, path: str, ref: str = "") -> str:
+        """The web URL of ``path`` at ``ref`` (default: the default branch); "" if unknown."""
+        if not self.blob_base:
+            return ""
+        return f"{self.blob_base.rstrip('/')}/{ref or self.default_branch}/{path}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,7 +191,7 @@ def _item(data: RepoData, ctx: DetectContext, doc: DocFile, found: _Findings) ->
         Kind.STALE_DOC,
         doc.path,
         title=f"{doc.path}: {', '.join(signals)}",
-        url=_doc_url(data, doc.path),
+        url=data.repo.file_url(doc.path),
         since=since,
         updated_at=last.date if last is not None else since,
         severity=_severity(found, ctx),
@@ -202,13 +202,3 @@ def _item(data: RepoData, ctx: DetectContext, doc: DocFile, found: _Findings) ->
         fingerprint=fingerprint(last.sha if last else "", found.dead, found.overdue_days > 0),
         author=last.author if last is not None else None,
     )
-
-
-def _doc_url(data: RepoData, path: str) -> str:
-    base = data.repo.url.rstrip("/")
-    if not base:
-        return ""
-    # GitLab's canonical route is ``/-/blob/``; a self-hosted host without "gitlab" in its name
-    # gets ``/blob/``, which GitLab still redirects.
-    sep = "/-/blob/" if "gitlab" in data.repo.host.lower() else "/blob/"
-    return f"{base}{sep}{data.repo.default_branch}/{path}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import NOW
 
-from gluetui.config.schema import AutomationConfig, Config
+from gluetui.config.schema import Config, automation
 from gluetui.delegate import assign_on_take, reconcile, take
 from gluetui.errors import ActionError
 from gluetui.events import EventAction
@@ -21,10 +21,10 @@ from gluetui.sync import current_items, sync_all
 def _with_assign(cfg: Config, **over: object) -> Config:
     data = cfg.model_dump()
     data["automations"] |= {
-        "assign-me": AutomationConfig(
+        "assign-me": automation(
             kind="github.assign", fits=["unreviewed_pr"], assignees=["you"], **over
         ).model_dump(),
-        "assign-me-gl": AutomationConfig(
+        "assign-me-gl": automation(
             kind="gitlab.assign", fits=["unreviewed_pr"], assignees=["you"], **over
         ).model_dump(),
     }

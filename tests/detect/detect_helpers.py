@@ -23,7 +23,12 @@ from gluetui.records import (
 
 #: A Wednesday.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-REPO = Repo(host="github.com", full_name="acme/api", url="https://github.com/acme/api")
+REPO = Repo(
+    host="github.com",
+    full_name="acme/api",
+    url="https://github.com/acme/api",
+    blob_base="https://github.com/acme/api/blob",
+)
 
 
 def ago(hours: float = 0.0, days: float = 0.0) -> datetime:

@@ -18,7 +18,7 @@ from rel_fakes import GH_TOKEN, NOW, aclose, build_forges, config, source
 from rel_hostile import CORPUS, ids
 from rel_server import Answer, LocalServer
 
-from gluetui.config.schema import AutomationConfig, Config
+from gluetui.config.schema import Config, automation
 from gluetui.delegate import delegate
 from gluetui.delegate.templates import render
 from gluetui.factory import Runtime
@@ -75,7 +75,7 @@ async def test_command_gets_hostile_text_as_literal_data(
     cfg = Config(
         sources=[source("github", "http://127.0.0.1:9")],
         automations={
-            "notify": AutomationConfig(
+            "notify": automation(
                 kind="command",
                 fits=["unreviewed_pr"],
                 argv=[sys.executable, str(script), "--", "{title}", "b={branch}", "{job}"],
@@ -126,7 +126,7 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
         update={
             "automations": {
                 **cfg.automations,
-                "hook": AutomationConfig(
+                "hook": automation(
                     kind="webhook",
                     fits=["unreviewed_pr"],
                     url=f"{receiver.url}/hook",

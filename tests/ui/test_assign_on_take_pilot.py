@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_fakes import FakeForge, app_for, config, runtime, settle, standard_items
 
-from gluetui.config.schema import AutomationConfig, Config
+from gluetui.config.schema import Config, automation
 from gluetui.events import EventAction
 from gluetui.ui.screens.main import MainScreen
 
@@ -16,7 +16,7 @@ PR_3 = standard_items()["acme"][2]
 def _config() -> Config:
     base = config()
     automations = dict(base.automations)
-    automations["assign-me"] = AutomationConfig(
+    automations["assign-me"] = automation(
         kind="github.assign", fits=["unreviewed_pr"], assignees=["dana"]
     )
     return base.model_copy(update={"automations": automations, "assign_on_take": ["assign-me"]})

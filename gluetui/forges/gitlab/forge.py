@@ -26,7 +26,7 @@ import httpx
 
 from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
 from gluetui.forges.gitlab import actions as gitlab_actions
 from gluetui.forges.gitlab import convert as conv
 from gluetui.forges.gitlab import docs as gitlab_docs
@@ -45,6 +45,7 @@ class GitLabForge(Forge):
     """One configured GitLab source."""
 
     kind = "gitlab"
+    dialect = "gitlab"
 
     def __init__(
         self,
@@ -301,8 +302,11 @@ class GitLabForge(Forge):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def actions(self) -> frozenset[str]:
-        return frozenset(gitlab_actions.HANDLERS)
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        return gitlab_actions.SPECS
+
+    def describe(self, request: ActionRequest) -> str:
+        return gitlab_actions.describe(self.source.api_url, request)
 
     async def perform(self, request: ActionRequest) -> ActionResult:
         self._client.fatal = None
