@@ -320,3 +320,16 @@ def test_building_the_forge_does_not_import_pygithub() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_init_asks_github_whose_token_it_is(server: WriteServer) -> None:
+    from gluetui.config.schema import SourceConfig
+    from gluetui.forges.github.pygithub import viewer_login
+
+    server.handler = lambda seen: Reply(200, {"login": "octocat", "id": 1})
+    source = SourceConfig(name="gh", kind="github", url=f"{server.url}/api/v3")
+    assert viewer_login(source, TOKEN) == "octocat"
+    (seen,) = server.seen
+    assert (seen.method, seen.path) == ("GET", "/api/v3/user")
+    server.handler = lambda seen: Reply(401, {"message": "Bad credentials"})
+    assert viewer_login(source, TOKEN) == ""

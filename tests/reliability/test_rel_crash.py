@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[5])
 import rel_fakes as rf
 import gluetui.delegate.engine as engine
-from gluetui.config.schema import automation
+from gluetui.config.schema import automation as make_automation
 from gluetui.delegate import delegate
 
 store_path, url, step, reached = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
@@ -46,7 +46,7 @@ def stop_here():
     time.sleep(120)  # the test kills us here
 
 cfg = rf.config([rf.source("github", url)])
-hook = automation(kind="webhook", fits=["broken_ci"], url=url + "/hook", retries=2)
+hook = make_automation(kind="webhook", fits=["broken_ci"], url=url + "/hook", retries=2)
 cfg = cfg.model_copy(update={"automations": {**cfg.automations, "hook": hook}})
 with rf.runtime(cfg, Path(store_path)) as rt:
     store = rt.store

@@ -155,7 +155,8 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
             if "\ud800" not in text:
                 assert body["item"]["title"] == text
             assert comment.bare_path.endswith("/issues/1/comments")
-            assert comment.headers["authorization"] == f"Bearer {GH_TOKEN}"
+            # PyGithub's token auth (GitHub takes "token" and "Bearer" alike).
+            assert comment.headers["authorization"] == f"token {GH_TOKEN}"
             sent = json.loads(comment.body)["body"]
             assert sent.startswith("Ping ")
             assert "\x1b" not in sent or "\x1b" in text  # sent as data, never interpreted here

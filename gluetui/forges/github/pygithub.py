@@ -168,9 +168,16 @@ def _verify(ca_bundle: str) -> bool | str:
     return str(path)
 
 
+#: ``gluetui init`` waits at most this long for GitHub to say whose token it holds.
+LOGIN_TIMEOUT_SECONDS = 10.0
+
+
 def viewer_login(source: SourceConfig, token: str) -> str:
     """Whose token this is (``GET /user``), for ``gluetui init``; "" when GitHub will not say."""
-    session = PyGithubSession(source, token, auth_hint="", write_spacing=None)
+    quick = source.model_copy(
+        update={"timeout_seconds": min(source.timeout_seconds, LOGIN_TIMEOUT_SECONDS)}
+    )
+    session = PyGithubSession(quick, token, auth_hint="", write_spacing=None)
     try:
         return session.call("your login", lambda gh: str(gh.get_user().login or ""))
     except GluetuiError:
