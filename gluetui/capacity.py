@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from gluetui.config.schema import CapacityConfig, EffortConfig
-from gluetui.model import Kind
+from gluetui.model import Item, Kind
 
 #: Estimates are rounded to this many hours; finer precision would be false accuracy.
 EFFORT_STEP = 0.25
@@ -45,6 +45,13 @@ def estimate_effort(kind: Kind, metrics: Mapping[str, float], effort: EffortConf
         failing = max(0.0, _number(metrics.get("failing_jobs")))
         hours += effort.per_failing_job * max(0.0, failing - 1)
     return min(_round_step(hours), effort.max_hours)
+
+
+def estimated_hours(effort: EffortConfig, item: Item) -> float:
+    """The item's estimate, or the configured base for its kind when the detector gave none."""
+    if item.effort_hours > 0:
+        return item.effort_hours
+    return effort.hours(item.kind)
 
 
 def _number(value: float | None) -> float:
