@@ -10,6 +10,7 @@ on ``kind``, so ``kind = "github.comment"`` with an ``argv`` is an error that na
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
@@ -100,6 +101,12 @@ class WebhookAutomation(Automation):
     """Give up after this long."""
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on connection errors and 5xx."""
+
+
+def fitting(automations: Mapping[str, Automation], kind: Kind) -> tuple[str, ...]:
+    """Names of the automations that fit items of ``kind``, in config order (the one rule the
+    detectors, which list them on each item, and the ``a`` picker share)."""
+    return tuple(name for name, a in automations.items() if kind in a.fits_kinds)
 
 
 #: The automations that belong to no forge.

@@ -9,7 +9,8 @@ import pytest
 from delegate_helpers import NOW
 
 from gluetui.config.schema import Config, automation
-from gluetui.delegate import assign_on_take, reconcile, take
+from gluetui.decisions import take
+from gluetui.delegate import assign_on_take, reconcile
 from gluetui.errors import ActionError
 from gluetui.events import EventAction
 from gluetui.factory import Runtime, build_runtime

@@ -110,7 +110,7 @@ def context(config: Config) -> DetectContext:
         capacity=config.capacity,
         accountable=frozenset({"acme/api"}),
         viewer="me",
-        automations={name: a.fits_kinds for name, a in config.automations.items()},
+        automations=config.automations,
     )
 
 

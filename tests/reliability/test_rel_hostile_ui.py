@@ -17,7 +17,6 @@ from rel_fakes import NOW, config
 from rel_hostile import CORPUS, has_control
 from rel_records import hostile_items
 
-from gluetui.budget import budget_status
 from gluetui.factory import Runtime
 from gluetui.model import Item
 from gluetui.store import Store
@@ -89,7 +88,7 @@ def screen_text(app: object) -> str:
 
 
 async def test_panels_and_detail_show_hostile_text_inertly(hostile_rt: Runtime) -> None:
-    backend = Backend(runtime=hostile_rt, sync=_no_sync, items=current_items, budget=budget_status)
+    backend = Backend(runtime=hostile_rt, sync=_no_sync, items=current_items)
     app = make_app(hostile_rt, backend=backend, refresh_on_start=False)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()

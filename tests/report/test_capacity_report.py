@@ -24,7 +24,11 @@ def test_committed_remaining_and_carry_over() -> None:
     r = capacity_report(config(), EVENTS, ITEMS, NOW)
     assert r.sprint == "current"
     assert r.start.isoformat() == "2026-11-16"
-    assert (r.budget.self_hours, r.budget.oversight_hours, r.budget.carry_over_hours) == (3.0, 0.5, 2.0)
+    assert (r.budget.self_hours, r.budget.oversight_hours, r.budget.carry_over_hours) == (
+        3.0,
+        0.5,
+        2.0,
+    )
     assert r.budget.committed_hours == 5.5
     assert r.budget.remaining_hours == 2.5
     assert [c.title for c in r.carry_over] == ["Item c"]

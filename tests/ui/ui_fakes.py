@@ -223,14 +223,12 @@ def seed(rt: Runtime, items: Mapping[str, list[Item]], *, look: datetime | None 
 
 def app_for(rt: Runtime, sync: FakeSync | None = None, **kw: Any) -> GluetuiApp:
     """The app over ``rt`` with a fake refresh; snapshot loading and budget are the real ones."""
-    from gluetui.budget import budget_status
     from gluetui.sync import current_items
 
     backend = Backend(
         runtime=rt,
         sync=sync or FakeSync(standard_items()),
         items=current_items,
-        budget=budget_status,
     )
     return make_app(rt, backend=backend, **kw)
 
