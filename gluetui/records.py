@@ -212,3 +212,18 @@ class SourceData:
     rate_limits: tuple[RateLimit, ...] = ()
     #: Request accounting for benchmarks and the status line.
     stats: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    """A stored HTTP response and the validators to revalidate it (``If-None-Match``).
+
+    The forges' HTTP layer asks for these and the store keeps them; defined here so that neither
+    needs the other.
+    """
+
+    etag: str
+    last_modified: str
+    body: bytes
+    headers: dict[str, str]
+    stored_at: datetime
