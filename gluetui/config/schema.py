@@ -39,7 +39,8 @@ class SourceConfig(Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     """A short name for this source, shown on its status line (letters, digits, ``_.-``)."""
     kind: ForgeName
-    """Which forge: ``github`` (github.com, GitHub Enterprise Server) or ``gitlab``."""
+    """Which forge, one of :data:`gluetui.config.forges.FORGE_KINDS`: ``github`` (github.com, GitHub
+    Enterprise Server) or ``gitlab`` (gitlab.com, self-hosted)."""
     url: str = ""
     """API base URL. Empty means the public service: ``https://api.github.com`` or
     ``https://gitlab.com``. GitHub Enterprise Server: ``https://HOST/api/v3``; self-hosted GitLab:

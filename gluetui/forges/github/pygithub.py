@@ -85,6 +85,9 @@ class PyGithubSession:
         self.write_spacing = write_spacing
         self._client: Github | None = None
         self._lock = threading.Lock()
+        # One action at a time per source: PyGithub's client (its pacing clock, its connection
+        # pool) is not made for several threads, and GitHub asks writes not to be concurrent.
+        self._calls = threading.Lock()
 
     def __repr__(self) -> str:  # never the token
         return f"PyGithubSession(source={self.source.name!r}, url={self.source.api_url!r})"
@@ -101,7 +104,8 @@ class PyGithubSession:
     def call(self, what: str, fn: Callable[[Github], T]) -> T:
         """Run ``fn`` with the client (blocking); any failure becomes a :mod:`gluetui.errors` type."""
         try:
-            return fn(self.client())
+            with self._calls:
+                return fn(self.client())
         except GluetuiError as exc:
             exc.title, exc.hint = self.scrub(exc.title), self.scrub(exc.hint)
             raise
