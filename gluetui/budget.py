@@ -1,5 +1,8 @@
 """Where the user stands against the sprint's glue-work budget: pure arithmetic over the decision log.
 
+The one place the budget rule lives: the gauge, the take/delegate checks, the capacity screen and
+``gluetui capacity`` all read a :class:`BudgetStatus` from :func:`budget_status`.
+
 Committed hours are what the user took on themselves plus the oversight hours of what they delegated
 (someone reviews what a bot did). Only decisions still in force count: an undone decision, or a taken
 item later snoozed, dismissed or reopened, frees its hours; a done item keeps them (the work was done).
@@ -47,11 +50,12 @@ class BudgetStatus:
 
     @property
     def committed_hours(self) -> float:
-        return self.self_hours + self.oversight_hours + self.carry_over_hours
+        # Hours are entered to a few decimals: rounding keeps 0.1 + 0.2 from showing as 0.3000…4.
+        return round(self.self_hours + self.oversight_hours + self.carry_over_hours, 2)
 
     @property
     def remaining_hours(self) -> float:
-        return self.budget_hours - self.committed_hours
+        return round(self.budget_hours - self.committed_hours, 2)
 
     @property
     def over(self) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from gluetui.config.schema import CapacityConfig, EffortConfig
-from gluetui.model import Kind
+from gluetui.model import Item, Kind
 
 #: Estimates are rounded to this many hours; finer precision would be false accuracy.
 EFFORT_STEP = 0.25
@@ -37,7 +37,7 @@ def estimate_effort(kind: Kind, metrics: Mapping[str, float], effort: EffortConf
     the number of failing jobs beyond the first (one broken thing often breaks several jobs, so the
     first is covered by the base). Capped at ``max_hours`` and rounded to a quarter hour.
     """
-    hours = _base(kind, effort)
+    hours = effort.hours(kind)
     if kind is Kind.UNREVIEWED_PR:
         lines = max(0.0, _number(metrics.get("lines_changed")))
         hours += effort.per_100_lines * lines / 100
@@ -47,13 +47,11 @@ def estimate_effort(kind: Kind, metrics: Mapping[str, float], effort: EffortConf
     return min(_round_step(hours), effort.max_hours)
 
 
-def _base(kind: Kind, effort: EffortConfig) -> float:
-    return {
-        Kind.STALE_DOC: effort.stale_doc,
-        Kind.BROKEN_CI: effort.broken_ci,
-        Kind.UNREVIEWED_PR: effort.unreviewed_pr,
-        Kind.FLAKY_TEST: effort.flaky_test,
-    }[kind]
+def estimated_hours(effort: EffortConfig, item: Item) -> float:
+    """The item's estimate, or the configured base for its kind when the detector gave none."""
+    if item.effort_hours > 0:
+        return item.effort_hours
+    return effort.hours(item.kind)
 
 
 def _number(value: float | None) -> float:

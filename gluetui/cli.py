@@ -414,9 +414,14 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from gluetui.config.starter import starter_config, write_config
+    from gluetui.config.starter import ASSIGN_ME, starter_config, write_config
+    from gluetui.forges.registry import LOGIN_PROBES
 
     path = Path(args.path) if args.path else paths.config_path(args.config)
-    written = write_config(path, starter_config(), force=args.force)
+    data = starter_config(logins=LOGIN_PROBES)
+    written = write_config(path, data, force=args.force)
+    me = data.get("automations", {}).get(ASSIGN_ME)
+    if me is not None:
+        print(f"Signed in as {me['assignees'][0]} ({me['kind'].split('.')[0]}).")
     print(f"Wrote {written}. Edit it, then run `gluetui config check` and `gluetui`.")
     return 0

@@ -60,6 +60,7 @@ class UnavailableForge(Forge):
     def __init__(self, source: SourceConfig, error: GluetuiError) -> None:
         self.name = source.name
         self.kind = source.kind
+        self.dialect = source.kind
         self.host = source.host
         self.error = error
 

@@ -25,6 +25,22 @@ class Repo:
     fork: bool = False
     #: Forge-specific id (GitLab project id, GitHub node id); opaque to detectors.
     forge_id: str = ""
+    #: Where the forge shows a file at a ref: ``{blob_base}/{ref}/{path}`` (GitHub ``…/blob``,
+    #: GitLab ``…/-/blob``). Filled by the forge, so detectors never guess from the host name.
+    blob_base: str = ""
+
+    def file_url(self, path: str, ref: str = "") -> str:
+        """The web URL of ``path`` at ``ref`` (default: the default branch); "" if unknown."""
+        if not self.blob_base:
+            return ""
+        from urllib.parse import quote
+
+        from gluetui.textsafe import encodable
+
+        # Percent-encoded: a file name may hold spaces, "#", "?" or even an escape sequence, and the
+        # URL must still lead to that file (and stay a valid URL to show, copy and open).
+        branch, name = (quote(encodable(p), safe="/") for p in (ref or self.default_branch, path))
+        return f"{self.blob_base.rstrip('/')}/{branch}/{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +219,18 @@ class SourceData:
     rate_limits: tuple[RateLimit, ...] = ()
     #: Request accounting for benchmarks and the status line.
     stats: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    """A stored HTTP response and the validators to revalidate it (``If-None-Match``).
+
+    The forges' HTTP layer asks for these and the store keeps them; defined here so that neither
+    needs the other.
+    """
+
+    etag: str
+    last_modified: str
+    body: bytes
+    headers: dict[str, str]
+    stored_at: datetime

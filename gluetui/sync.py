@@ -59,7 +59,7 @@ def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -
         accountable=accountable,
         viewer=cfg.user or data.viewer,
         viewer_teams=data.viewer_teams,
-        automations={name: a.fits_kinds for name, a in cfg.automations.items()},
+        automations=cfg.automations,
     )
 
 

@@ -68,11 +68,32 @@ def test_items_json_path_imports_neither_textual_nor_pydantic(tmp_path: object) 
 def test_every_source_kind_has_an_adapter_and_nothing_else_does() -> None:
     import typing
 
-    from gluetui.config.schema import DEFAULT_API_URLS, SourceConfig
+    from gluetui.config.forges import FORGE_KINDS
+    from gluetui.config.schema import SourceConfig
     from gluetui.forges.registry import ADAPTERS
 
     kinds = set(typing.get_args(SourceConfig.model_fields["kind"].annotation))
-    assert kinds == set(ADAPTERS) == set(DEFAULT_API_URLS)
+    assert kinds == set(ADAPTERS) == set(FORGE_KINDS)
+
+
+def test_pygithub_is_imported_on_the_github_write_path_only() -> None:
+    """``grep -rn "import github\\|from github" gluetui/``: PyGithub appears in the GitHub
+    actions and the module that configures it, imported inside the functions the acting thread
+    runs or for type checking only (never when a module is loaded)."""
+    root = Path(gluetui.__file__).parent
+    found = {
+        str(path.relative_to(root.parent)): [
+            line.strip()
+            for line in path.read_text().splitlines()
+            if line.lstrip().startswith(("import github", "from github"))
+        ]
+        for path in root.rglob("*.py")
+    }
+    found = {path: lines for path, lines in found.items() if lines}
+    assert set(found) == {"gluetui/forges/github/pygithub.py", "gluetui/forges/github/actions.py"}
+    for path in found:
+        text = (root.parent / path).read_text().splitlines()
+        assert not [line for line in text if line.startswith(("import github", "from github"))]
 
 
 def test_an_unknown_source_kind_is_a_config_error() -> None:

@@ -22,7 +22,14 @@ from pydantic import ValidationError
 
 from gluetui.config.checks import config_problems, config_warnings
 from gluetui.config.lines import KeyPath, key_at, key_lines, line_of
-from gluetui.config.problems import Problem, describe, dotted, unknown_key
+from gluetui.config.problems import (
+    Problem,
+    automation_problem,
+    describe,
+    dotted,
+    unknown_key,
+    without_automation_kind,
+)
 from gluetui.config.schema import Config, SourceConfig
 from gluetui.config.secrets import literal_tokens, name_problems
 from gluetui.config.tokens import resolve_token
@@ -170,18 +177,20 @@ def _from_pydantic(
 ) -> list[tuple[KeyPath, str]]:
     out: list[tuple[KeyPath, str]] = []
     for error in exc.errors(include_url=False):
-        path: KeyPath = tuple(p for p in error["loc"] if p != "[key]")
+        path, kind = without_automation_kind(tuple(p for p in error["loc"] if p != "[key]"))
         if any(path[: len(s)] == s for s in secret_paths):
             continue  # already reported as a literal token, without echoing it
         if any_dupes and path == ("sources",) and error["type"] == "value_error":
             continue  # reported per repeated name, at its line
-        if error["type"] == "extra_forbidden":
-            message = unknown_key(path)
+        about_automation = automation_problem(path, kind, error)
+        if about_automation is not None:
+            out.append(about_automation)
+        elif error["type"] == "extra_forbidden":
+            out.append((path, unknown_key(path)))
         elif error["loc"][-1:] == ("[key]",):
-            message = f"invalid name: {describe(error)}"
+            out.append((path, f"invalid name: {describe(error)}"))
         else:
-            message = describe(error)
-        out.append((path, message))
+            out.append((path, describe(error)))
     return out
 
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from gluetui.config.lines import KeyPath
-from gluetui.config.schema import Config
+from gluetui.config.schema import AUTOMATION_KINDS, Config, automation_model
 from gluetui.config.secrets import looks_like_token, redact
 from gluetui.textsafe import clean
 
@@ -97,6 +97,55 @@ def unknown_key(path: KeyPath) -> str:
     if len(valid) <= 8:
         return f"unknown key; valid keys here: {', '.join(valid)}"
     return "unknown key; config.example.toml lists the keys allowed here"
+
+
+def without_automation_kind(path: KeyPath) -> tuple[KeyPath, str | None]:
+    """The path of an error inside an automation, and the automation's kind.
+
+    pydantic puts the union's tag into the location (``automations.x.github.comment.argv``);
+    the file has no such key, so it is taken out and said in words instead.
+    """
+    if (
+        len(path) >= 3
+        and path[0] == "automations"
+        and isinstance(path[2], str)
+        and automation_model(path[2]) is not None
+    ):
+        return (*path[:2], *path[3:]), path[2]
+    return path, None
+
+
+def automation_problem(
+    path: KeyPath, kind: str | None, error: ErrorDetails
+) -> tuple[KeyPath, str] | None:
+    """The problem for an error about an automation's kind or its keys (None: not one of those)."""
+    what = error["type"]
+    if what == "union_tag_invalid":
+        tag = str((error.get("ctx") or {}).get("tag", ""))
+        kinds = list(AUTOMATION_KINDS)
+        close = difflib.get_close_matches(tag, kinds, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"valid kinds: {', '.join(kinds)}"
+        return (*path, "kind"), f"unknown automation kind {_shown(tag)}; {hint}"
+    if what == "union_tag_not_found":
+        return (*path, "kind"), "missing required key (every automation names its kind)"
+    if kind is None:
+        return None
+    model = automation_model(kind)
+    if what == "extra_forbidden" and model is not None:
+        key = str(path[-1])
+        message = f"{key!r} does not belong to automations of kind {kind!r}"
+        close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
+        own = model.own_keys()
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        elif own:
+            message += f"; its own keys are: {', '.join(own)}"
+        else:
+            message += "; it takes only the keys every automation has"
+        return path, message
+    if what == "missing":
+        return path, f"missing required key for automations of kind {kind!r}"
+    return path, describe(error)
 
 
 def model_at(path: KeyPath) -> type[BaseModel] | None:

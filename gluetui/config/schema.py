@@ -3,35 +3,34 @@
 Every model forbids unknown keys, so a typo is an error (with the nearest valid key suggested by the
 loader in :mod:`gluetui.config.loader`) instead of a silently ignored setting. Each field's docstring is what
 ``config.example.toml`` explains.
+
+What varies by forge (public URLs, token conventions, automation kinds) comes from
+:mod:`gluetui.config.forges`; what varies by item kind (detector switches, effort per kind, ``fits``)
+is derived from :class:`gluetui.model.Kind`, so a new kind needs no change here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, create_model, field_validator, model_validator
 
+from gluetui.config.automations import (
+    LOCAL_AUTOMATIONS,
+    Automation,
+    CommandAutomation,
+    ForgeAutomation,
+    WebhookAutomation,
+)
+from gluetui.config.forges import FORGE_KINDS, forge_automations, forge_kind
+from gluetui.config.strict import Strict
 from gluetui.model import Kind
 
-KindName = Literal["stale_doc", "broken_ci", "unreviewed_pr", "flaky_test"]
-
-
-class Strict(BaseModel):
-    """Base of every config model: unknown keys are refused, values are not coerced loosely."""
-
-    # allow_inf_nan=False: TOML can spell ``inf`` and ``nan``, and an infinite budget or timeout
-    # would pass every ``ge=`` bound and then break the arithmetic downstream.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
-    )
-
-
-#: The API root of each source kind's public service, used when a source sets no ``url``.
-DEFAULT_API_URLS: dict[str, str] = {
-    "github": "https://api.github.com",
-    "gitlab": "https://gitlab.com",
-}
+if TYPE_CHECKING:
+    ForgeName = str
+else:
+    ForgeName = Literal[tuple(FORGE_KINDS)]
 
 
 class SourceConfig(Strict):
@@ -39,8 +38,9 @@ class SourceConfig(Strict):
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     """A short name for this source, shown on its status line (letters, digits, ``_.-``)."""
-    kind: Literal["github", "gitlab"]
-    """Which forge: ``github`` (github.com, GitHub Enterprise Server) or ``gitlab``."""
+    kind: ForgeName
+    """Which forge, one of :data:`gluetui.config.forges.FORGE_KINDS`: ``github`` (github.com, GitHub
+    Enterprise Server) or ``gitlab`` (gitlab.com, self-hosted)."""
     url: str = ""
     """API base URL. Empty means the public service: ``https://api.github.com`` or
     ``https://gitlab.com``. GitHub Enterprise Server: ``https://HOST/api/v3``; self-hosted GitLab:
@@ -86,7 +86,7 @@ class SourceConfig(Strict):
         """The effective API base URL."""
         if self.url:
             return self.url.rstrip("/")
-        return DEFAULT_API_URLS[self.kind]
+        return forge_kind(self.kind).public_api_url
 
     @property
     def host(self) -> str:
@@ -94,14 +94,19 @@ class SourceConfig(Strict):
         from urllib.parse import urlsplit
 
         netloc = urlsplit(self.api_url).netloc or self.api_url
-        return "github.com" if netloc == "api.github.com" else netloc
+        return forge_kind(self.kind).web_host(netloc)
 
 
-class UnreviewedSettings(Strict):
-    """Unreviewed pull/merge requests."""
+class KindSettings(Strict):
+    """The settings every kind of glue work has; a kind with no others uses this model as is."""
 
     enabled: bool = True
     """Show this panel's items."""
+
+
+class UnreviewedSettings(KindSettings):
+    """Unreviewed pull/merge requests."""
+
     min_age_hours: float = Field(default=24.0, ge=0)
     """How long a PR/MR may wait for its first review before it is glue work."""
     working_hours: bool = False
@@ -113,22 +118,18 @@ class UnreviewedSettings(Strict):
     """Also flag draft PRs."""
 
 
-class BrokenCISettings(Strict):
+class BrokenCISettings(KindSettings):
     """Red default-branch workflows and pipelines."""
 
-    enabled: bool = True
-    """Show this panel's items."""
     ignore_workflows: list[str] = []
     """Workflow names or file paths (globs) never reported."""
     failing_conclusions: list[str] = ["failure", "timed_out", "startup_failure"]
     """Run conclusions that count as broken."""
 
 
-class FlakySettings(Strict):
+class FlakySettings(KindSettings):
     """Jobs and tests that fail and then pass on the same commit."""
 
-    enabled: bool = True
-    """Show this panel's items."""
     window_days: int = Field(default=14, ge=1, le=90)
     """How far back to look for flakes."""
     min_flakes: int = Field(default=1, ge=1)
@@ -137,11 +138,9 @@ class FlakySettings(Strict):
     """Job or test names (globs) never reported."""
 
 
-class StaleDocSettings(Strict):
+class StaleDocSettings(KindSettings):
     """Docs that no longer match the code they describe."""
 
-    enabled: bool = True
-    """Show this panel's items."""
     doc_globs: list[str] = ["README*", "docs/**", "*.md", "CONTRIBUTING*"]
     """Which files are docs."""
     min_age_days: int = Field(default=60, ge=0)
@@ -159,32 +158,100 @@ class StaleDocSettings(Strict):
     """Upper bound on docs examined per repository (keeps big monorepos cheap)."""
 
 
-class DetectorSettings(Strict):
-    """Settings per kind of glue work."""
+#: Kinds whose detector has settings beyond ``enabled``; every other kind gets :class:`KindSettings`.
+KIND_SETTINGS: dict[Kind, type[KindSettings]] = {
+    Kind.UNREVIEWED_PR: UnreviewedSettings,
+    Kind.BROKEN_CI: BrokenCISettings,
+    Kind.FLAKY_TEST: FlakySettings,
+    Kind.STALE_DOC: StaleDocSettings,
+}
 
-    unreviewed_pr: UnreviewedSettings = UnreviewedSettings()
-    broken_ci: BrokenCISettings = BrokenCISettings()
-    flaky_test: FlakySettings = FlakySettings()
-    stale_doc: StaleDocSettings = StaleDocSettings()
+
+class _DetectorSettings(Strict):
+    """Settings per kind of glue work: one ``[detectors.<kind>]`` table per :class:`Kind`.
+
+    The fields are made from :class:`Kind` below; the ones declared here for type checkers are
+    the kinds whose settings the forges read by name.
+    """
+
+    if TYPE_CHECKING:
+        unreviewed_pr: UnreviewedSettings = UnreviewedSettings()
+        broken_ci: BrokenCISettings = BrokenCISettings()
+        flaky_test: FlakySettings = FlakySettings()
+        stale_doc: StaleDocSettings = StaleDocSettings()
+
+    def of(self, kind: Kind) -> KindSettings:
+        """The settings of ``kind``."""
+        settings: KindSettings = getattr(self, kind.value)
+        return settings
+
+    def enabled_kinds(self) -> frozenset[Kind]:
+        """The kinds whose detector is switched on."""
+        return frozenset(k for k in Kind if self.of(k).enabled)
 
 
-class EffortConfig(Strict):
-    """Default hours a human needs per item, by kind (refined by the effort rules)."""
+#: Hours a human needs per item of each kind before the per-item rules; other kinds: 1 h.
+EFFORT_DEFAULTS: dict[Kind, float] = {
+    Kind.STALE_DOC: 1.0,
+    Kind.BROKEN_CI: 1.5,
+    Kind.UNREVIEWED_PR: 0.5,
+    Kind.FLAKY_TEST: 2.0,
+}
+DEFAULT_EFFORT_HOURS = 1.0
 
-    stale_doc: float = Field(default=1.0, ge=0)
-    """Updating a stale doc."""
-    broken_ci: float = Field(default=1.5, ge=0)
-    """Fixing a red default branch (plus ``per_failing_job`` per failing job beyond the first)."""
-    unreviewed_pr: float = Field(default=0.5, ge=0)
-    """Reviewing a small PR (plus ``per_100_lines`` per hundred changed lines)."""
-    flaky_test: float = Field(default=2.0, ge=0)
-    """Chasing a flaky test."""
+
+class _EffortConfig(Strict):
+    """Default hours a human needs per item, by kind (refined by the effort rules).
+
+    One field per :class:`Kind` (made below), plus the rules that refine an item's estimate.
+    """
+
     per_100_lines: float = Field(default=0.25, ge=0)
     """Extra review hours per hundred changed lines."""
     per_failing_job: float = Field(default=0.5, ge=0)
     """Extra hours per failing job beyond the first."""
     max_hours: float = Field(default=8.0, gt=0)
     """No single item is estimated above this."""
+
+    def hours(self, kind: Kind) -> float:
+        """The base hours of an item of ``kind``."""
+        return float(getattr(self, kind.value))
+
+
+def _per_kind(base: type[Strict], name: str, fields: dict[str, Any]) -> Any:
+    return create_model(name, __base__=base, __module__=__name__, __doc__=base.__doc__, **fields)
+
+
+if TYPE_CHECKING:
+    DetectorSettings = _DetectorSettings
+    EffortConfig = _EffortConfig
+else:
+    DetectorSettings = _per_kind(
+        _DetectorSettings,
+        "DetectorSettings",
+        {
+            k.value: (
+                KIND_SETTINGS.get(k, KindSettings),
+                Field(default=KIND_SETTINGS.get(k, KindSettings)(), description=k.label),
+            )
+            for k in Kind
+        },
+    )
+    EffortConfig = _per_kind(
+        _EffortConfig,
+        "EffortConfig",
+        {
+            k.value: (
+                float,
+                Field(
+                    default=EFFORT_DEFAULTS.get(k, DEFAULT_EFFORT_HOURS),
+                    ge=0,
+                    description=f"Hours for an item of {k.label.lower()}.",
+                ),
+            )
+            for k in Kind
+        },
+    )
 
 
 class CapacityConfig(Strict):
@@ -200,105 +267,34 @@ class CapacityConfig(Strict):
     """Effort estimates per kind."""
 
 
-class AutomationConfig(Strict):
-    """A named automation the user can delegate items to.
+#: Every automation model: local ones, then each forge's actions.
+AUTOMATION_MODELS: tuple[type[Automation], ...] = (*LOCAL_AUTOMATIONS, *forge_automations())
 
-    ``kind`` says what it does; the other keys are its parameters (templated strings may use
-    ``{title}``, ``{url}``, ``{repo}``, ``{kind}``, ``{id}``, ``{number}``, ``{branch}``, ``{workflow}``).
-    """
+if TYPE_CHECKING:
+    AutomationConfig = CommandAutomation | WebhookAutomation | ForgeAutomation
+else:
+    # One model per kind, picked by ``kind``: a key of another kind is an error naming both.
+    AutomationConfig = Annotated[Union[AUTOMATION_MODELS], Field(discriminator="kind")]  # noqa: UP007
 
-    kind: Literal[
-        "github.rerun_failed_jobs",
-        "github.rerun_workflow",
-        "github.dispatch_workflow",
-        "github.assign",
-        "github.request_review",
-        "github.add_labels",
-        "github.comment",
-        "github.create_issue",
-        "gitlab.retry_pipeline",
-        "gitlab.retry_job",
-        "gitlab.trigger_pipeline",
-        "gitlab.assign",
-        "gitlab.set_reviewers",
-        "gitlab.add_labels",
-        "gitlab.note",
-        "gitlab.create_issue",
-        "command",
-        "webhook",
-    ]
-    """What the automation does."""
-    fits: list[KindName] = []
-    """Item kinds it fits (shown in the ``a`` picker only for those)."""
-    description: str = ""
-    """One line shown in the picker."""
-    oversight_hours: float = Field(default=0.25, ge=0)
-    """Hours someone spends checking what the automation did; counts against the budget."""
-    dry_run: bool = False
-    """Show what would happen without doing it."""
-    follow_up_hours: float = Field(default=24.0, gt=0)
-    """If nothing happened after this long, the item returns to the queue."""
-    # Forge action parameters.
-    workflow: str = ""
-    """``github.dispatch_workflow``: the workflow file name or id."""
-    ref: str = ""
-    """Branch or tag for dispatch/trigger (empty: the default branch)."""
-    inputs: dict[str, str] = {}
-    """Workflow inputs or pipeline variables (templated)."""
-    assignees: list[str] = []
-    """Users (or bots, such as ``Copilot``) to assign."""
-    reviewers: list[str] = []
-    """Users to request a review from."""
-    team_reviewers: list[str] = []
-    """GitHub team slugs to request a review from."""
-    labels: list[str] = []
-    """Labels to add."""
-    body: str = ""
-    """Comment/note/issue body (templated)."""
-    title: str = ""
-    """Issue title (templated)."""
-    agent_instructions: str = ""
-    """Extra instructions for an AI coding agent assignment (templated)."""
-    # Local command.
-    argv: list[str] = []
-    """``command``: the program and its arguments (templated per argument; never a shell string)."""
-    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
-    """``command``/``webhook``: give up after this long."""
-    # Webhook.
-    url: str = ""
-    """``webhook``: where the item is POSTed as JSON."""
-    headers_env: dict[str, str] = {}
-    """``webhook``: header name -> environment variable holding its value."""
-    retries: int = Field(default=2, ge=0, le=10)
-    """``webhook``: retries on connection errors and 5xx."""
+_AUTOMATION_BY_KIND: dict[str, type[Automation]] = {
+    str(get_args(model.model_fields["kind"].annotation)[0]): model for model in AUTOMATION_MODELS
+}
+#: Every automation kind, in declaration order.
+AUTOMATION_KINDS: tuple[str, ...] = tuple(_AUTOMATION_BY_KIND)
 
-    @model_validator(mode="after")
-    def _needs(self) -> AutomationConfig:
-        required: dict[str, tuple[str, ...]] = {
-            "github.dispatch_workflow": ("workflow",),
-            "github.assign": ("assignees",),
-            "gitlab.assign": ("assignees",),
-            "github.request_review": (),
-            "gitlab.set_reviewers": ("reviewers",),
-            "github.add_labels": ("labels",),
-            "gitlab.add_labels": ("labels",),
-            "github.comment": ("body",),
-            "gitlab.note": ("body",),
-            "github.create_issue": ("title",),
-            "gitlab.create_issue": ("title",),
-            "command": ("argv",),
-            "webhook": ("url",),
-        }
-        for key in required.get(self.kind, ()):
-            if not getattr(self, key):
-                raise ValueError(f"automations of kind {self.kind!r} need a non-empty {key!r}")
-        if self.kind == "github.request_review" and not (self.reviewers or self.team_reviewers):
-            raise ValueError("github.request_review needs 'reviewers' or 'team_reviewers'")
-        return self
 
-    @property
-    def fits_kinds(self) -> frozenset[Kind]:
-        return frozenset(Kind(k) for k in self.fits)
+def automation_model(kind: str) -> type[Automation] | None:
+    """The model of automation kind ``kind`` (None for an unknown kind)."""
+    return _AUTOMATION_BY_KIND.get(kind)
+
+
+def automation(**fields: Any) -> AutomationConfig:
+    """An automation built in code (the demo's, tests'), validated like one read from a file."""
+    model = automation_model(str(fields.get("kind", "")))
+    if model is None:
+        raise ValueError(f"unknown automation kind {fields.get('kind')!r}")
+    built: AutomationConfig = model.model_validate(fields)  # type: ignore[assignment]
+    return built
 
 
 class Config(Strict):

@@ -2,9 +2,10 @@
 
 A token pasted into ``config.toml`` ends up in dotfile repositories, screenshots and backups, so
 the loader refuses it and says what to write instead. Detection is by key name (``token``,
-``password``...) and by the published prefixes of GitHub, GitLab, Slack, AWS and a few other
-tokens; where a variable's *name* belongs (``token_env``, ``headers_env`` values), also by shape
-(long hex keys, high-entropy strings). The offending value is never repeated in the message.
+``password``...) and by the published token shapes of every forge (:mod:`gluetui.config.forges`)
+and of Slack, AWS and a few other services; where a variable's *name* belongs (``token_env``,
+``headers_env`` values), also by shape (long hex keys, high-entropy strings). The offending value is
+never repeated in the message.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from gluetui.config.forges import FORGE_KINDS, ForgeKind
 from gluetui.config.lines import KeyPath
 from gluetui.textsafe import clean
 
@@ -23,11 +25,9 @@ SECRET_KEYS = frozenset(
 """Key names that can only mean a secret was written into the file."""
 
 _TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])"
-    r"(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}"  # GitHub classic, OAuth, user, server, refresh
-    r"|github_pat_[A-Za-z0-9_]{8,}"  # GitHub fine-grained
-    r"|gl(?:pat|dt|rt|cbt|ptt|ft|imt|agent|oas|soat|ffct)-[A-Za-z0-9_\-]{8,}"  # GitLab
-    r"|xox[abposr]-[A-Za-z0-9\-]{8,}|xapp-[A-Za-z0-9\-]{8,}"  # Slack bot, user, app tokens
+    r"(?<![A-Za-z0-9])(?:"
+    + "|".join(f"(?:{k.token_pattern})" for k in FORGE_KINDS.values())
+    + r"|xox[abposr]-[A-Za-z0-9\-]{8,}|xapp-[A-Za-z0-9\-]{8,}"  # Slack bot, user, app tokens
     r"|(?:AKIA|ASIA)[0-9A-Z]{16}"  # AWS access key ids
     r"|AIza[0-9A-Za-z_\-]{30,}"  # Google API keys
     r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}"  # Stripe secret and restricted keys
@@ -38,14 +38,16 @@ ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEX_KEY = re.compile(r"^[0-9a-fA-F]{32,}$")
 _ENV_STYLE = re.compile(r"^[A-Z0-9_]+$")
 
-GITHUB_ADVICE = (
-    'tokens never go in the config file; set token_env = "GITHUB_TOKEN" (an environment variable'
-    ' name) or token_command = ["gh", "auth", "token"]'
-)
-GITLAB_ADVICE = (
-    'tokens never go in the config file; set token_env = "GITLAB_TOKEN" (an environment variable'
-    ' name) or token_command = ["glab", "config", "get", "token"]'
-)
+
+def advice(kind: ForgeKind) -> str:
+    """What to write instead of a token, for a source of this kind."""
+    command = ", ".join(f'"{part}"' for part in kind.token_command)
+    return (
+        f'tokens never go in the config file; set token_env = "{kind.token_env[0]}" (an '
+        f"environment variable name) or token_command = [{command}]"
+    )
+
+
 WEBHOOK_ADVICE = (
     "secrets never go in the config file; put the value in an environment variable and name"
     ' that variable, e.g. headers_env = { Authorization = "HOOK_AUTH" }'
@@ -151,11 +153,12 @@ def _secret_paths(value: Any, path: KeyPath) -> Iterator[KeyPath]:
 def _advice(data: dict[str, Any], path: KeyPath) -> str:
     if path[:1] == ("automations",):
         return WEBHOOK_ADVICE
+    default = next(iter(FORGE_KINDS.values()))
     if path[:1] == ("sources",) and len(path) > 1:
         sources = data.get("sources")
         index = path[1]
         if isinstance(sources, list) and isinstance(index, int) and index < len(sources):
             source = sources[index]
-            if isinstance(source, dict) and source.get("kind") == "gitlab":
-                return GITLAB_ADVICE
-    return GITHUB_ADVICE
+            kind = source.get("kind") if isinstance(source, dict) else None
+            return advice(FORGE_KINDS.get(str(kind), default))
+    return advice(default)

@@ -20,10 +20,13 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import tomli_w
+from pydantic import ValidationError
 
+from gluetui.config.forges import FORGE_KINDS, ForgeKind
 from gluetui.config.loader import load_config_text
-from gluetui.config.tokens import Runner
-from gluetui.errors import ConfigError
+from gluetui.config.schema import SourceConfig
+from gluetui.config.tokens import Runner, resolve_token
+from gluetui.errors import ConfigError, GluetuiError
 
 PROBE_TIMEOUT = 10.0
 
@@ -34,6 +37,11 @@ HEADER = """\
 # Tokens never go in this file: a source names an environment variable that holds one
 # (token_env) or a command that prints one (token_command).
 """
+
+#: Asks a forge whose token this is: (source, token) -> login ("" when it cannot tell).
+LoginProbe = Callable[[SourceConfig, str], str]
+#: The automation ``init`` writes when it learns the user's login.
+ASSIGN_ME = "assign-me"
 
 _SCP_LIKE = re.compile(r"^(?:[^@/\s]+@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>[^\s]+)$")
 
@@ -51,89 +59,103 @@ def starter_config(
     which: Callable[[str], str | None] = shutil.which,
     run: Runner | None = None,
     cwd: Path | None = None,
+    logins: Mapping[str, LoginProbe] | None = None,
 ) -> dict[str, Any]:
-    """A config (as TOML-ready data) for this machine's logins and current repository."""
+    """A config (as TOML-ready data) for this machine's logins and current repository.
+
+    ``logins`` maps a forge kind to a function that asks the forge whose token this is
+    (``gluetui init`` passes the adapters'); a login found becomes an ``assign-me`` automation,
+    ready for ``assign_on_take``.
+    """
     env = os.environ if env is None else env
     runner = run or _run
     remote = git_remote(which, runner, cwd)
-    gh = _logged_in("gh", which, runner)
-    glab = _logged_in("glab", which, runner)
+    kinds = list(FORGE_KINDS.values())
+    clis = {k.name: _logged_in(k.login_cli, which, runner) for k in kinds}
+    envs = {k.name: next((n for n in k.token_env if env.get(n)), "") for k in kinds}
+    nothing_found = remote is None and not any(clis.values()) and not any(envs.values())
+    public_hosts = {k.public_web_host for k in kinds}
     sources: list[dict[str, Any]] = []
-
-    github_env = next((n for n in ("GITHUB_TOKEN", "GH_TOKEN") if env.get(n)), "")
-    on_github = remote is not None and remote.host == "github.com"
-    # A login alone adds the public service only when the current repository does not say the
-    # login is for a self-hosted instance (gh and glab report every host they know at once).
-    self_hosted = remote is not None and remote.host not in ("github.com", "gitlab.com")
-    other_github = self_hosted and remote is not None and remote.kind == "github"
-    other_gitlab = self_hosted and remote is not None and remote.kind == "gitlab"
-    nothing_found = not (gh or glab or github_env or env.get("GITLAB_TOKEN") or remote)
-    if (gh and not other_github) or github_env or on_github or nothing_found:
-        source: dict[str, Any] = {"name": "github", "kind": "github"}
-        if gh:
-            source["token_command"] = ["gh", "auth", "token"]
+    for kind in kinds:
+        on_public = remote is not None and remote.host == kind.public_web_host
+        # A login alone adds the public service only when the current repository does not say the
+        # login is for a self-hosted instance (gh and glab report every host they know at once).
+        here_self_hosted = (
+            remote is not None and remote.kind == kind.name and remote.host not in public_hosts
+        )
+        fallback = nothing_found and kind is kinds[0]
+        cli, token_env = clis[kind.name], envs[kind.name]
+        if not ((cli and not here_self_hosted) or token_env or on_public or fallback):
+            continue
+        source: dict[str, Any] = {"name": kind.name, "kind": kind.name}
+        if cli:
+            source["token_command"] = kind.token_command_for(kind.public_web_host)
         else:
-            source["token_env"] = github_env or "GITHUB_TOKEN"
-        if remote is not None and on_github:
+            source["token_env"] = token_env or kind.token_env[0]
+        if remote is not None and on_public:
             source["repos"] = [remote.full_name]
         sources.append(source)
-
-    on_gitlab_com = remote is not None and remote.host == "gitlab.com"
-    if (glab and not other_gitlab) or env.get("GITLAB_TOKEN") or on_gitlab_com:
-        source = {"name": "gitlab", "kind": "gitlab"}
-        source.update(_gitlab_token(glab, "gitlab.com"))
-        if remote is not None and on_gitlab_com:
-            source["repos"] = [remote.full_name]
-        sources.append(source)
-
-    if remote is not None and self_hosted:
-        sources.append(_self_hosted(remote, gh=gh, glab=glab))
+    if remote is not None and remote.host not in public_hosts:
+        kind = FORGE_KINDS[remote.kind]
+        sources.append(_self_hosted(remote, kind, logged_in=clis[kind.name]))
 
     data: dict[str, Any] = {"refresh_minutes": 15.0, "sources": sources}
     if remote is not None:
         data["accountable"] = [remote.full_name]
     data["capacity"] = {"hours_per_sprint": 8.0, "sprint_days": 14}
     data["automations"] = _automations(sources)
+    data["automations"].update(_assign_me(sources, logins or {}, env, runner))
     return data
 
 
-def _gitlab_token(glab: bool, host: str) -> dict[str, Any]:
-    if glab:
-        return {"token_command": ["glab", "config", "get", "token", "--host", host]}
-    return {"token_env": "GITLAB_TOKEN"}
-
-
-def _self_hosted(remote: Remote, *, gh: bool, glab: bool) -> dict[str, Any]:
-    source: dict[str, Any] = {"name": remote.host, "kind": remote.kind}
-    if remote.kind == "gitlab":
-        source["url"] = f"https://{remote.host}"
-        source.update(_gitlab_token(glab, remote.host))
+def _self_hosted(remote: Remote, kind: ForgeKind, *, logged_in: bool) -> dict[str, Any]:
+    source: dict[str, Any] = {
+        "name": remote.host,
+        "kind": kind.name,
+        "url": kind.self_hosted_api_url.replace("{host}", remote.host),
+    }
+    if logged_in:
+        source["token_command"] = kind.token_command_for(remote.host)
     else:
-        source["url"] = f"https://{remote.host}/api/v3"
-        if gh:
-            source["token_command"] = ["gh", "auth", "token", "--hostname", remote.host]
-        else:
-            source["token_env"] = "GH_ENTERPRISE_TOKEN"  # noqa: S105 - a variable name
+        source["token_env"] = kind.self_hosted_token_env
     source["repos"] = [remote.full_name]
     return source
 
 
 def _automations(sources: list[dict[str, Any]]) -> dict[str, Any]:
-    kinds = {s["kind"] for s in sources}
     out: dict[str, Any] = {}
-    if "github" in kinds:
-        out["rerun"] = {
-            "kind": "github.rerun_failed_jobs",
-            "fits": ["broken_ci", "flaky_test"],
-            "description": "Re-run the failed jobs of the workflow run",
-        }
-    if "gitlab" in kinds:
-        out["retry"] = {
-            "kind": "gitlab.retry_pipeline",
-            "fits": ["broken_ci", "flaky_test"],
-            "description": "Retry the failed jobs of the pipeline",
-        }
+    for name in dict.fromkeys(s["kind"] for s in sources):
+        out.update({k: dict(v) for k, v in FORGE_KINDS[name].starter_automations.items()})
     return out
+
+
+def _assign_me(
+    sources: list[dict[str, Any]],
+    logins: Mapping[str, LoginProbe],
+    env: Mapping[str, str],
+    run: Runner,
+) -> dict[str, Any]:
+    """An ``assign-me`` automation with the login of the first source whose forge tells it."""
+    for data in sources:
+        probe = logins.get(data["kind"])
+        action = f"{data['kind']}.assign"
+        if probe is None or action not in FORGE_KINDS[data["kind"]].automation_kinds():
+            continue
+        try:
+            source = SourceConfig.model_validate(data)
+            login = probe(source, resolve_token(source, env, run))
+        except (GluetuiError, ValidationError):
+            continue  # no token, or the forge would not say: init still writes the rest
+        if login:
+            return {
+                ASSIGN_ME: {
+                    "kind": action,
+                    "fits": ["unreviewed_pr"],
+                    "description": f"Assign me ({login}) when I take it",
+                    "assignees": [login],
+                }
+            }
+    return {}
 
 
 def git_remote(
@@ -160,12 +182,9 @@ def parse_remote(url: str) -> Remote | None:
     host = host.lower()
     path = path.strip("/").removesuffix(".git").strip("/")
     segments = [s for s in path.split("/") if s]
-    if len(segments) < 2:
-        return None
-    if "gitlab" in host:
-        return Remote("gitlab", host, "/".join(segments))
-    if "github" in host and len(segments) == 2:
-        return Remote("github", host, "/".join(segments))
+    for kind in FORGE_KINDS.values():
+        if kind.recognises(host, segments):
+            return Remote(kind.name, host, "/".join(segments))
     return None
 
 
@@ -198,11 +217,20 @@ def render(data: dict[str, Any]) -> str:
     """The TOML text of ``data`` with the explanatory header (and a note per empty source)."""
     notes = [
         f'# Source {s.get("name")!r} watches nothing yet: add repos = ["owner/name"] or'
-        f" {'groups' if s.get('kind') == 'gitlab' else 'orgs'} = [...] to it.\n"
+        f" {_owners_key(s.get('kind'))} = [...] to it.\n"
         for s in data.get("sources", [])
         if isinstance(s, dict) and not any(s.get(k) for k in ("repos", "orgs", "users", "groups"))
     ]
+    if ASSIGN_ME in data.get("automations", {}) and not data.get("assign_on_take"):
+        notes.append(
+            f'# To assign yourself on the forge when you take an item (m), add\n# assign_on_take = ["{ASSIGN_ME}"] at the top.\n'
+        )
     return HEADER + "".join(notes) + "\n" + _toml(data)
+
+
+def _owners_key(kind: object) -> str:
+    found = FORGE_KINDS.get(str(kind))
+    return found.owners_key if found is not None else "orgs"
 
 
 def _toml(data: dict[str, Any]) -> str:

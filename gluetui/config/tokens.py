@@ -1,8 +1,8 @@
 """Where a source's token comes from: an environment variable or a command, never the config file.
 
 Order: the source's ``token_env`` variable; then its ``token_command``; then, only when no
-``token_env`` is configured, the conventional variables (``GITHUB_TOKEN``/``GH_TOKEN`` or
-``GITLAB_TOKEN``). An explicit command wins over the conventional variables on purpose: a GitHub
+``token_env`` is configured, the forge's conventional variables (``GITHUB_TOKEN``/``GH_TOKEN`` or
+``GITLAB_TOKEN``, from :mod:`gluetui.config.forges`). An explicit command wins over the conventional variables on purpose: a GitHub
 Enterprise source with ``gh auth token --hostname ghe.example.com`` must not silently pick up the
 github.com token that happens to sit in ``GITHUB_TOKEN``.
 
@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gluetui.config.forges import forge_kind
 from gluetui.config.schema import SourceConfig
 from gluetui.config.secrets import redact
 from gluetui.errors import AuthError
@@ -26,22 +27,6 @@ Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 """Runs an argv list like :func:`subprocess.run`; injected by tests."""
 
 TOKEN_COMMAND_TIMEOUT = 10.0
-DEFAULT_ENV: Mapping[str, tuple[str, ...]] = {
-    "github": ("GITHUB_TOKEN", "GH_TOKEN"),
-    "gitlab": ("GITLAB_TOKEN",),
-}
-SCOPES = {
-    "github": (
-        "A classic token needs the `repo` and `read:org` scopes; a fine-grained token needs read"
-        " access to Actions, Contents, Metadata and Pull requests (write access for the actions"
-        " you delegate)."
-    ),
-    "gitlab": "The token needs the `read_api` scope (`api` to run actions such as retries).",
-}
-_EXAMPLE_COMMAND = {
-    "github": '["gh", "auth", "token"]',
-    "gitlab": '["glab", "config", "get", "token"]',
-}
 
 
 def resolve_token(
@@ -56,7 +41,7 @@ def resolve_token(
     if source.token_command:
         return _from_command(source, run or _run)
     if not source.token_env:
-        for name in DEFAULT_ENV[source.kind]:
+        for name in forge_kind(source.kind).token_env:
             value = env.get(name, "").strip()
             if value:
                 return value
@@ -115,7 +100,8 @@ def _first_line(stderr: str | None) -> str:
 
 
 def _hint(source: SourceConfig) -> str:
-    example = _EXAMPLE_COMMAND[source.kind]
+    forge = forge_kind(source.kind)
+    example = "[" + ", ".join(f'"{part}"' for part in forge.token_command) + "]"
     if source.token_command:
         command = clean(" ".join(source.token_command), 80)
         where = (
@@ -125,7 +111,7 @@ def _hint(source: SourceConfig) -> str:
     elif source.token_env:
         where = f"Set the environment variable {source.token_env}, or token_command = {example}"
     else:
-        names = DEFAULT_ENV[source.kind]
+        names = forge.token_env
         where = f"Set {names[0]}" + (f" (or {names[1]})" if len(names) > 1 else "")
         where += f", or token_env / token_command = {example} for this source in the config"
-    return f"{where}. {SCOPES[source.kind]}"
+    return f"{where}. {forge.scopes}"

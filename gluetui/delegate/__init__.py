@@ -1,8 +1,8 @@
 """Delegation: automations (forge actions, local commands, webhooks), the journal, follow-up.
 
 The UI and the CLI call :func:`plan_for` (for the confirmation modal), :func:`delegate`,
-:func:`reconcile` (on start), :func:`take`/:func:`done` and :func:`follow_up`. Nothing here
-imports Textual.
+:func:`reconcile` (on start) and :func:`follow_up`; taking an item yourself and the other triage
+decisions are :mod:`gluetui.decisions`. Nothing here imports Textual.
 """
 
 from gluetui.delegate.engine import (
@@ -17,7 +17,6 @@ from gluetui.delegate.engine import (
 )
 from gluetui.delegate.followup import FollowUp, Status, follow_up, requeue_stalled
 from gluetui.delegate.plan import Plan, idempotency_key, plan
-from gluetui.delegate.taking import OverBudget, check_budget, done, take
 from gluetui.delegate.templates import PLACEHOLDERS, TemplateError, render
 
 __all__ = [
@@ -25,15 +24,12 @@ __all__ = [
     "DelegationFailed",
     "FollowUp",
     "Outcome",
-    "OverBudget",
     "Plan",
     "Status",
     "TemplateError",
     "assign_on_take",
     "automation_config",
-    "check_budget",
     "delegate",
-    "done",
     "follow_up",
     "idempotency_key",
     "plan",
@@ -42,5 +38,4 @@ __all__ = [
     "render",
     "requeue_stalled",
     "resolve_unknown",
-    "take",
 ]

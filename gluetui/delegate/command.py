@@ -22,22 +22,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gluetui.config.forges import FORGE_KINDS
 from gluetui.delegate.templates import item_values
 from gluetui.errors import ActionError
 from gluetui.model import Item
 from gluetui.textsafe import clean, clean_json, encodable
 
 #: Environment variables never passed to a command (tokens a script has no business reading).
-SECRET_ENV = frozenset(
-    {
-        "GITHUB_TOKEN",
-        "GH_TOKEN",
-        "GITLAB_TOKEN",
-        "GH_ENTERPRISE_TOKEN",
-        "GITHUB_ENTERPRISE_TOKEN",
-        "GITLAB_PRIVATE_TOKEN",
-    }
-)
+SECRET_ENV = frozenset(name for kind in FORGE_KINDS.values() for name in kind.secret_env)
 
 #: Output kept from a command (the tail: errors are usually at the end).
 OUTPUT_LIMIT = 4096

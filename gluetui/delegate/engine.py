@@ -15,6 +15,7 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gluetui.config.automations import WebhookAutomation
 from gluetui.delegate.plan import UNKNOWN, Plan, is_unknown, plan
 from gluetui.errors import ActionError, GluetuiError
 from gluetui.events import EventAction
@@ -283,7 +284,8 @@ async def _perform_command(runtime: Runtime, p: Plan) -> tuple[ActionResult, str
 
     hide = {s.token_env for s in runtime.config.sources if s.token_env}
     for automation in runtime.config.automations.values():
-        hide.update(automation.headers_env.values())
+        if isinstance(automation, WebhookAutomation):
+            hide.update(automation.headers_env.values())
     result = await run_command(
         p.argv,
         stdin=stdin_bytes(p.item, p.automation, p.key),

@@ -14,23 +14,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from gluetui.delegate import forge_actions
-from gluetui.delegate.templates import PLACEHOLDERS, TemplateError, item_values, render
+from gluetui.config.automations import CommandAutomation, ForgeAutomation, WebhookAutomation
+from gluetui.delegate.templates import (
+    PLACEHOLDERS,
+    TemplateError,
+    item_number,
+    item_values,
+    render,
+)
 from gluetui.errors import ActionError
-from gluetui.forges.base import ActionRequest
+from gluetui.forges.base import ActionRequest, ActionSpec
 from gluetui.model import Item
 
 if TYPE_CHECKING:
     from gluetui.config.schema import AutomationConfig
     from gluetui.factory import Runtime
-    from gluetui.forges.base import Forge
     from gluetui.store import JournalEntry
 
 #: Prefix of a journal outcome message for "may or may not have happened" (see :mod:`.engine`).
 UNKNOWN = "unknown"
-
-_TEMPLATED_TEXT = ("body", "title", "agent_instructions", "workflow", "ref")
-_TEMPLATED_LISTS = ("assignees", "reviewers", "team_reviewers", "labels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +156,9 @@ def plan(item: Item, name: str, automation: AutomationConfig, runtime: Runtime) 
         "follow_up_hours": automation.follow_up_hours,
     }
     values = item_values(item)
-    if automation.kind == "command":
-        return _command_plan(item, name, automation, values, runtime, common)
-    if automation.kind == "webhook":
+    if isinstance(automation, CommandAutomation):
+        return _command_plan(item, name, automation, values, common)
+    if isinstance(automation, WebhookAutomation):
         return _webhook_plan(item, name, automation, common)
     return _forge_plan(item, name, automation, values, runtime, common)
 
@@ -164,110 +166,96 @@ def plan(item: Item, name: str, automation: AutomationConfig, runtime: Runtime) 
 def _forge_plan(
     item: Item,
     name: str,
-    automation: AutomationConfig,
+    automation: ForgeAutomation,
     values: Mapping[str, str],
     runtime: Runtime,
     common: dict[str, Any],
 ) -> Plan:
-    flavour, _, action = automation.kind.partition(".")
+    """Ask the item's forge: does it speak this automation's forge, where is the target, and
+    what exactly will it send? The forge describes its own requests."""
     forge = runtime.forge(item.source)
     if forge is None:
         raise ActionError(
             f"The source '{item.source}' of this item is not configured any more.",
             "Refresh, or add the source back to the config.",
         )
-    item_flavour = _flavour(forge, item)
-    if item_flavour != flavour:
+    if forge.dialect != automation.forge:
         raise ActionError(
-            f"Automation '{name}' is a {flavour} action, but this item is on {item_flavour} "
-            f"({item.host}).",
-            f"Use a {item_flavour}.* automation for items from source '{item.source}'.",
+            f"Automation '{name}' is a {automation.forge} action, but this item is on "
+            f"{forge.dialect} ({item.host}).",
+            f"Use a {forge.dialect}.* automation for items from source '{item.source}'.",
         )
-    supported = forge.actions()
-    if supported and action not in supported:
+    specs = forge.action_specs()
+    spec = specs.get(automation.action)
+    if spec is None:
         raise ActionError(
-            f"Source '{forge.name}' cannot perform '{action}'.",
-            f"It can: {', '.join(sorted(supported))}.",
+            f"Source '{forge.name}' cannot perform '{automation.action}'.",
+            f"It can: {', '.join(sorted(specs)) or 'nothing'}.",
         )
-    route = forge_actions.ROUTES[flavour][action]
-    target = forge_actions.find_target(item, route)
+    target = find_target(item, spec)
     if target is None:
         facts = ", ".join(sorted(item.where)) or "none"
         raise ActionError(
-            f"Automation '{name}' needs the {route.target_noun} id of this item, and it has none.",
+            f"Automation '{name}' needs the {spec.target_noun} id of this item, and it has none.",
             f"The item's location facts are: {facts}. "
             + (
                 "Use an automation that acts on the repository (create_issue, dispatch) instead."
-                if "number" in route.target_keys
+                if "number" in spec.target_keys
                 else "Refresh; if it persists, the detector did not record the id."
             ),
         )
-    params = _render_params(automation, values, name)
-    forge_target = forge_actions.forge_target(flavour, route, target)
     request = ActionRequest(
-        kind=action,
+        kind=automation.action,
         repo=item.repo,
-        target=forge_target,
-        params=params,
+        target=f"{spec.target_prefix}{target}" if target else "",
+        params=render_params(automation, values, name),
         idempotency_key=common["key"],
     )
-    api = _api_url(runtime, forge, flavour)
-    line = forge_actions.describe(flavour, api, action, item.repo, target, params)
-    if forge.kind == "demo":
-        line += " [demo organisation: nothing leaves this machine]"
-    where = f"{item.repo} {route.target_noun} {target}" if target else item.repo
+    where = f"{item.repo} {spec.target_noun} {target}" if target else item.repo
     return Plan(
         **common,
-        summary=(line,),
+        summary=(forge.describe(request),),
         target=where,
         forge=forge.name,
         request=request,
     )
 
 
-def _flavour(forge: Forge, item: Item) -> str:
-    """github or gitlab: the forge's kind, or for the demo forge, which forge it imitates."""
-    if forge.kind in ("github", "gitlab"):
-        return forge.kind
-    declared = getattr(forge, "flavour", None) or getattr(forge, "flavor", None)
-    if isinstance(declared, str) and declared in ("github", "gitlab"):
-        return declared
-    return "gitlab" if "gitlab" in item.host.lower() else "github"
+def find_target(item: Item, spec: ActionSpec) -> str | None:
+    """The target id for ``spec`` on ``item``; "" for repository-level actions, None if missing."""
+    if not spec.target_keys:
+        return ""
+    for key in spec.target_keys:
+        value = item_number(item) if key == "number" else str(item.where.get(key, "")).strip()
+        if value:
+            return value
+    return None
 
 
-def _api_url(runtime: Runtime, forge: Forge, flavour: str) -> str:
-    source = next((s for s in runtime.config.sources if s.name == forge.name), None)
-    if source is not None:
-        return source.api_url
-    return "https://api.github.com" if flavour == "github" else f"https://{forge.host}"
-
-
-def _render_params(
-    automation: AutomationConfig, values: Mapping[str, str], name: str
+def render_params(
+    automation: ForgeAutomation, values: Mapping[str, str], name: str
 ) -> dict[str, Any]:
+    """The action's parameters with every placeholder filled in from the item."""
     params: dict[str, Any] = {}
-    for key in _TEMPLATED_TEXT:
-        text = str(getattr(automation, key))
-        if text:
-            params[key] = render(text, values, automation=name, field=key)
-    for key in _TEMPLATED_LISTS:
-        items = [render(v, values, automation=name, field=key) for v in getattr(automation, key)]
-        if items:
-            params[key] = items
-    if automation.inputs:
-        params["inputs"] = {
-            k: render(v, values, automation=name, field=f"inputs.{k}")
-            for k, v in automation.inputs.items()
-        }
+    for key, value in automation.params().items():
+        if key in automation.untemplated:
+            params[key] = value
+        elif isinstance(value, str):
+            params[key] = render(value, values, automation=name, field=key)
+        elif isinstance(value, list):
+            params[key] = [render(v, values, automation=name, field=key) for v in value]
+        else:
+            params[key] = {
+                k: render(v, values, automation=name, field=f"{key}.{k}") for k, v in value.items()
+            }
     return params
 
 
 def _command_plan(
     item: Item,
     name: str,
-    automation: AutomationConfig,
+    automation: CommandAutomation,
     values: Mapping[str, str],
-    runtime: Runtime,
     common: dict[str, Any],
 ) -> Plan:
     program = automation.argv[0]
@@ -304,7 +292,7 @@ def _command_plan(
 
 
 def _webhook_plan(
-    item: Item, name: str, automation: AutomationConfig, common: dict[str, Any]
+    item: Item, name: str, automation: WebhookAutomation, common: dict[str, Any]
 ) -> Plan:
     url = automation.url
     parts = urlsplit(url)
@@ -361,15 +349,19 @@ def _templates(
 ) -> Iterator[tuple[tuple[Any, ...], str, Mapping[str, str], str]]:
     """(key path, template, placeholder values, field name) for every templated string."""
     values = dict.fromkeys(PLACEHOLDERS, "")
-    for key in _TEMPLATED_TEXT:
-        text = str(getattr(automation, key, "") or "")
-        if text:
-            yield (key,), text, values, key
-    for key in _TEMPLATED_LISTS:
-        for index, text in enumerate(getattr(automation, key, None) or ()):
-            yield (key, index), text, values, key
-    for key, text in (getattr(automation, "inputs", None) or {}).items():
-        yield ("inputs", key), text, values, f"inputs.{key}"
-    for index, arg in enumerate(getattr(automation, "argv", None) or ()):
-        # The program is never templated: a placeholder there is an error.
-        yield ("argv", index), arg, values if index else {}, f"argv[{index}]"
+    if isinstance(automation, ForgeAutomation):
+        for key, value in automation.params().items():
+            if key in automation.untemplated:
+                continue
+            if isinstance(value, str):
+                yield (key,), value, values, key
+            elif isinstance(value, list):
+                for index, text in enumerate(value):
+                    yield (key, index), text, values, key
+            else:
+                for sub, text in value.items():
+                    yield (key, sub), text, values, f"{key}.{sub}"
+    if isinstance(automation, CommandAutomation):
+        for index, arg in enumerate(automation.argv):
+            # The program is never templated: a placeholder there is an error.
+            yield ("argv", index), arg, values if index else {}, f"argv[{index}]"

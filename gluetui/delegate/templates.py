@@ -28,7 +28,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "title": "the item's title",
     "url": "the item's web URL",
     "repo": "owner/name (GitLab: group/project)",
-    "kind": "stale_doc, broken_ci, unreviewed_pr or flaky_test",
+    "kind": "the item's kind: " + ", ".join(k.value for k in Kind),
     "id": "the item's stable id",
     "number": "the PR/MR number",
     "branch": "the branch",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gluetui.config.automations import Automation, fitting
 from gluetui.config.schema import CapacityConfig, DetectorSettings
 from gluetui.model import Kind
 
@@ -30,7 +31,7 @@ class DetectContext:
             against the config's globs by the caller).
         viewer: The user's login on this forge ("" if unknown).
         viewer_teams: ``org/team`` slugs the user belongs to.
-        automations: Automation name -> kinds it fits, from the config.
+        automations: The configured automations, by name.
     """
 
     now: datetime
@@ -41,8 +42,8 @@ class DetectContext:
     accountable: frozenset[str] = frozenset()
     viewer: str = ""
     viewer_teams: tuple[str, ...] = ()
-    automations: Mapping[str, frozenset[Kind]] = field(default_factory=dict)
+    automations: Mapping[str, Automation] = field(default_factory=dict)
 
     def fitting_automations(self, kind: Kind) -> tuple[str, ...]:
         """Names of the configured automations that fit items of this kind, in config order."""
-        return tuple(name for name, kinds in self.automations.items() if kind in kinds)
+        return fitting(self.automations, kind)

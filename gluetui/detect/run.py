@@ -28,17 +28,6 @@ DETECTORS: Sequence[tuple[Kind, Detector]] = (
 )
 
 
-def enabled_kinds(ctx: DetectContext) -> frozenset[Kind]:
-    s = ctx.settings
-    flags = {
-        Kind.STALE_DOC: s.stale_doc.enabled,
-        Kind.BROKEN_CI: s.broken_ci.enabled,
-        Kind.UNREVIEWED_PR: s.unreviewed_pr.enabled,
-        Kind.FLAKY_TEST: s.flaky_test.enabled,
-    }
-    return frozenset(k for k, on in flags.items() if on)
-
-
 def with_viewer(data: SourceData, ctx: DetectContext) -> DetectContext:
     """The context with the forge's idea of the viewer when the config did not name one."""
     if ctx.viewer:
@@ -49,7 +38,7 @@ def with_viewer(data: SourceData, ctx: DetectContext) -> DetectContext:
 def detect_all(data: SourceData, ctx: DetectContext) -> list[Item]:
     """Items of every enabled kind for every repository of the source, highest impact first."""
     ctx = with_viewer(data, ctx)
-    kinds = enabled_kinds(ctx)
+    kinds = ctx.settings.enabled_kinds()
     found: dict[str, Item] = {}
     for repo_data in data.repos:
         for kind, detector in DETECTORS:

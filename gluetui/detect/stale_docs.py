@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import quote
 
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural, short_sha
@@ -20,7 +19,6 @@ from gluetui.docrefs import existing_paths, front_matter, parse_date, referenced
 from gluetui.globs import glob_match
 from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
 from gluetui.records import DocFile, RepoData
-from gluetui.textsafe import encodable
 
 #: Commits named in the evidence; the count says how many more there were.
 COMMITS_SHOWN = 3
@@ -193,7 +191,7 @@ def _item(data: RepoData, ctx: DetectContext, doc: DocFile, found: _Findings) ->
         Kind.STALE_DOC,
         doc.path,
         title=f"{doc.path}: {', '.join(signals)}",
-        url=_doc_url(data, doc.path),
+        url=data.repo.file_url(doc.path),
         since=since,
         updated_at=last.date if last is not None else since,
         severity=_severity(found, ctx),
@@ -204,16 +202,3 @@ def _item(data: RepoData, ctx: DetectContext, doc: DocFile, found: _Findings) ->
         fingerprint=fingerprint(last.sha if last else "", found.dead, found.overdue_days > 0),
         author=last.author if last is not None else None,
     )
-
-
-def _doc_url(data: RepoData, path: str) -> str:
-    base = data.repo.url.rstrip("/")
-    if not base:
-        return ""
-    # GitLab's canonical route is ``/-/blob/``; a self-hosted host without "gitlab" in its name
-    # gets ``/blob/``, which GitLab still redirects.
-    sep = "/-/blob/" if "gitlab" in data.repo.host.lower() else "/blob/"
-    # Percent-encoded: a file name may hold spaces, "#", "?" or even an escape sequence, and the
-    # URL must still lead to that file (and stay a valid URL to show, copy and open).
-    branch, name = (quote(encodable(p), safe="/") for p in (data.repo.default_branch, path))
-    return f"{base}{sep}{branch}/{name}"

@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import httpx
 
 from gluetui.errors import AuthError, ConfigError, ForgeError, GluetuiError, RateLimited
-from gluetui.records import RateLimit
+from gluetui.records import CachedResponse, RateLimit
 from gluetui.textsafe import clean
 
 #: The longest a refresh ever sleeps for a rate limit before giving up with RateLimited.
@@ -52,25 +52,10 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], datetime]
 
 
-class CachedEntry(Protocol):
-    """What a cache hands back: the validators and the stored answer."""
-
-    @property
-    def etag(self) -> str: ...
-    @property
-    def last_modified(self) -> str: ...
-    @property
-    def body(self) -> bytes: ...
-    @property
-    def headers(self) -> dict[str, str]: ...
-    @property
-    def stored_at(self) -> datetime: ...
-
-
 class HttpCache(Protocol):
     """Where conditional-request validators live (the store implements it; tests use memory)."""
 
-    def http_get(self, key: str) -> CachedEntry | None: ...
+    def http_get(self, key: str) -> CachedResponse | None: ...
 
     def http_put(
         self,
@@ -82,17 +67,6 @@ class HttpCache(Protocol):
         headers: Mapping[str, str],
         at: datetime,
     ) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class CachedResponse:
-    """A stored response and the validators to revalidate it."""
-
-    etag: str
-    last_modified: str
-    body: bytes
-    headers: dict[str, str]
-    stored_at: datetime
 
 
 @dataclass

@@ -37,6 +37,19 @@ def _gitlab(source: SourceConfig, config: Config, token: str, cache: HttpCache) 
 #: Source kind -> adapter. The config schema's ``kind`` accepts exactly these keys.
 ADAPTERS: Mapping[str, AdapterFactory] = {"github": _github, "gitlab": _gitlab}
 
+#: Asks a forge whose token this is: (source, token) -> login, "" when it cannot tell.
+LoginProbe = Callable[["SourceConfig", str], str]
+
+
+def _github_login(source: SourceConfig, token: str) -> str:
+    from gluetui.forges.github.pygithub import viewer_login
+
+    return viewer_login(source, token)
+
+
+#: Source kind -> how ``gluetui init`` learns the user's login there (kinds without one: none).
+LOGIN_PROBES: Mapping[str, LoginProbe] = {"github": _github_login}
+
 
 def adapter_for(kind: str) -> AdapterFactory:
     """The adapter for a source kind; an unknown kind is a config error naming the known ones."""

@@ -3,8 +3,7 @@
 from gluetui.events import Event, EventAction
 
 from .core import Store
-from .httpcache import CachedResponse
 from .journal import JournalEntry
 from .syncruns import SyncRun
 
-__all__ = ["CachedResponse", "Event", "EventAction", "JournalEntry", "Store", "SyncRun"]
+__all__ = ["Event", "EventAction", "JournalEntry", "Store", "SyncRun"]

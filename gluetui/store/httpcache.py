@@ -10,21 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
+from gluetui.records import CachedResponse
+
 from .db import Part, from_text, to_text
-
-
-@dataclass(frozen=True, slots=True)
-class CachedResponse:
-    """A stored response and the validators to revalidate it."""
-
-    etag: str
-    last_modified: str
-    body: bytes
-    headers: dict[str, str]
-    stored_at: datetime
 
 
 class HttpCachePart(Part):

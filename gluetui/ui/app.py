@@ -30,32 +30,31 @@ class GluetuiApp(App[None]):
         super().__init__()
         self.backend = backend
         self._refresh_on_start = refresh_on_start
-        rt = backend.runtime
-        self.sub_title = "demo organisation" if rt.demo else ""
+        self.sub_title = "demo organisation" if backend.demo else ""
         self.theme = self._pick_theme()
-        self.set_keymap(dict(rt.config.keymap))
+        self.set_keymap(dict(backend.config.keymap))
 
     def _pick_theme(self) -> str:
         """The theme picked in the palette last time, else the config's, else Textual's default."""
-        rt = self.backend.runtime
-        for name in (rt.store.get_setting(THEME_SETTING), rt.config.theme):
+        backend = self.backend
+        for name in (backend.setting(THEME_SETTING), backend.config.theme):
             if name and name in BUILTIN_THEMES:
                 return name
         return "textual-dark"
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        rt = self.backend.runtime
-        if problems := keymap_problems(rt.config.keymap):
+        backend = self.backend
+        if problems := keymap_problems(backend.config.keymap):
             self.notify(
                 f"[keymap] names no such command: {', '.join(problems)}. See ? for the ids.",
                 title="Config",
                 severity="warning",
                 markup=False,
             )
-        if rt.store.recovered_from is not None:
+        if backend.recovered_from is not None:
             self.notify(
-                f"The store was damaged and rebuilt; the old file is {rt.store.recovered_from}.",
+                f"The store was damaged and rebuilt; the old file is {backend.recovered_from}.",
                 severity="warning",
                 markup=False,
             )
@@ -64,7 +63,7 @@ class GluetuiApp(App[None]):
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str) and name in BUILTIN_THEMES:
-            self.backend.runtime.store.set_setting(THEME_SETTING, name)
+            self.backend.set_setting(THEME_SETTING, name)
 
 
 def make_app(

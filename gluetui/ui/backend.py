@@ -1,89 +1,41 @@
-"""What the dashboard needs from the core, injected so tests can hand in fakes.
+"""The UI's only door to the runtime: what the screens read, and every decision they record.
 
-The UI talks to the runtime only through :class:`Backend`: the stored items with triage applied
-(a first screenful of them, then all), one source's refresh, and the sprint budget. :func:`default_backend` wires the real functions
-(imported lazily, so building the app stays cheap and import-cycle free).
+Screens and the app hold a :class:`Backend` and call it; none of them touches the store, the
+budget, the report or the delegation engine itself. That keeps the UI to showing and dispatching,
+and gives tests one seam: ``sync`` and ``items`` can be swapped for fakes (a refresh that never
+reaches a forge, a slow load). The core modules are imported lazily where the first frame does
+not need them, so building the app stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Protocol
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from gluetui import decisions
+from gluetui.budget import BudgetStatus, budget_status
 from gluetui.config.schema import Config
 from gluetui.events import Event
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
 from gluetui.model import Item
-from gluetui.records import RateLimit
 
+if TYPE_CHECKING:
+    from gluetui.delegate import FollowUp, Outcome, Plan
+    from gluetui.report import CapacityReport
+    from gluetui.store import JournalEntry, SyncRun
+    from gluetui.sync import SyncReport
 
-class SyncReportLike(Protocol):
-    """The parts of :class:`gluetui.sync.SyncReport` the status line shows."""
+#: The gauge's name for the budget. Not a protocol: the real type. (widgets/header.py imports it;
+#: that widget is being reworked in another branch, which can import BudgetStatus directly.)
+BudgetLike = BudgetStatus
 
-    @property
-    def source(self) -> str: ...
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def items(self) -> int: ...
-    @property
-    def finished_at(self) -> datetime: ...
-    @property
-    def error_title(self) -> str: ...
-    @property
-    def error_hint(self) -> str: ...
-    @property
-    def rate_limits(self) -> tuple[RateLimit, ...]: ...
-
-
-class CommitmentLike(Protocol):
-    @property
-    def item_id(self) -> str: ...
-    @property
-    def self_hours(self) -> float: ...
-    @property
-    def oversight_hours(self) -> float: ...
-    @property
-    def automation(self) -> str: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def done(self) -> bool: ...
-
-
-class BudgetLike(Protocol):
-    """The parts of :class:`gluetui.budget.BudgetStatus` the gauge and capacity screen show."""
-
-    @property
-    def start(self) -> date: ...
-    @property
-    def end(self) -> date: ...
-    @property
-    def budget_hours(self) -> float: ...
-    @property
-    def self_hours(self) -> float: ...
-    @property
-    def oversight_hours(self) -> float: ...
-    @property
-    def committed_hours(self) -> float: ...
-    @property
-    def remaining_hours(self) -> float: ...
-    @property
-    def over(self) -> bool: ...
-    @property
-    def fraction(self) -> float: ...
-    @property
-    def commitments(self) -> Sequence[CommitmentLike]: ...
-    def would_exceed(self, extra_hours: float) -> bool: ...
-
-
-SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable[SyncReportLike]]
+SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable["SyncReport"]]
 ItemsFn = Callable[[Runtime], list[Item]]
 FirstItemsFn = Callable[[Runtime, int], list[Item]]
-BudgetFn = Callable[[Config, Sequence[Event], datetime], BudgetLike]
 
 
 @dataclass
@@ -97,17 +49,168 @@ class Backend:
     runtime: Runtime
     sync: SyncFn
     items: ItemsFn
-    budget: BudgetFn
     first_items: FirstItemsFn | None = field(default_factory=lambda: first_items)
 
-    def budget_now(self, events: Sequence[Event] | None = None) -> BudgetLike:
+    # -- what the app and the screens read ---------------------------------------------------
+
+    def load_items(self) -> list[Item]:
+        """Every stored item with its triage state (blocking: call it off the UI thread)."""
+        return self.items(self.runtime)
+
+    async def refresh(self, forge: Forge, progress: Progress | None = None) -> SyncReport:
+        """Refresh one source: fetch, detect, store."""
+        return await self.sync(self.runtime, forge, progress)
+
+    def first_screenful(self, per_kind: int) -> list[Item]:
+        """The top ``per_kind`` items of each kind, quickly ([] when this backend has no quick
+        first load: the screen then waits for the full one)."""
+        return [] if self.first_items is None else self.first_items(self.runtime, per_kind)
+
+    @property
+    def config(self) -> Config:
+        return self.runtime.config
+
+    @property
+    def forges(self) -> list[Forge]:
+        return self.runtime.forges
+
+    @property
+    def demo(self) -> bool:
+        return self.runtime.demo
+
+    def now(self) -> datetime:
+        return self.runtime.clock()
+
+    def events(self, item_id: str | None = None) -> list[Event]:
+        """The decision log (of one item)."""
+        return self.runtime.store.events(item_id)
+
+    def journal(self, item_id: str | None = None) -> list[JournalEntry]:
+        """The delegation journal (of one item)."""
+        return self.runtime.store.journal(item_id)
+
+    def last_syncs(self) -> Mapping[str, SyncRun]:
+        return self.runtime.store.last_syncs()
+
+    def stale_sources(self) -> set[str]:
+        return self.runtime.store.stale_sources()
+
+    def first_seen(self, ids: Iterable[str] | None = None) -> Mapping[str, datetime]:
+        """When each item was first stored (all of them, or the ``ids`` given)."""
+        store = self.runtime.store
+        return store.first_seen() if ids is None else store.first_seen(ids)
+
+    def stored_counts(self) -> dict[str, int]:
+        """Stored items per kind (decided ones too)."""
+        return self.runtime.store.count_by_kind()
+
+    def last_look(self) -> datetime | None:
+        return self.runtime.store.last_look()
+
+    def remember_look(self) -> None:
+        """Items up to now are no longer new next time."""
+        self.runtime.store.set_last_look(self.runtime.clock())
+
+    def setting(self, name: str) -> str | None:
+        return self.runtime.store.get_setting(name)
+
+    def set_setting(self, name: str, value: str) -> None:
+        self.runtime.store.set_setting(name, value)
+
+    @property
+    def recovered_from(self) -> Path | None:
+        """Where a damaged store was moved aside, when it was rebuilt at start."""
+        return self.runtime.store.recovered_from
+
+    # -- the budget --------------------------------------------------------------------------
+
+    def budget_now(self, events: Sequence[Event] | None = None) -> BudgetStatus:
         """The budget now; ``events`` is the decision log when the caller has just read it."""
         rt = self.runtime
         log = rt.store.events() if events is None else events
-        return self.budget(rt.config, log, rt.clock())
+        return budget_status(rt.config, log, rt.clock())
+
+    def capacity(self, items: Sequence[Item], sprint_offset: int = 0) -> CapacityReport:
+        """The capacity report (``gluetui capacity``'s numbers) for this or the next sprint."""
+        from gluetui.report import capacity_report
+
+        rt = self.runtime
+        return capacity_report(rt.config, rt.store.events(), items, rt.clock(), sprint_offset)
+
+    def check_budget(self, hours: float) -> BudgetStatus:
+        """The budget now; raises :class:`gluetui.decisions.OverBudget` if ``hours`` do not fit."""
+        return decisions.check_budget(self.runtime, hours)
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def effort_estimate(self, item: Item) -> float:
+        return decisions.effort_estimate(self.runtime, item)
+
+    def take(self, item: Item, hours: float, *, override: bool = False) -> BudgetStatus:
+        return decisions.take(self.runtime, item, hours, override=override)
+
+    def done(self, item: Item, hours: float | None = None) -> BudgetStatus:
+        return decisions.done(self.runtime, item, hours)
+
+    def snooze(self, item: Item, choice: decisions.SnoozeChoice) -> Event:
+        return decisions.snooze(self.runtime, item, choice)
+
+    def dismiss(self, item: Item, reason: str) -> Event:
+        return decisions.dismiss(self.runtime, item, reason)
+
+    def undo(self) -> Event | None:
+        return decisions.undo(self.runtime)
+
+    def fitting_automations(self, item: Item) -> list[str]:
+        return decisions.fitting_automations(self.runtime, item)
+
+    def automation_choices(self, item: Item) -> list[decisions.AutomationChoice]:
+        return decisions.automation_choices(self.runtime, item)
+
+    # -- delegation --------------------------------------------------------------------------
+
+    def plan(self, item: Item, automation: str) -> Plan:
+        from gluetui.delegate import plan_for
+
+        return plan_for(self.runtime, item, automation)
+
+    async def delegate(self, item: Item, automation: str) -> Outcome:
+        from gluetui.delegate import delegate
+
+        return await delegate(self.runtime, item, automation)
+
+    async def assign_on_take(self, item: Item) -> Outcome | None:
+        from gluetui.delegate import assign_on_take
+
+        return await assign_on_take(self.runtime, item)
+
+    async def reconcile(self) -> list[Outcome]:
+        from gluetui.delegate import reconcile
+
+        return await reconcile(self.runtime)
+
+    def resolve_unknown(self, key: str, *, happened: bool) -> None:
+        from gluetui.delegate import resolve_unknown
+
+        resolve_unknown(self.runtime, key, happened=happened)
+
+    def follow_ups(
+        self, items: Sequence[Item], events: Sequence[Event] | None = None
+    ) -> dict[str, FollowUp]:
+        """Follow-up verdicts of the delegations in force (``events``: the log, if just read)."""
+        from gluetui.delegate import follow_up
+
+        rt = self.runtime
+        log = rt.store.events() if events is None else events
+        return follow_up(list(items), log, rt.store.journal(), rt.clock())
+
+    def requeue_stalled(self, followups: Mapping[str, FollowUp]) -> list[Event]:
+        from gluetui.delegate import requeue_stalled
+
+        return requeue_stalled(self.runtime, followups)
 
 
-async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReportLike:
+async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReport:
     from gluetui.sync import sync_source
 
     return await sync_source(rt, forge, progress)
@@ -139,11 +242,5 @@ def first_items(rt: Runtime, per_kind: int) -> list[Item]:
     return apply_triage(parse_rows(rows), states, now)
 
 
-def _budget(cfg: Config, events: Sequence[Event], now: datetime) -> BudgetLike:
-    from gluetui.budget import budget_status
-
-    return budget_status(cfg, events, now)
-
-
 def default_backend(runtime: Runtime) -> Backend:
-    return Backend(runtime=runtime, sync=_sync, items=_items, budget=_budget)
+    return Backend(runtime=runtime, sync=_sync, items=_items)

@@ -75,9 +75,33 @@ CASES = [
     Case("missing_required", "sources[0].kind", 3, "missing required key"),
     Case(
         "automation_missing_param",
-        "automations.notify",
+        "automations.notify.argv",
         1,
-        "automations of kind 'command' need a non-empty 'argv'",
+        "missing required key for automations of kind 'command'",
+    ),
+    Case(
+        "automation_misplaced_key",
+        "automations.ping.argv",
+        5,
+        "'argv' does not belong to automations of kind 'github.comment'; its own keys are: body",
+    ),
+    Case(
+        "automation_key_typo",
+        "automations.label.lables",
+        4,
+        "'lables' does not belong to automations of kind 'github.add_labels'; did you mean 'labels'?",
+    ),
+    Case(
+        "automation_empty_param",
+        "automations.nudge.body",
+        3,
+        "expected a non-empty string, got ''",
+    ),
+    Case(
+        "automation_unknown_kind",
+        "automations.ping.kind",
+        2,
+        "unknown automation kind 'github.commnt'; did you mean 'github.comment'?",
     ),
     Case(
         "request_review_no_reviewers",

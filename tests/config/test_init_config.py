@@ -190,3 +190,43 @@ def test_real_git_remote_in_a_temp_repo(tmp_path: Path) -> None:
     assert data["sources"] == [
         {"name": "gitlab", "kind": "gitlab", "token_env": "GITLAB_TOKEN", "repos": ["grp/proj"]}
     ]
+
+
+def test_a_login_the_forge_reports_becomes_an_assign_me_automation(tmp_path: Path) -> None:
+    asked: list[tuple[str, str]] = []
+
+    def github_login(source: Any, token: str) -> str:
+        asked.append((source.api_url, token))
+        return "octocat"
+
+    m = Machine({"git"}, set(), "git@github.com:acme/api.git")
+    data = starter_config(
+        env={"GITHUB_TOKEN": "t0ken"},
+        which=m.which,
+        run=m.run,
+        cwd=Path("/repo"),
+        logins={"github": github_login},
+    )
+    assert asked == [("https://api.github.com", "t0ken")]
+    assert data["automations"]["assign-me"] == {
+        "kind": "github.assign",
+        "fits": ["unreviewed_pr"],
+        "description": "Assign me (octocat) when I take it",
+        "assignees": ["octocat"],
+    }
+    target = write_config(tmp_path / "c.toml", data)
+    assert load_config(target).automations["assign-me"].kind == "github.assign"
+    assert 'assign_on_take = ["assign-me"]' in target.read_text()
+
+
+def test_a_login_probe_that_fails_costs_nothing() -> None:
+    def broken(source: Any, token: str) -> str:
+        return ""
+
+    m = Machine(set())
+    data = starter_config(env={}, which=m.which, run=m.run, logins={"github": broken})
+    assert "assign-me" not in data["automations"]  # no token at all: never asked
+    data = starter_config(
+        env={"GH_TOKEN": "x"}, which=m.which, run=m.run, logins={"github": broken}
+    )
+    assert "assign-me" not in data["automations"]

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from gluetui.config.schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import automation as _validated
 from gluetui.factory import Runtime
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
+from gluetui.forges.github import actions as github_actions
+from gluetui.forges.gitlab import actions as gitlab_actions
 from gluetui.model import Item, Kind
 from gluetui.records import SourceData
 from gluetui.store import Store
@@ -61,6 +64,7 @@ class FakeForge(Forge):
     def __init__(self, name: str = "gh", kind: str = "github", host: str = "github.com") -> None:
         self.name = name
         self.kind = kind
+        self.dialect = kind
         self.host = host
         self.performed: list[ActionRequest] = []
         self.found: dict[str, ActionResult] = {}
@@ -70,6 +74,15 @@ class FakeForge(Forge):
 
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
         raise NotImplementedError
+
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        """The real adapter's vocabulary, so plans are made exactly as for the real forge."""
+        return (github_actions if self.dialect == "github" else gitlab_actions).SPECS
+
+    def describe(self, request: ActionRequest) -> str:
+        if self.dialect == "github":
+            return github_actions.describe("https://api.github.com", request)
+        return gitlab_actions.describe(f"https://{self.host}", request)
 
     async def perform(self, request: ActionRequest) -> ActionResult:
         self.performed.append(request)
@@ -85,22 +98,20 @@ class FakeForge(Forge):
 
 
 def automation(**fields: Any) -> AutomationConfig:
-    return AutomationConfig(**fields)
+    return _validated(**fields)
 
 
 DEFAULT_AUTOMATIONS: dict[str, AutomationConfig] = {
-    "rerun": AutomationConfig(kind="github.rerun_failed_jobs", fits=["broken_ci", "flaky_test"]),
-    "review": AutomationConfig(
-        kind="github.request_review", fits=["unreviewed_pr"], reviewers=["alice"]
-    ),
-    "issue": AutomationConfig(
+    "rerun": automation(kind="github.rerun_failed_jobs", fits=["broken_ci", "flaky_test"]),
+    "review": automation(kind="github.request_review", fits=["unreviewed_pr"], reviewers=["alice"]),
+    "issue": automation(
         kind="github.create_issue",
         fits=["stale_doc", "broken_ci"],
         title="Glue: {title}",
         body="See {url} ({kind}) {{literal}}",
         labels=["glue", "kind:{kind}"],
     ),
-    "retry": AutomationConfig(kind="gitlab.retry_pipeline", fits=["broken_ci"]),
+    "retry": automation(kind="gitlab.retry_pipeline", fits=["broken_ci"]),
 }
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from delegate_helpers import NOW
 
-from gluetui.config.schema import AutomationConfig, Config
-from gluetui.delegate import assign_on_take, reconcile, take
+from gluetui.config.schema import Config, automation
+from gluetui.decisions import take
+from gluetui.delegate import assign_on_take, reconcile
 from gluetui.errors import ActionError
 from gluetui.events import EventAction
 from gluetui.factory import Runtime, build_runtime
@@ -21,10 +22,10 @@ from gluetui.sync import current_items, sync_all
 def _with_assign(cfg: Config, **over: object) -> Config:
     data = cfg.model_dump()
     data["automations"] |= {
-        "assign-me": AutomationConfig(
+        "assign-me": automation(
             kind="github.assign", fits=["unreviewed_pr"], assignees=["you"], **over
         ).model_dump(),
-        "assign-me-gl": AutomationConfig(
+        "assign-me-gl": automation(
             kind="gitlab.assign", fits=["unreviewed_pr"], assignees=["you"], **over
         ).model_dump(),
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import make_config, make_item, make_runtime
 
-from gluetui.config.schema import AutomationConfig, SourceConfig
+from gluetui.config.schema import SourceConfig, automation
 from gluetui.delegate import DelegationFailed, delegate
 from gluetui.delegate.command import OUTPUT_LIMIT, command_env, run_command
 from gluetui.model import Kind
@@ -57,12 +57,12 @@ async def test_hostile_titles_arrive_as_literal_argv_stdin_and_env(
     monkeypatch.setenv("HOOK_TOKEN", "hook_secret")
     monkeypatch.setenv("HARMLESS", "kept")
     autos = {
-        "notify": AutomationConfig(
+        "notify": automation(
             kind="command",
             fits=["stale_doc"],
             argv=[sys.executable, str(script), "{title}", "--", "{repo}", "x{title}y"],
         ),
-        "hook": AutomationConfig(
+        "hook": automation(
             kind="webhook",
             fits=["stale_doc"],
             url="https://h.test/",
@@ -131,7 +131,7 @@ async def test_output_is_bounded_to_the_tail_and_cleaned(tmp_path: Path) -> None
 
 async def test_failure_exit_is_journaled_and_raised(tmp_path: Path) -> None:
     autos = {
-        "fail": AutomationConfig(
+        "fail": automation(
             kind="command",
             fits=["stale_doc"],
             argv=[sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"],

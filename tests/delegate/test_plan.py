@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from delegate_helpers import NOW, make_config, make_item, make_runtime
 
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation
 from gluetui.delegate.engine import plan_for
 from gluetui.delegate.plan import idempotency_key
 from gluetui.delegate.templates import TemplateError
@@ -75,9 +75,7 @@ def test_gitlab_pipeline_retry_uses_the_pipeline_id(tmp_path: Path) -> None:
 
 
 def test_gitlab_mr_targets_are_bang_numbers(tmp_path: Path) -> None:
-    autos = {
-        "note": AutomationConfig(kind="gitlab.note", fits=["unreviewed_pr"], body="ping {title}")
-    }
+    autos = {"note": automation(kind="gitlab.note", fits=["unreviewed_pr"], body="ping {title}")}
     rt = make_runtime(tmp_path, config=make_config(autos))
     item = make_item(
         Kind.UNREVIEWED_PR,
@@ -118,7 +116,7 @@ def test_refuses_when_the_run_id_is_missing(tmp_path: Path) -> None:
 
 
 def test_refuses_pr_actions_on_items_without_a_number(tmp_path: Path) -> None:
-    autos = {"label": AutomationConfig(kind="github.add_labels", fits=["stale_doc"], labels=["x"])}
+    autos = {"label": automation(kind="github.add_labels", fits=["stale_doc"], labels=["x"])}
     rt = make_runtime(tmp_path, config=make_config(autos))
     with pytest.raises(ActionError) as info:
         plan_for(rt, make_item(Kind.STALE_DOC), "label")
@@ -133,7 +131,7 @@ def test_unknown_automation_lists_configured_ones(tmp_path: Path) -> None:
 
 
 def test_unknown_placeholder_is_refused_at_plan_time(tmp_path: Path) -> None:
-    autos = {"c": AutomationConfig(kind="github.create_issue", fits=["broken_ci"], title="{titel}")}
+    autos = {"c": automation(kind="github.create_issue", fits=["broken_ci"], title="{titel}")}
     rt = make_runtime(tmp_path, config=make_config(autos))
     with pytest.raises(TemplateError) as info:
         plan_for(rt, make_item(), "c")
@@ -143,18 +141,18 @@ def test_unknown_placeholder_is_refused_at_plan_time(tmp_path: Path) -> None:
 def test_dry_run_global_or_per_automation(tmp_path: Path) -> None:
     rt = make_runtime(tmp_path, config=make_config(dry_run=True))
     assert plan_for(rt, make_item(), "rerun").dry_run
-    autos = {"r": AutomationConfig(kind="github.rerun_workflow", fits=["broken_ci"], dry_run=True)}
+    autos = {"r": automation(kind="github.rerun_workflow", fits=["broken_ci"], dry_run=True)}
     rt2 = make_runtime(tmp_path / "b", config=make_config(autos))
     assert plan_for(rt2, make_item(), "r").dry_run
 
 
 def test_command_plan_shows_argv_and_refuses_templated_program(tmp_path: Path) -> None:
     autos = {
-        "notify": AutomationConfig(
+        "notify": automation(
             kind="command", fits=["stale_doc"], argv=[sys.executable, "{repo}", "{title}"]
         ),
-        "bad": AutomationConfig(kind="command", fits=["stale_doc"], argv=["{title}"]),
-        "missing": AutomationConfig(kind="command", fits=["stale_doc"], argv=["/nonexistent/x"]),
+        "bad": automation(kind="command", fits=["stale_doc"], argv=["{title}"]),
+        "missing": automation(kind="command", fits=["stale_doc"], argv=["/nonexistent/x"]),
     }
     rt = make_runtime(tmp_path, config=make_config(autos))
     item = make_item(Kind.STALE_DOC, title="Fix the README")
@@ -171,13 +169,13 @@ def test_webhook_plan_names_header_sources_and_needs_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     autos = {
-        "hook": AutomationConfig(
+        "hook": automation(
             kind="webhook",
             fits=["broken_ci"],
             url="https://hooks.example/x",
             headers_env={"Authorization": "HOOK_TOKEN"},
         ),
-        "ftp": AutomationConfig(kind="webhook", fits=["broken_ci"], url="ftp://hooks.example/x"),
+        "ftp": automation(kind="webhook", fits=["broken_ci"], url="ftp://hooks.example/x"),
     }
     rt = make_runtime(tmp_path, config=make_config(autos))
     with pytest.raises(ActionError, match="HOOK_TOKEN"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gluetui.budget import budget_status
 from gluetui.config.schema import CapacityConfig
-from gluetui.delegate import OverBudget, check_budget, done, take
+from gluetui.decisions import OverBudget, check_budget, done, take
 from gluetui.errors import ActionError
 from gluetui.events import Event, EventAction
 from gluetui.model import Kind

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from delegate_helpers import make_config, make_item, make_runtime
 
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation
 from gluetui.delegate import DelegationFailed, delegate
 from gluetui.delegate.webhook import header_values, post_webhook
 from gluetui.errors import ActionError
@@ -159,7 +159,7 @@ async def test_delegate_posts_item_json_to_a_local_receiver(
     monkeypatch.setenv("HOOK_TOKEN", "Bearer abc")
     monkeypatch.setattr("gluetui.delegate.webhook.BACKOFF", 0.01)
     autos = {
-        "hook": AutomationConfig(
+        "hook": automation(
             kind="webhook",
             fits=["broken_ci"],
             url=url,
@@ -189,7 +189,7 @@ async def test_delegate_webhook_4xx_is_a_journaled_failure(
 ) -> None:
     url, handler = receiver
     handler.statuses[:] = [422]
-    autos = {"hook": AutomationConfig(kind="webhook", fits=["broken_ci"], url=url)}
+    autos = {"hook": automation(kind="webhook", fits=["broken_ci"], url=url)}
     rt = make_runtime(tmp_path, config=make_config(autos))
     with pytest.raises(DelegationFailed, match="422"):
         await delegate(rt, make_item(), "hook")

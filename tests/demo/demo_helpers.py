@@ -27,7 +27,7 @@ def context(forge: DemoForge, data: SourceData, now: datetime = NOW) -> DetectCo
             for r in data.repos
             if is_accountable(cfg, forge.host, r.repo.full_name)
         ),
-        automations={name: a.fits_kinds for name, a in cfg.automations.items()},
+        automations=cfg.automations,
     )
 
 

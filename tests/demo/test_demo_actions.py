@@ -193,9 +193,11 @@ async def test_bad_requests_raise_action_errors(github: DemoForge) -> None:
 
 
 async def test_actions_advertise_the_imitated_forge(github: DemoForge, gitlab: DemoForge) -> None:
-    assert "rerun_failed_jobs" in github.actions() and "retry_pipeline" not in github.actions()
-    assert "retry_pipeline" in gitlab.actions() and "note" in gitlab.actions()
-    assert (github.flavour, gitlab.flavour) == ("github", "gitlab")
+    assert "rerun_failed_jobs" in github.action_specs()
+    assert "retry_pipeline" not in github.action_specs()
+    assert "retry_pipeline" in gitlab.action_specs() and "note" in gitlab.action_specs()
+    assert (github.dialect, gitlab.dialect) == ("github", "gitlab")
+    assert gitlab.action_specs()["note"].target_prefix == "!"
 
 
 async def test_instances_do_not_share_state() -> None:

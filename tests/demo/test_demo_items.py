@@ -81,5 +81,5 @@ def test_demo_config_matches_the_forges() -> None:
     flavours = {a.kind.split(".")[0] for a in cfg.automations.values()}
     assert flavours == {"github", "gitlab"}
     for forge in forges:
-        mine = [a for a in cfg.automations.values() if a.kind.startswith(forge.flavour + ".")]
-        assert all(a.kind.split(".")[1] in forge.actions() for a in mine)
+        mine = [a for a in cfg.automations.values() if a.kind.startswith(forge.dialect + ".")]
+        assert all(a.kind.split(".")[1] in forge.action_specs() for a in mine)

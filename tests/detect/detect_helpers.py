@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gluetui.config.schema import DetectorSettings
+from gluetui.config.schema import DetectorSettings, automation
 from gluetui.detect import DetectContext
-from gluetui.model import Kind
 from gluetui.records import (
     Commit,
     DocFile,
@@ -23,7 +22,12 @@ from gluetui.records import (
 
 #: A Wednesday.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-REPO = Repo(host="github.com", full_name="acme/api", url="https://github.com/acme/api")
+REPO = Repo(
+    host="github.com",
+    full_name="acme/api",
+    url="https://github.com/acme/api",
+    blob_base="https://github.com/acme/api/blob",
+)
 
 
 def ago(hours: float = 0.0, days: float = 0.0) -> datetime:
@@ -39,7 +43,9 @@ def ctx(**kw: Any) -> DetectContext:
         "source": "gh",
         "host": "github.com",
         "settings": settings,
-        "automations": {"rerun": frozenset({Kind.BROKEN_CI, Kind.FLAKY_TEST})},
+        "automations": {
+            "rerun": automation(kind="github.rerun_failed_jobs", fits=["broken_ci", "flaky_test"])
+        },
     }
     base.update(kw)
     return DetectContext(**base)

@@ -123,3 +123,19 @@ def test_doc_without_history_or_text() -> None:
     orphan = DocFile(path="README.md", text="[x](nope.md)", last_commit=None)
     (item,) = detect(data(docs=(orphan,), tree=TREE), ctx())
     assert item.since == ctx().now and item.author is None and "commit" not in item.where
+
+
+def test_doc_url_is_the_forge_declared_blob_url() -> None:
+    """The forge says where files live (GitLab's ``/-/blob/`` on any host name); no guessing."""
+    from dataclasses import replace
+
+    repo = replace(
+        data().repo,
+        host="code.example.org",
+        url="https://code.example.org/grp/proj",
+        blob_base="https://code.example.org/grp/proj/-/blob",
+        default_branch="trunk",
+    )
+    readme = doc("README.md", "See `src/gone.py`.", days_old=90)
+    (item,) = detect(replace(data(docs=(readme,), tree=TREE), repo=repo), ctx())
+    assert item.url == "https://code.example.org/grp/proj/-/blob/trunk/README.md"

@@ -46,9 +46,12 @@ def make_forge(
     config: dict[str, Any] | None = None,
     **source: Any,
 ) -> GitHubForge:
+    """A forge whose reads go through ``transport`` and whose writes (PyGithub) go to ``url``."""
     src = SourceConfig(name="work", kind="github", url=url, repos=repos or [], **source)
     cfg = Config.model_validate({"sources": [src.model_dump()], **(config or {})})
-    forge = GitHubForge.from_config(src, cfg, token=TOKEN, cache=cache, transport=transport)
+    forge = GitHubForge.from_config(
+        src, cfg, token=TOKEN, cache=cache, transport=transport, write_spacing=None
+    )
     forge.session.sleep = _no_sleep
     forge.session.clock = lambda: NOW
     return forge

@@ -382,7 +382,8 @@ async def test_progress_reports_and_repr_has_no_token(forge_for: Build) -> None:
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
     assert TOKEN not in repr(forge) and TOKEN not in repr(forge.session)
     assert hub.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
-    assert forge.actions() >= {"comment", "rerun_failed_jobs"}
+    assert set(forge.action_specs()) >= {"comment", "rerun_failed_jobs"}
+    assert TOKEN not in repr(forge._actions.session)
 
 
 async def test_enterprise_server_urls(forge_for: Build) -> None:

@@ -1,9 +1,11 @@
 """Contract tests against Prism serving GitHub's official OpenAPI description (loopback only).
 
 1. Every REST request the adapter sends in the fake-GitHub scenarios (runs, jobs of every attempt,
-   annotations, and each action kind) is replayed to Prism, which validates method, path, query and
-   body against GitHub's description: a violation is a 422 with an ``sl-violations`` header.
-2. The adapter reads GitHub's own documented example responses (served by Prism) into records.
+   annotations through httpx; and each action kind through PyGithub, recorded by a local server)
+   is replayed to Prism, which validates method, path, query and body against GitHub's
+   description: a violation is a 422 with an ``sl-violations`` header.
+2. The adapter reads GitHub's own documented example responses (served by Prism) into records, and
+   performs every action kind against Prism itself, PyGithub end to end.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ import httpx
 import pytest
 from fakehub import FakeGitHub, FakeRepo, job_json, run_json
 from gh_helpers import make_forge
+from writeserver import WriteServer
 
 from gluetui.forges.base import ActionRequest
+from gluetui.forges.github.actions import ACTIONS as GITHUB_ACTIONS
 from gluetui.forges.github.runs import fetch_runs
+
+#: (method, raw path with query, headers, body) of one request to replay to Prism.
+Sent = tuple[str, str, dict[str, str], bytes]
 
 pytestmark = pytest.mark.peers
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -57,7 +64,11 @@ ACTIONS = [
 ]
 
 
-async def _recorded_reads() -> list[httpx.Request]:
+def test_every_action_kind_is_exercised() -> None:
+    assert {a.kind for a in ACTIONS} == set(GITHUB_ACTIONS)
+
+
+async def _recorded_reads() -> list[Sent]:
     """The REST reads of a refresh with a broken, a re-run and a flaky run (fake GitHub)."""
     runs = [
         run_json(30, conclusion="failure", head_sha="c" * 40),
@@ -72,36 +83,37 @@ async def _recorded_reads() -> list[httpx.Request]:
     await make_forge(hub.transport(), repos=[repo.full]).fetch(NOW)
     reads = [r for r in hub.requests if not r.url.path.endswith("/graphql")]
     assert {r.url.path.rsplit("/", 1)[-1] for r in reads} == {"runs", "jobs", "annotations"}
-    return reads
+    return [(r.method, r.url.raw_path.decode(), dict(r.headers), r.content) for r in reads]
 
 
-async def _recorded_actions() -> list[httpx.Request]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(201, json={"default_branch": "main", "number": 1})
-
-    forge = make_forge(httpx.MockTransport(handler))
-    for action in ACTIONS:
-        await forge.perform(action)
-    return sent
+async def _recorded_actions() -> list[Sent]:
+    """Every action kind, performed through PyGithub against a local recorder."""
+    server = WriteServer().start()
+    try:
+        forge = make_forge(httpx.MockTransport(lambda r: httpx.Response(500)), url=server.url)
+        for action in ACTIONS:
+            await forge.perform(action)
+        await forge.aclose()
+    finally:
+        server.stop()
+    return [
+        (s.method, s.path, s.headers, json.dumps(s.body).encode() if s.body is not None else b"")
+        for s in server.seen
+    ]
 
 
 async def test_every_request_passes_prism_validation(prism_url: str) -> None:
     requests = await _recorded_reads() + await _recorded_actions()
+    assert {m for m, *_ in requests} >= {"GET", "POST"}
     async with httpx.AsyncClient(base_url=prism_url, timeout=30) as client:
-        for req in requests:
+        for method, path, sent_headers, content in requests:
             headers = {
                 k: v
-                for k, v in req.headers.items()
+                for k, v in sent_headers.items()
                 if k.lower() in ("accept", "content-type", "x-github-api-version")
             }
             resp = await client.request(
-                req.method,
-                req.url.raw_path.decode(),
-                headers={**headers, "Authorization": "Bearer x"},
-                content=req.content,
+                method, path, headers={**headers, "Authorization": "Bearer x"}, content=content
             )
             # Violations located in the *response* are GitHub's own examples disagreeing with its
             # own schemas (documented in PEERS.md); only request violations are ours.
@@ -111,7 +123,7 @@ async def test_every_request_passes_prism_validation(prism_url: str) -> None:
                 if v.get("location", [""])[0] != "response"
             ]
             assert resp.status_code < 400 and not violations, (
-                f"{req.method} {req.url.raw_path.decode()} -> {resp.status_code}: {violations}"
+                f"{method} {path} -> {resp.status_code}: {violations}"
             )
 
 
@@ -139,24 +151,25 @@ async def test_actions_against_documented_responses(prism_url: str, action: Acti
         assert result.url.startswith("https://github.com/")
 
 
-async def test_documented_not_found_is_an_action_error(prism_url: str) -> None:
-    from gluetui.forges.github.actions import GitHubActionError
+async def test_documented_not_found_is_an_action_error(
+    prism_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prism answers with GitHub's documented 404 (``Prefer: code=404``) for a comment."""
+    import requests
 
-    def prefer_404(request: httpx.Request) -> None:
+    from gluetui.forges.github.pygithub import GitHubActionError
+
+    send = requests.adapters.HTTPAdapter.send
+
+    def prefer_404(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         request.headers["Prefer"] = "code=404"
+        return send(self, request, *args, **kwargs)
 
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", prefer_404)
     forge = make_forge(httpx.AsyncHTTPTransport(), url=prism_url)
-    forge.session.client.event_hooks["request"] = [_async(prefer_404)]
     try:
         with pytest.raises(GitHubActionError) as info:
             await forge.perform(ACTIONS[-2])
     finally:
         await forge.aclose()
-    assert info.value.status == 404
-
-
-def _async(fn: Any) -> Any:
-    async def hook(request: httpx.Request) -> None:
-        fn(request)
-
-    return hook
+    assert info.value.status == 404 and "404" in info.value.title

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from rel_server import Answer, LocalServer, Request
 
-from gluetui.config.schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import Config, SourceConfig, automation
 from gluetui.factory import Runtime, make_forge
 from gluetui.forges.base import Forge
 from gluetui.store import Store
@@ -182,12 +182,12 @@ def source(kind: str, url: str, name: str = "", **over: Any) -> SourceConfig:
 
 def config(sources: Sequence[SourceConfig], **over: Any) -> Config:
     automations = {
-        "rerun": AutomationConfig(kind="github.rerun_failed_jobs", fits=["broken_ci"]),
-        "comment": AutomationConfig(
+        "rerun": automation(kind="github.rerun_failed_jobs", fits=["broken_ci"]),
+        "comment": automation(
             kind="github.comment", fits=["unreviewed_pr"], body="Ping {author}: {title}"
         ),
-        "retry": AutomationConfig(kind="gitlab.retry_pipeline", fits=["broken_ci"]),
-        "note": AutomationConfig(kind="gitlab.note", fits=["unreviewed_pr"], body="Ping {title}"),
+        "retry": automation(kind="gitlab.retry_pipeline", fits=["broken_ci"]),
+        "note": automation(kind="gitlab.note", fits=["unreviewed_pr"], body="Ping {title}"),
     }
     return Config(sources=list(sources), automations=automations, **over)
 

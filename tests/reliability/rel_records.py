@@ -58,7 +58,8 @@ def _run(
 
 def hostile_data(text: str, full_name: str = "acme/api") -> SourceData:
     """One repository whose PR, branch, author, workflow, job, test and doc all say ``text``."""
-    repo = Repo(host="github.com", full_name=full_name, url=f"https://github.com/{full_name}")
+    url = f"https://github.com/{full_name}"
+    repo = Repo(host="github.com", full_name=full_name, url=url, blob_base=f"{url}/blob")
     pull = PullRequest(
         repo=full_name,
         number=7,
@@ -109,7 +110,7 @@ def context(config: Config) -> DetectContext:
         capacity=config.capacity,
         accountable=frozenset({"acme/api"}),
         viewer="me",
-        automations={name: a.fits_kinds for name, a in config.automations.items()},
+        automations=config.automations,
     )
 
 

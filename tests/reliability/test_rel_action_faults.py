@@ -67,9 +67,11 @@ async def test_refused_action_is_sent_once_journaled_and_requeued(
 
 @pytest.mark.parametrize("kind", ["github", "gitlab"])
 async def test_timed_out_action_is_unknown_and_never_re_posted(world: World, kind: str) -> None:
-    await _rebuild(world, kind, timeout_seconds=0.3)
+    # PyGithub (GitHub's write path) takes whole seconds: the timeout is rounded up to 1 s.
+    timeout, delay = (0.3, 0.8) if kind == "gitlab" else (1.0, 1.8)
+    await _rebuild(world, kind, timeout_seconds=timeout)
     item = broken_ci(world, kind)
-    world.server(kind).fault = on_action(Answer(201, {"id": 900}, delay=0.8), kind)
+    world.server(kind).fault = on_action(Answer(201, {"id": 900}, delay=delay), kind)
     with pytest.raises(DelegationFailed) as info:
         await delegate(world.rt, item, AUTOMATION[kind])
     assert info.value.outcome.unknown

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from rel_server import Answer
 
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation as make_automation
 from gluetui.delegate import delegate, reconcile
 from gluetui.events import EventAction
 from gluetui.model import Item, Kind
@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[5])
 import rel_fakes as rf
 import gluetui.delegate.engine as engine
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation as make_automation
 from gluetui.delegate import delegate
 
 store_path, url, step, reached = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
@@ -46,7 +46,7 @@ def stop_here():
     time.sleep(120)  # the test kills us here
 
 cfg = rf.config([rf.source("github", url)])
-hook = AutomationConfig(kind="webhook", fits=["broken_ci"], url=url + "/hook", retries=2)
+hook = make_automation(kind="webhook", fits=["broken_ci"], url=url + "/hook", retries=2)
 cfg = cfg.model_copy(update={"automations": {**cfg.automations, "hook": hook}})
 with rf.runtime(cfg, Path(store_path)) as rt:
     store = rt.store
@@ -146,7 +146,7 @@ async def test_kill_9_then_restart(
     _kill_at(world, step, tmp_path, automation)
     store = world.rt.store
     if automation == "hook":  # the restarted runtime knows the webhook automation too
-        hook = AutomationConfig(
+        hook = make_automation(
             kind="webhook", fits=["broken_ci"], url=world.gh.url + "/hook", retries=2
         )
         automations = {**world.rt.config.automations, "hook": hook}

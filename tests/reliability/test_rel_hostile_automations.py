@@ -20,7 +20,7 @@ from rel_fakes import GH_TOKEN, NOW, aclose, build_forges, config, source
 from rel_hostile import CORPUS, has_control, ids
 from rel_server import Answer, LocalServer
 
-from gluetui.config.schema import AutomationConfig, Config
+from gluetui.config.schema import Config, automation
 from gluetui.delegate import delegate
 from gluetui.delegate.templates import VALUE_MAX, render
 from gluetui.factory import Runtime
@@ -78,7 +78,7 @@ async def test_command_gets_hostile_text_as_literal_data(
     cfg = Config(
         sources=[source("github", "http://127.0.0.1:9")],
         automations={
-            "notify": AutomationConfig(
+            "notify": automation(
                 kind="command",
                 fits=["unreviewed_pr"],
                 argv=[sys.executable, str(script), "--", "{title}", "b={branch}", "{job}"],
@@ -133,7 +133,7 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
         update={
             "automations": {
                 **cfg.automations,
-                "hook": AutomationConfig(
+                "hook": automation(
                     kind="webhook",
                     fits=["unreviewed_pr"],
                     url=f"{receiver.url}/hook",
@@ -163,7 +163,8 @@ async def test_webhook_and_forge_comment_carry_hostile_text_as_json(
             assert body["item"]["title"] == clean(text, JSON_MAX, squeeze=False)
             assert not any(has_control(str(v)) for v in body["item"].values())
             assert comment.bare_path.endswith("/issues/1/comments")
-            assert comment.headers["authorization"] == f"Bearer {GH_TOKEN}"
+            # PyGithub's token auth (GitHub takes "token" and "Bearer" alike).
+            assert comment.headers["authorization"] == f"token {GH_TOKEN}"
             sent = json.loads(comment.body)["body"]
             assert sent.startswith("Ping ")
             assert not has_control(sent), repr(sent[:80])  # the forge gets the characters only

@@ -179,7 +179,12 @@ def doc_data(paths_: list[str], full_name: str = "acme/api") -> SourceData:
         DocFile(path=p, text="---\nreview_by: 2020-01-01\n---\n# Guide\n", last_commit=old)
         for p in paths_
     )
-    repo = Repo(host="github.com", full_name=full_name, url=f"https://github.com/{full_name}")
+    repo = Repo(
+        host="github.com",
+        full_name=full_name,
+        url=f"https://github.com/{full_name}",
+        blob_base=f"https://github.com/{full_name}/blob",
+    )
     data = RepoData(repo=repo, docs=docs, tree=frozenset({"README.md"}), tree_complete=True)
     return SourceData(source="gh", host="github.com", repos=(data,), viewer="me")
 

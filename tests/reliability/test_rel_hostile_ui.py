@@ -18,7 +18,6 @@ from rel_fakes import NOW, config
 from rel_hostile import CORPUS, has_control
 from rel_records import hostile_items
 
-from gluetui.budget import budget_status
 from gluetui.factory import Runtime
 from gluetui.model import Item
 from gluetui.store import Store
@@ -90,7 +89,7 @@ def screen_text(app: object) -> str:
 
 
 async def test_panels_and_detail_show_hostile_text_inertly(hostile_rt: Runtime) -> None:
-    backend = Backend(runtime=hostile_rt, sync=_no_sync, items=current_items, budget=budget_status)
+    backend = Backend(runtime=hostile_rt, sync=_no_sync, items=current_items)
     app = make_app(hostile_rt, backend=backend, refresh_on_start=False)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
@@ -149,7 +148,12 @@ def _file_name_items() -> list[Item]:
         DocFile(path=p, text="---\nreview_by: 2020-01-01\n---\n", last_commit=old)
         for _, p in FILE_NAMES
     )
-    repo = Repo(host="github.com", full_name="acme/api", url="https://github.com/acme/api")
+    repo = Repo(
+        host="github.com",
+        full_name="acme/api",
+        url="https://github.com/acme/api",
+        blob_base="https://github.com/acme/api/blob",
+    )
     data = RepoData(repo=repo, docs=docs, tree=frozenset({"README.md"}))
     return detect_all(
         SourceData(source="gh", host="github.com", repos=(data,)), context(config([]))
@@ -169,7 +173,7 @@ async def test_y_and_o_carry_a_valid_url_and_nothing_else(tmp_path: Path) -> Non
     store = Store.open(tmp_path / "ui.sqlite3")
     store.save_snapshot("gh", [legacy, *items], at=NOW - timedelta(hours=1))
     rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
-    backend = Backend(runtime=rt, sync=_no_sync, items=current_items, budget=budget_status)
+    backend = Backend(runtime=rt, sync=_no_sync, items=current_items)
     app = make_app(rt, backend=backend, refresh_on_start=False)
     opened: list[str] = []
     copied: list[str] = []
@@ -227,7 +231,7 @@ async def test_emoji_rows_keep_every_line_as_wide_as_its_widget(tmp_path: Path) 
     store = Store.open(tmp_path / "ui.sqlite3")
     store.save_snapshot("gh", items, at=NOW - timedelta(hours=1))
     rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
-    backend = Backend(runtime=rt, sync=_no_sync, items=current_items, budget=budget_status)
+    backend = Backend(runtime=rt, sync=_no_sync, items=current_items)
     app = make_app(rt, backend=backend, refresh_on_start=False)
     try:
         for size in ((120, 35), (160, 45)):

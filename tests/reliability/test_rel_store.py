@@ -125,7 +125,6 @@ def test_truncated_real_store_is_recovered(tmp_path: Path) -> None:
 
 async def test_dashboard_tells_the_user_the_store_was_rebuilt(tmp_path: Path) -> None:
     pytest.importorskip("textual")
-    from gluetui.budget import budget_status
     from gluetui.factory import Runtime
     from gluetui.sync import current_items
     from gluetui.ui.app import make_app
@@ -141,7 +140,7 @@ async def test_dashboard_tells_the_user_the_store_was_rebuilt(tmp_path: Path) ->
     async def no_sync(*args: Any) -> Any:
         raise AssertionError("no refresh here")
 
-    backend = Backend(runtime=rt, sync=no_sync, items=current_items, budget=budget_status)
+    backend = Backend(runtime=rt, sync=no_sync, items=current_items)
     app = make_app(rt, backend=backend, refresh_on_start=False)
     try:
         async with app.run_test(size=(120, 40)) as pilot:

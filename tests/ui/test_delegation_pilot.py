@@ -13,7 +13,7 @@ from typing import Any
 from textual.widgets import OptionList
 from ui_fakes import NOW, FakeForge, FakeSync, app_for, runtime, seed, settle, standard_items
 
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation
 from gluetui.delegate import Status, idempotency_key
 from gluetui.errors import ActionError
 from gluetui.events import EventAction
@@ -109,9 +109,7 @@ async def test_a_runs_the_engine_and_shows_the_result(rt: Runtime) -> None:
 async def test_a_picker_offers_refused_automations_disabled_with_the_reason(
     tmp_path: Path,
 ) -> None:
-    gitlab_only = AutomationConfig(
-        kind="gitlab.retry_pipeline", fits=["flaky_test"], oversight_hours=0.1
-    )
+    gitlab_only = automation(kind="gitlab.retry_pipeline", fits=["flaky_test"], oversight_hours=0.1)
     rt = runtime(tmp_path)
     rt.config.automations["retry-gl"] = gitlab_only
     try:

@@ -113,9 +113,9 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.keys("a")  # delegate: the picker of fitting automations
     terminal.wait_for(lambda s: "Delegate to" in s and "rerun-failed" in s, "the picker")
     terminal.keys("Enter")
-    # The plan names the endpoint and says it is not a dry run.
+    # The plan says what the (demo) forge will do and that it is not a dry run.
     terminal.wait_for(
-        lambda s: "What will happen" in s and "rerun-failed-jobs" in s and "for real" in s,
+        lambda s: "What will happen" in s and "re-run the failed jobs" in s and "for real" in s,
         "the confirmation",
     )
     terminal.keys("Enter")

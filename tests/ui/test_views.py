@@ -9,7 +9,7 @@ import pytest
 from ui_fakes import NOW, item, runtime
 
 from gluetui.budget import BudgetStatus
-from gluetui.config.schema import AutomationConfig
+from gluetui.config.schema import automation
 from gluetui.delegate import FollowUp, Status, plan_for
 from gluetui.model import Kind
 from gluetui.store import JournalEntry
@@ -21,7 +21,7 @@ HOSTILE = "[bold]x[/] $(rm -rf ~) \x1b[31mred\x1b[0m"
 
 def test_plan_text_shows_argv_target_mode_and_cost_literally(tmp_path: Path) -> None:
     rt = runtime(tmp_path)
-    rt.config.automations["fixer"] = AutomationConfig(
+    rt.config.automations["fixer"] = automation(
         kind="command", fits=["stale_doc"], argv=["echo", "{title}"], oversight_hours=0.75
     )
     try:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gluetui.config.schema import AutomationConfig, CapacityConfig, Config
+from gluetui.config.schema import CapacityConfig, Config, automation
 from gluetui.factory import Runtime
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
+from gluetui.forges.github import actions as github_actions
 from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
 from gluetui.records import RateLimit, SourceData
 from gluetui.store import Store
@@ -30,9 +31,16 @@ def clock() -> datetime:
 
 
 class FakeForge(Forge):
-    """A GitHub-flavoured forge that performs actions in memory (or fails, when told to)."""
+    """A forge speaking GitHub's actions that performs them in memory (or fails, when told to)."""
 
-    flavour = "github"
+    dialect = "github"
+
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        return github_actions.SPECS
+
+    def describe(self, request: ActionRequest) -> str:
+        line = github_actions.describe("https://api.github.com", request)
+        return f"{line} [demo organisation: nothing leaves this machine]"
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -178,13 +186,13 @@ def config(**extra: Any) -> Config:
     extra.setdefault("capacity", CapacityConfig(hours_per_sprint=8.0))
     return Config(
         automations={
-            "rerun": AutomationConfig(
+            "rerun": automation(
                 kind="github.rerun_failed_jobs",
                 fits=["broken_ci", "flaky_test"],
                 description="Re-run the failed jobs",
                 oversight_hours=0.25,
             ),
-            "ask-bot": AutomationConfig(
+            "ask-bot": automation(
                 kind="github.request_review",
                 fits=["unreviewed_pr"],
                 reviewers=["review-bot"],
@@ -215,14 +223,12 @@ def seed(rt: Runtime, items: Mapping[str, list[Item]], *, look: datetime | None 
 
 def app_for(rt: Runtime, sync: FakeSync | None = None, **kw: Any) -> GluetuiApp:
     """The app over ``rt`` with a fake refresh; snapshot loading and budget are the real ones."""
-    from gluetui.budget import budget_status
     from gluetui.sync import current_items
 
     backend = Backend(
         runtime=rt,
         sync=sync or FakeSync(standard_items()),
         items=current_items,
-        budget=budget_status,
     )
     return make_app(rt, backend=backend, **kw)
 

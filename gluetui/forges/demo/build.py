@@ -48,10 +48,10 @@ class RepoState:
 class Urls:
     """Web URLs in the style of the forge the demo imitates."""
 
-    def __init__(self, host: str, flavour: str, full_name: str) -> None:
+    def __init__(self, host: str, dialect: str, full_name: str) -> None:
         self.base = f"https://{host}/{full_name}"
-        self.dash = "/-" if flavour == "gitlab" else ""
-        self.gitlab = flavour == "gitlab"
+        self.dash = "/-" if dialect == "gitlab" else ""
+        self.gitlab = dialect == "gitlab"
 
     def pull(self, number: int) -> str:
         return f"{self.base}{self.dash}/{'merge_requests' if self.gitlab else 'pull'}/{number}"
@@ -78,12 +78,12 @@ class Urls:
 class Builder:
     """Builds one source's repositories; also mints ids for records the actions add later."""
 
-    def __init__(self, host: str, flavour: str, now: datetime) -> None:
+    def __init__(self, host: str, dialect: str, now: datetime) -> None:
         self.host = host
-        self.flavour = flavour
+        self.dialect = dialect
         self.now = now
-        self._run_id = 9_400_000_000 if flavour == "github" else 48_200
-        self._job_id = 31_000_000_000 if flavour == "github" else 7_700_000
+        self._run_id = 9_400_000_000 if dialect == "github" else 48_200
+        self._job_id = 31_000_000_000 if dialect == "github" else 7_700_000
 
     def run_id(self) -> str:
         self._run_id += 1
@@ -94,7 +94,7 @@ class Builder:
         return str(self._job_id)
 
     def urls(self, full_name: str) -> Urls:
-        return Urls(self.host, self.flavour, full_name)
+        return Urls(self.host, self.dialect, full_name)
 
     def repo(self, spec: RepoSpec) -> RepoState:
         # Not for secrets: a seeded generator is what makes the demo the same on every run.
@@ -104,10 +104,11 @@ class Builder:
             host=self.host,
             full_name=spec.full_name,
             url=urls.base,
+            blob_base=f"{urls.base}{urls.dash}/blob",
             default_branch=spec.default_branch,
             forge_id=str(rng.randint(1000, 99999)),
         )
-        ci_file = ".gitlab-ci.yml" if self.flavour == "gitlab" else ".github/workflows/ci.yml"
+        ci_file = ".gitlab-ci.yml" if self.dialect == "gitlab" else ".github/workflows/ci.yml"
         tree = frozenset({*spec.files, *(d.path for d in spec.docs), ci_file})
         state = RepoState(repo=repo, tree=tree, next_number=rng.randint(40, 900))
         for pr in sorted(spec.prs, key=lambda p: -p.age_hours):
@@ -204,7 +205,7 @@ class Builder:
         )
         passed_tests = [_test(wf.flaky_test, "passed", flaky)] if failed_tests else []
         first = {j: ("failure" if j == flaky else "success") for j in wf.jobs}
-        if self.flavour == "gitlab":
+        if self.dialect == "gitlab":
             run = make(
                 updated=created + took * 2,
                 outcomes=_all(wf, "success"),

@@ -11,41 +11,51 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from gluetui.config.schema import AutomationConfig, Config, SourceConfig
+from gluetui.config.schema import AutomationConfig, Config, SourceConfig, automation
 from gluetui.errors import ActionError
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import (
+    ActionRequest,
+    ActionResult,
+    ActionSpec,
+    Forge,
+    Progress,
+    describe_params,
+)
 from gluetui.forges.demo.build import Builder, RepoState, sha
 from gluetui.forges.demo.data import GITLAB_REPOS, REPOS, VIEWER, RepoSpec
 from gluetui.records import Job, PullRequest, RepoData, Review, Run, SourceData, TestResult
 
-GITHUB_ACTIONS = frozenset(
-    {
-        "rerun_failed_jobs",
-        "rerun_workflow",
-        "dispatch_workflow",
-        "assign",
-        "request_review",
-        "add_labels",
-        "comment",
-        "create_issue",
-    }
-)
-GITLAB_ACTIONS = frozenset(
-    {
-        "retry_pipeline",
-        "retry_job",
-        "trigger_pipeline",
-        "assign",
-        "set_reviewers",
-        "add_labels",
-        "note",
-        "create_issue",
-    }
-)
+_RUN = ActionSpec(("run_id",), "workflow run")
+_PULL = ActionSpec(("number",), "pull request")
+_MR = ActionSpec(("number",), "merge request", "!")
+_REPO = ActionSpec()
+
+#: What the demo does when it imitates GitHub: (where the target is, what it does, in words).
+GITHUB_ACTIONS: Mapping[str, tuple[ActionSpec, str]] = {
+    "rerun_failed_jobs": (_RUN, "re-run the failed jobs of run {t}"),
+    "rerun_workflow": (_RUN, "re-run every job of run {t}"),
+    "dispatch_workflow": (_REPO, "dispatch a workflow"),
+    "assign": (_PULL, "assign #{t}"),
+    "request_review": (_PULL, "request a review of #{t}"),
+    "add_labels": (_PULL, "label #{t}"),
+    "comment": (_PULL, "comment on #{t}"),
+    "create_issue": (_REPO, "open an issue"),
+}
+#: ... and GitLab.
+GITLAB_ACTIONS: Mapping[str, tuple[ActionSpec, str]] = {
+    "retry_pipeline": (ActionSpec(("pipeline_id", "run_id"), "pipeline"), "retry pipeline {t}"),
+    "retry_job": (ActionSpec(("job_id",), "job"), "retry job {t}"),
+    "trigger_pipeline": (_REPO, "start a pipeline"),
+    "assign": (_MR, "assign {t}"),
+    "set_reviewers": (_MR, "set the reviewers of {t}"),
+    "add_labels": (_MR, "label {t}"),
+    "note": (_MR, "leave a note on {t}"),
+    "create_issue": (_REPO, "open an issue"),
+}
 
 #: The coding agent that answers issues and assignments in the demo.
 AGENT = "copilot-swe-agent[bot]"
@@ -62,7 +72,7 @@ class DemoForge(Forge):
         self,
         name: str,
         host: str,
-        flavour: str,
+        dialect: str,
         repos: Sequence[RepoSpec],
         now: datetime,
         *,
@@ -71,12 +81,12 @@ class DemoForge(Forge):
     ) -> None:
         self.name = name
         self.host = host
-        #: Which forge it imitates; delegation plans ``github.*`` or ``gitlab.*`` actions by it.
-        self.flavour = flavour
+        #: Which forge it imitates: ``github.*`` or ``gitlab.*`` automations run on it.
+        self.dialect = dialect
         self.viewer = viewer
         self.viewer_teams = viewer_teams
         self._now = now
-        self._build = Builder(host, flavour, now)
+        self._build = Builder(host, dialect, now)
         self._repos = {s.full_name: self._build.repo(s) for s in repos}
         self._done: dict[str, ActionResult] = {}
         self._ticks = 0
@@ -122,8 +132,21 @@ class DemoForge(Forge):
             stats={"repos": total, "requests": 0},
         )
 
-    def actions(self) -> frozenset[str]:
-        return GITHUB_ACTIONS if self.flavour == "github" else GITLAB_ACTIONS
+    def _vocabulary(self) -> Mapping[str, tuple[ActionSpec, str]]:
+        return GITHUB_ACTIONS if self.dialect == "github" else GITLAB_ACTIONS
+
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        return {name: spec for name, (spec, _) in self._vocabulary().items()}
+
+    def describe(self, request: ActionRequest) -> str:
+        """What the demo will do, in words: it imitates the forge, it sends nothing."""
+        known = self._vocabulary().get(request.kind)
+        what = known[1] if known else request.kind
+        line = f"demo {self.dialect}: {what.format(t=request.target)} in {request.repo}"
+        details = describe_params(request.params)
+        if details:
+            line += f" ({details})"
+        return line + " [demo organisation: nothing leaves this machine]"
 
     async def perform(self, request: ActionRequest) -> ActionResult:
         key = request.idempotency_key
@@ -133,7 +156,7 @@ class DemoForge(Forge):
         if handler is None:
             raise ActionError(
                 f"The demo organisation cannot '{request.kind}'.",
-                f"It can: {', '.join(sorted(self.actions()))}.",
+                f"It can: {', '.join(sorted(self._vocabulary()))}.",
             )
         state = self._repos.get(request.repo)
         if state is None:
@@ -206,7 +229,7 @@ class DemoForge(Forge):
         run = self._latest_attempt(state, request.target)
         at = self._tick()
         urls = self._build.urls(state.repo.full_name)
-        if self.flavour == "gitlab":
+        if self.dialect == "gitlab":
             jobs = list(run.jobs)
             for job in run.jobs:
                 if not job.retried and job.conclusion not in ("success", ""):
@@ -304,12 +327,12 @@ class DemoForge(Forge):
             created_at=at,
             updated_at=at,
             url=urls.run(run_id),
-            event="workflow_dispatch" if self.flavour == "github" else "api",
+            event="workflow_dispatch" if self.dialect == "github" else "api",
             commit_title=template.commit_title if template else "",
             commit_author=template.commit_author if template else "",
         )
         state.runs.append(new)
-        what = "Dispatched workflow" if self.flavour == "github" else "Triggered a pipeline"
+        what = "Dispatched workflow" if self.dialect == "github" else "Triggered a pipeline"
         return ActionResult(
             True, f"{what} {new.workflow} on {ref} (run {run_id}).", new.url, run_id
         )
@@ -445,19 +468,19 @@ def demo_config() -> Config:
 
 def _automations() -> dict[str, AutomationConfig]:
     return {
-        "rerun-failed": AutomationConfig(
+        "rerun-failed": automation(
             kind="github.rerun_failed_jobs",
             fits=["broken_ci", "flaky_test"],
             description="Re-run the failed jobs of the latest run",
             oversight_hours=0.1,
         ),
-        "retry-pipeline": AutomationConfig(
+        "retry-pipeline": automation(
             kind="gitlab.retry_pipeline",
             fits=["broken_ci", "flaky_test"],
             description="Retry the failed jobs of the pipeline",
             oversight_hours=0.1,
         ),
-        "copilot-fix": AutomationConfig(
+        "copilot-fix": automation(
             kind="github.create_issue",
             fits=["stale_doc", "broken_ci", "flaky_test"],
             description="Open an issue and assign it to the Copilot coding agent",
@@ -467,21 +490,21 @@ def _automations() -> dict[str, AutomationConfig]:
             labels=["glue-work"],
             oversight_hours=0.5,
         ),
-        "review-bot": AutomationConfig(
+        "review-bot": automation(
             kind="github.request_review",
             fits=["unreviewed_pr"],
             description="Ask the review bot for a first review",
             reviewers=["review-bot"],
             oversight_hours=0.25,
         ),
-        "needs-review-label": AutomationConfig(
+        "needs-review-label": automation(
             kind="github.add_labels",
             fits=["unreviewed_pr"],
             description="Label it needs-review for the weekly review rota",
             labels=["needs-review"],
             oversight_hours=0.0,
         ),
-        "nudge-mr": AutomationConfig(
+        "nudge-mr": automation(
             kind="gitlab.note",
             fits=["unreviewed_pr"],
             description="Post a friendly nudge asking for a first review",

@@ -79,10 +79,12 @@ def login_of(actor: object) -> tuple[str, bool]:
 
 
 def repo_record(host: str, node: JSON) -> Repo:
+    url = str(node.get("url", ""))
     return Repo(
         host=host,
         full_name=str(node.get("nameWithOwner", "")),
-        url=str(node.get("url", "")),
+        url=url,
+        blob_base=f"{url.rstrip('/')}/blob" if url else "",
         default_branch=clean(obj(node.get("defaultBranchRef")).get("name") or "", 200),
         archived=bool(node.get("isArchived")),
         fork=bool(node.get("isFork")),

@@ -7,7 +7,7 @@ one for the jobs of ~400 runs a detector needs (:mod:`github_jobs`) and one for 
 and exactly one REST call per repository, its conditional runs listing (:mod:`github_runs`).
 Later refreshes list only the repositories' change stamps (100 a query, 1 point) and re-read just
 the repositories whose stamp moved (:mod:`github_repocache`); an unchanged runs listing is a 304,
-free of rate limit. :mod:`github_actions` has what ``perform`` does.
+free of rate limit. Actions go through PyGithub (:mod:`.actions`, :mod:`.pygithub`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ import httpx
 
 from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, GluetuiError, RateLimited
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
+from gluetui.forges.github import actions
 from gluetui.forges.github import convert as conv
 from gluetui.forges.github import graphql as gql
-from gluetui.forges.github.actions import KINDS, Actions
 from gluetui.forges.github.docs import DocsReader, RepoTree, doc_dirs
 from gluetui.forges.github.jobs import fetch_jobs
+from gluetui.forges.github.pygithub import WRITE_SPACING_SECONDS, PyGithubSession
 from gluetui.forges.github.repocache import (
     RepoCache,
     RepoEntry,
@@ -134,16 +135,19 @@ class GitHubForge(Forge):
     """One configured GitHub source."""
 
     kind = "github"
+    dialect = "github"
 
-    def __init__(self, source: SourceConfig, config: Config, session: HttpSession) -> None:
+    def __init__(
+        self, source: SourceConfig, config: Config, session: HttpSession, writer: PyGithubSession
+    ) -> None:
         self.name = source.name
         self.host = source.host
         self.source = source
         self.config = config
         self.session = session
         self.graphql_url = gql.graphql_url(source.api_url)
-        self._actions = Actions(session, self._default_branch)
         self._branches: dict[str, str] = {}
+        self._actions = actions.Actions(writer, lambda repo: self._branches.get(repo, ""))
         self._store = RepoCache(session.cache, source.host)
 
     @classmethod
@@ -155,8 +159,13 @@ class GitHubForge(Forge):
         token: str,
         cache: HttpCache | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        write_spacing: float | None = WRITE_SPACING_SECONDS,
     ) -> GitHubForge:
-        """Build the adapter; the token goes into the client's headers and nowhere else."""
+        """Build the adapter; the token goes into the clients' auth and nowhere else.
+
+        ``transport`` replaces the reads' HTTP transport (tests); ``write_spacing`` is the pause
+        PyGithub keeps between two writes (None: none, for tests).
+        """
         client = make_client(
             source.api_url,
             headers={
@@ -179,7 +188,10 @@ class GitHubForge(Forge):
             max_concurrency=source.max_concurrency,
             classify=classify(source),
         )
-        return cls(source, config, session)
+        writer = PyGithubSession(
+            source, token, auth_hint=auth_hint(source), write_spacing=write_spacing
+        )
+        return cls(source, config, session, writer)
 
     def __repr__(self) -> str:
         return f"GitHubForge(name={self.name!r}, host={self.host!r})"
@@ -188,13 +200,17 @@ class GitHubForge(Forge):
     def rate_limits(self) -> tuple[RateLimit, ...]:
         return self.session.rate_limits
 
-    def actions(self) -> frozenset[str]:
-        return KINDS
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        return actions.SPECS
+
+    def describe(self, request: ActionRequest) -> str:
+        return actions.describe(self.source.api_url, request)
 
     async def perform(self, request: ActionRequest) -> ActionResult:
         return await self._actions.perform(request)
 
     async def aclose(self) -> None:
+        self._actions.close()
         await self.session.aclose()
 
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
@@ -554,13 +570,6 @@ class GitHubForge(Forge):
             return []  # an empty repository has no branch and no runs
         window = self.config.detectors.flaky_test.window_days
         return await list_runs(self.session, repo.full_name, repo.default_branch, now, window)
-
-    async def _default_branch(self, repo: str) -> str:
-        if repo not in self._branches:
-            reply = await self.session.get(f"/repos/{repo}", what=f"the repository {repo}")
-            self.session.stats["rest_calls"] += 1
-            self._branches[repo] = str((reply.json() or {}).get("default_branch") or "main")
-        return self._branches[repo]
 
 
 _Found = tuple[Repo, list[PullRequest], RepoTree]

@@ -29,7 +29,7 @@ from gluetui.records import Commit, DocFile, PullRequest, Repo, Review, TestResu
 #: How long a stored repository is trusted without being re-read, whatever its stamp says.
 MAX_AGE = timedelta(hours=6)
 #: Bumped when what is stored changes shape.
-VERSION = "1"
+VERSION = "2"  # 2: Repo records carry blob_base
 
 JSON = Mapping[str, Any]
 

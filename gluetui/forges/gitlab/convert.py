@@ -68,10 +68,13 @@ def is_bot(user: object) -> bool:
 def to_repo(host: str, project: JSON, fallback_name: str = "") -> Repo:
     """A project as a :class:`Repo` (``full_name`` is ``path_with_namespace``)."""
     full_name = str(project.get("path_with_namespace") or fallback_name or project.get("id", ""))
+    url = str(project.get("web_url") or "")
     return Repo(
         host=host,
         full_name=full_name,
-        url=str(project.get("web_url") or ""),
+        url=url,
+        # GitLab's canonical route; a host of any name serves it.
+        blob_base=f"{url.rstrip('/')}/-/blob" if url else "",
         default_branch=str(project.get("default_branch") or "main"),
         archived=bool(project.get("archived", False)),
         fork=project.get("forked_from_project") is not None,

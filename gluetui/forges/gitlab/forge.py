@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import gitlab
 import httpx
 
 from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.base import ActionRequest, ActionResult, Forge, Progress
+from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
 from gluetui.forges.gitlab import actions as gitlab_actions
 from gluetui.forges.gitlab import convert as conv
 from gluetui.forges.gitlab import docs as gitlab_docs
@@ -39,12 +39,14 @@ from gluetui.records import RateLimit, RepoData, RepoError, SourceData
 log = logging.getLogger(__name__)
 
 JSON = Mapping[str, Any]
+T = TypeVar("T")
 
 
 class GitLabForge(Forge):
     """One configured GitLab source."""
 
     kind = "gitlab"
+    dialect = "gitlab"
 
     def __init__(
         self,
@@ -197,29 +199,17 @@ class GitLabForge(Forge):
         resolved = await gitlab_gql_fetch.resolve(gql, self.source.repos) if gql else None
 
         async def explicit(name: str) -> JSON | RepoError:
+            hint = "Check the path in repos (group/sub/project) and that the token can see it."
             if resolved is not None:
-                doc = resolved.get(name.lower())
-                if doc is None:
-                    return RepoError(
-                        name,
-                        f"GitLab project '{name}' was not found.",
-                        "Check the path in repos (group/sub/project) and that the token can see it.",
-                    )
+                known = resolved.get(name.lower())
+                if known is None:
+                    return RepoError(name, f"GitLab project '{name}' was not found.", hint)
+                return known
+            doc = await _or_repo_error(
+                client.get(fetch.project_path(name)), f"GitLab project '{name}'", hint, name
+            )
+            if isinstance(doc, RepoError):
                 return doc
-            try:
-                doc = await client.get(fetch.project_path(name))
-            except (RateLimited, AuthError) as exc:
-                if exc.status == 403:
-                    return RepoError(name, exc.title, exc.hint)
-                raise
-            except ForgeError as exc:
-                if exc.status == 404:
-                    return RepoError(
-                        name,
-                        f"GitLab project '{name}' was not found (404).",
-                        "Check the path in repos (group/sub/project) and that the token can see it.",
-                    )
-                return RepoError(name, exc.title, exc.hint)
             return doc if isinstance(doc, Mapping) else {}
 
         names = fetch.unique(self.source.repos)
@@ -232,20 +222,12 @@ class GitLabForge(Forge):
                 found.setdefault(str(doc["id"]), (doc, str(doc.get("path_with_namespace") or name)))
 
         async def group(name: str) -> list[dict[str, Any]] | RepoError:
-            try:
-                return await fetch.group_projects(client, name)
-            except (RateLimited, AuthError) as exc:
-                if exc.status == 403:
-                    return RepoError(name, exc.title, exc.hint)
-                raise
-            except ForgeError as exc:
-                if exc.status == 404:
-                    return RepoError(
-                        name,
-                        f"GitLab group '{name}' was not found (404).",
-                        "Check the group path in groups and that the token can see it.",
-                    )
-                return RepoError(name, exc.title, exc.hint)
+            return await _or_repo_error(
+                fetch.group_projects(client, name),
+                f"GitLab group '{name}'",
+                "Check the group path in groups and that the token can see it.",
+                name,
+            )
 
         groups = fetch.unique(self.source.groups)
         for listed in await fetch.gather_all(*(group(g) for g in groups)):
@@ -301,8 +283,11 @@ class GitLabForge(Forge):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def actions(self) -> frozenset[str]:
-        return frozenset(gitlab_actions.HANDLERS)
+    def action_specs(self) -> Mapping[str, ActionSpec]:
+        return gitlab_actions.SPECS
+
+    def describe(self, request: ActionRequest) -> str:
+        return gitlab_actions.describe(self.source.api_url, request)
 
     async def perform(self, request: ActionRequest) -> ActionResult:
         self._client.fatal = None
@@ -314,6 +299,24 @@ class GitLabForge(Forge):
         if self._graphql is not None:
             await self._graphql.aclose()
         await asyncio.to_thread(self._client.gl.session.close)
+
+
+async def _or_repo_error(call: Awaitable[T], what: str, hint: str, name: str) -> T | RepoError:
+    """``call``'s answer, or the failure to read one project or group as that one's RepoError.
+
+    A 403 (hidden, or not allowed) and a 404 concern only it; a spent rate limit or a rejected
+    token concern the whole source and are raised.
+    """
+    try:
+        return await call
+    except (RateLimited, AuthError) as exc:
+        if exc.status == 403:
+            return RepoError(name, exc.title, exc.hint)
+        raise
+    except ForgeError as exc:
+        if exc.status == 404:
+            return RepoError(name, f"{what} was not found (404).", hint)
+        return RepoError(name, exc.title, exc.hint)
 
 
 def _delta(now: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:

@@ -1,8 +1,8 @@
 """The sprint's glue-work budget, as ``gluetui capacity`` computes it, plus what holds the hours.
 
-Everything shown comes from :func:`gluetui.report.capacity_report` (the same numbers as the CLI)
-and :func:`gluetui.budget.budget_status` (which decision holds how many hours); ``n`` flips to the
-next sprint for planning.
+Everything shown comes from one capacity report, asked of the backend (the same numbers as the
+CLI; its budget says which decision holds how many hours); ``n`` flips to the next sprint for
+planning.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from gluetui.budget import BudgetStatus, budget_status
-from gluetui.factory import Runtime
 from gluetui.model import Item, Kind
-from gluetui.report import Bucket, CapacityReport, capacity_report
+from gluetui.report import Bucket, CapacityReport
 from gluetui.textsafe import clean
+from gluetui.ui.backend import Backend
 from gluetui.ui.widgets.header import gauge_text
 
 
@@ -33,8 +32,9 @@ def _kind_name(name: str) -> str:
         return name
 
 
-def summary_text(report: CapacityReport, budget: BudgetStatus) -> Text:
+def summary_text(report: CapacityReport) -> Text:
     """Gauge, the arithmetic line by line, and every warning (words, not only red)."""
+    budget = report.budget
     text = gauge_text(budget)
     last = report.end.toordinal() - 1
     text.append(
@@ -43,12 +43,12 @@ def summary_text(report: CapacityReport, budget: BudgetStatus) -> Text:
         style="bold",
     )
     rows = (
-        ("Budget", report.budget_hours, ""),
-        ("Taken on myself", report.self_hours, ""),
-        ("Oversight of delegated work", report.oversight_hours, ""),
-        ("Carried over from earlier sprints", report.carry_over_hours, ""),
-        ("Committed", report.committed_hours, "bold"),
-        ("Remaining", report.remaining_hours, "bold red" if report.over else "bold green"),
+        ("Budget", budget.budget_hours, ""),
+        ("Taken on myself", budget.self_hours, ""),
+        ("Oversight of delegated work", budget.oversight_hours, ""),
+        ("Carried over from earlier sprints", budget.carry_over_hours, ""),
+        ("Committed", budget.committed_hours, "bold"),
+        ("Remaining", budget.remaining_hours, "bold red" if budget.over else "bold green"),
     )
     for label, value, style in rows:
         text.append(f"{label:<36}{value:>7.1f} h\n", style=style)
@@ -60,7 +60,7 @@ def summary_text(report: CapacityReport, budget: BudgetStatus) -> Text:
         f"{'Incoming, last 4 weeks':<36}{fc.hours_per_week:>7.1f} h/week  "
         f"({fc.items_per_week:g} items/week, ≈{fc.hours_per_sprint:g} h per sprint)\n"
     )
-    if report.over:
+    if budget.over:
         text.append("\nOVER-COMMITTED\n", style="bold red")
     for warning in report.warnings:
         text.append("! ", style="bold yellow")
@@ -89,21 +89,14 @@ class CapacityScreen(ModalScreen[None]):
         Binding("n", "next_sprint", "Next sprint", id="capacity_next"),
     ]
 
-    def __init__(self, runtime: Runtime, items: Mapping[str, Item]) -> None:
+    def __init__(self, backend: Backend, items: Mapping[str, Item]) -> None:
         super().__init__(classes="modal")
-        self._rt = runtime
+        self._backend = backend
         self._items = items
         self._offset = 0
 
     def report(self) -> CapacityReport:
-        rt = self._rt
-        return capacity_report(
-            rt.config, rt.store.events(), list(self._items.values()), rt.clock(), self._offset
-        )
-
-    def budget(self) -> BudgetStatus:
-        rt = self._rt
-        return budget_status(rt.config, rt.store.events(), rt.clock(), self._offset)
+        return self._backend.capacity(list(self._items.values()), self._offset)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog capacity") as box:
@@ -120,8 +113,8 @@ class CapacityScreen(ModalScreen[None]):
         self.show()
 
     def show(self) -> None:
-        report, budget = self.report(), self.budget()
-        self.query_one("#capacity-summary", Static).update(summary_text(report, budget))
+        report = self.report()
+        self.query_one("#capacity-summary", Static).update(summary_text(report))
         _bucket_table(
             self.query_one("#capacity-kinds", DataTable), report.queued_by_kind, kinds=True
         )
@@ -135,14 +128,15 @@ class CapacityScreen(ModalScreen[None]):
                 Text(str(w.items), justify="right"),
                 Text(f"{w.hours:.1f}", justify="right"),
             )
-        self._commitments(report, budget)
+        self._commitments(report)
 
-    def _commitments(self, report: CapacityReport, budget: BudgetStatus) -> None:
+    def _commitments(self, report: CapacityReport) -> None:
+        budget = report.budget
         table: DataTable[Text] = self.query_one("#capacity-items", DataTable)
         table.clear(columns=True)
         table.add_columns("Holds the hours", "Item", "Repository", "Hours", "Since")
         # An item resolved since the decision has left the snapshot; its decision recorded it.
-        facts = {e.item_id: e.data for e in self._rt.store.events() if e.data.get("title")}
+        facts = {e.item_id: e.data for e in self._backend.events() if e.data.get("title")}
         for c in sorted(budget.commitments, key=lambda c: c.at):
             item = self._items.get(c.item_id)
             known = facts.get(c.item_id, {})

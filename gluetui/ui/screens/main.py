@@ -19,12 +19,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Tab, Tabs
 
+from gluetui.budget import BudgetStatus
+from gluetui.decisions import can_finish
 from gluetui.events import effective_events
 from gluetui.model import Item, Kind, State
 from gluetui.textsafe import safe_url
 from gluetui.triage import apply_triage, triage_states
-from gluetui.ui import decisions, keys, render
-from gluetui.ui.backend import Backend, BudgetLike
+from gluetui.ui import keys, render
+from gluetui.ui.backend import Backend
 from gluetui.ui.filtering import Filter, parse_filter
 from gluetui.ui.ordering import SortKey, sort_items
 from gluetui.ui.screens.capacity import CapacityScreen
@@ -69,7 +71,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     detail_open: reactive[bool] = reactive(False, init=False)
     show_hidden: reactive[bool] = reactive(False, init=False)
     sort_key: reactive[SortKey] = reactive(SortKey.IMPACT, init=False)
-    budget: reactive[BudgetLike | None] = reactive(None, always_update=True)
+    budget: reactive[BudgetStatus | None] = reactive(None, always_update=True)
     statuses: reactive[tuple[SourceStatus, ...]] = reactive(())
 
     def __init__(self, backend: Backend, *, refresh_on_start: bool = True) -> None:
@@ -78,11 +80,10 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.refresh_on_start = refresh_on_start
         self.items: dict[str, Item] = {}
         self.filter: Filter = Filter()
-        store = backend.runtime.store
         #: Items first seen after this are "new" for the whole session.
-        self.baseline: datetime | None = store.last_look()
+        self.baseline: datetime | None = backend.last_look()
         self.new_ids: set[str] = set()
-        self.stale: set[str] = store.stale_sources()
+        self.stale: set[str] = backend.stale_sources()
         self.can_undo = False
         #: Only a first screenful of each kind is loaded (the rest is on its way).
         self.partial = False
@@ -118,7 +119,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def on_mount(self) -> None:
         self.panels[0].add_class("-current")
         self.panels[0].table.focus()
-        events = self.backend.runtime.store.events()
+        events = self.backend.events()
         self.budget = self.backend.budget_now(events)
         self.can_undo = bool(effective_events(events))
         self.show_first_screenful()
@@ -130,15 +131,11 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         Parsing the whole snapshot takes a few hundred milliseconds at 10,000 items; the rows
         that fit on screen take a few. The full load replaces them once the frame is out.
         """
-        first = self.backend.first_items
-        if first is None:
-            return
-        rt = self.backend.runtime
-        items = first(rt, max(20, self.app.size.height))
+        items = self.backend.first_screenful(max(20, self.app.size.height))
         if not items:
             return
         self.partial = True
-        self._stored_counts = rt.store.count_by_kind()
+        self._stored_counts = self.backend.stored_counts()
         self.set_items(items)
 
     @on(Resize)
@@ -168,8 +165,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         if partial is not None:
             self.partial = partial
         self.items = {i.id: i for i in items}
-        store = self.backend.runtime.store
-        seen = store.first_seen(self.items) if self.partial else store.first_seen()
+        seen = self.backend.first_seen(self.items if self.partial else None)
         base = self.baseline
         self.new_ids = (
             set() if base is None else {i for i in self.items if seen.get(i, base) > base}
@@ -179,9 +175,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
 
     def restate(self) -> None:
         """Re-derive triage states after a decision without reloading the snapshot."""
-        rt = self.backend.runtime
-        now = rt.clock()
-        events = rt.store.events()  # read once: states, follow-ups, budget and undo all use it
+        now = self.backend.now()
+        events = self.backend.events()  # read once: states, follow-ups, budget and undo all use it
         states = triage_states(events, now)
         self.items = {i.id: i for i in apply_triage(list(self.items.values()), states, now)}
         self.compute_followups(events)
@@ -201,7 +196,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         return sort_items(shown, self.sort_key), len(pool)
 
     def render_panels(self) -> None:
-        now = self.backend.runtime.clock()
+        now = self.backend.now()
         items = self.items
 
         def cells(item_id: str) -> Cells:
@@ -249,15 +244,15 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         if item is None:
             pane.view = None
             return
-        rt = self.backend.runtime
+        backend = self.backend
         pane.view = DetailView(
             item=item,
-            now=rt.clock(),
-            history=tuple(rt.store.events(item.id)),
-            automations=tuple(decisions.fitting_automations(rt, item)),
+            now=backend.now(),
+            history=tuple(backend.events(item.id)),
+            automations=tuple(backend.fitting_automations(item)),
             is_new=item.id in self.new_ids,
             follow_up=self.followups.get(item.id),
-            journal=tuple(rt.store.journal(item.id)),
+            journal=tuple(backend.journal(item.id)),
             delegating=item.id in self.delegating,
             last_outcome=self.outcomes.get(item.id),
         )
@@ -335,11 +330,10 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             if item is None:
                 return None
             if action == "delegate" and (
-                item.id in self.delegating
-                or not decisions.fitting_automations(self.backend.runtime, item)
+                item.id in self.delegating or not self.backend.fitting_automations(item)
             ):
                 return None
-            if action == "done" and not decisions.can_finish(item):
+            if action == "done" and not can_finish(item):
                 return None
             if action == "settle" and not self.unknown_key(item):
                 return None
@@ -404,10 +398,10 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             self.notify("URL copied.", timeout=3)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.backend.runtime.config.keymap))
+        self.app.push_screen(HelpScreen(self.backend.config.keymap))
 
     def action_capacity(self) -> None:
-        self.app.push_screen(CapacityScreen(self.backend.runtime, self.items))
+        self.app.push_screen(CapacityScreen(self.backend, self.items))
 
     def action_quit(self) -> None:
         self.remember_look()
@@ -415,5 +409,4 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
 
     def remember_look(self) -> None:
         """The user has seen what is on screen: items up to now are no longer new next time."""
-        rt = self.backend.runtime
-        rt.store.set_last_look(rt.clock())
+        self.backend.remember_look()

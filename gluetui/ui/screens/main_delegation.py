@@ -15,25 +15,13 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-from gluetui.delegate import (
-    DelegationFailed,
-    FollowUp,
-    Outcome,
-    OverBudget,
-    Status,
-    check_budget,
-    delegate,
-    follow_up,
-    plan_for,
-    reconcile,
-    requeue_stalled,
-    resolve_unknown,
-)
+from gluetui.decisions import OverBudget
+from gluetui.delegate import DelegationFailed, FollowUp, Outcome, Status
 from gluetui.errors import GluetuiError
 from gluetui.events import Event
 from gluetui.model import Item
 from gluetui.textsafe import clean, safe_url
-from gluetui.ui import decisions, handoff
+from gluetui.ui import handoff
 from gluetui.ui.backend import Backend
 from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen
 
@@ -96,7 +84,7 @@ class DelegationMixin(Screen[None]):
                 return  # escape: nothing is recorded
             happened = choice == "yes"
             try:
-                resolve_unknown(self.backend.runtime, key, happened=happened)
+                self.backend.resolve_unknown(key, happened=happened)
             except GluetuiError as exc:
                 self.notify(clean(f"{exc.title} {exc.hint}", 400), severity="error", markup=False)
                 return
@@ -123,10 +111,8 @@ class DelegationMixin(Screen[None]):
         announced once; verdicts already standing when the app opened are only shown.
         ``events``: the decision log, when the caller has just read it.
         """
-        rt = self.backend.runtime
         before = self.followups
-        log = rt.store.events() if events is None else events
-        self.followups = follow_up(list(self.items.values()), log, rt.store.journal(), rt.clock())
+        self.followups = self.backend.follow_ups(list(self.items.values()), events)
         for item_id, f in self.followups.items():
             old = before.get(item_id)
             if old is not None and old.status is not f.status and f.status in NEWS:
@@ -140,7 +126,7 @@ class DelegationMixin(Screen[None]):
 
     def requeue_after_refresh(self) -> None:
         """Stalled hand-offs go back to the queue (a REOPENED decision each), and we say so."""
-        stalled = requeue_stalled(self.backend.runtime, self.followups)
+        stalled = self.backend.requeue_stalled(self.followups)
         if stalled:
             self.restate()
             self.notify(
@@ -164,7 +150,7 @@ class DelegationMixin(Screen[None]):
         )
 
     async def _reconcile(self) -> list[Outcome]:
-        outcomes = await reconcile(self.backend.runtime)
+        outcomes = await self.backend.reconcile()
         if not outcomes:
             return outcomes
         unresolved = [o for o in outcomes if o.unknown]
@@ -193,7 +179,7 @@ class DelegationMixin(Screen[None]):
         item = self.current_item
         if item is None:
             return
-        choices = decisions.automation_choices(self.backend.runtime, item)
+        choices = self.backend.automation_choices(item)
         options = []
         for c in choices:
             label = Text(c.name, style="bold")
@@ -214,15 +200,14 @@ class DelegationMixin(Screen[None]):
 
     def confirm_delegation(self, item: Item, name: str) -> None:
         """Show the plan exactly as the engine will run it; run it only on yes."""
-        rt = self.backend.runtime
         try:
-            plan = plan_for(rt, item, name)
+            plan = self.backend.plan(item, name)
         except GluetuiError as exc:
             self._failed(exc.title, exc.hint)
             return
         over = ""
         try:
-            check_budget(rt, plan.oversight_hours)
+            self.backend.check_budget(plan.oversight_hours)
         except OverBudget as exc:
             over = exc.title
         title = "Dry run" if plan.dry_run else "Delegate — confirm"
@@ -254,9 +239,8 @@ class DelegationMixin(Screen[None]):
         )
 
     async def _delegate(self, item: Item, name: str) -> Outcome | None:
-        rt = self.backend.runtime
         try:
-            outcome = await delegate(rt, item, name)
+            outcome = await self.backend.delegate(item, name)
         except DelegationFailed as exc:
             self.outcomes[item.id] = exc.outcome
             self._failed(exc.title, exc.hint)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.screen import Screen
@@ -18,9 +19,12 @@ from textual.worker import Worker, WorkerState
 from gluetui.forges.base import Forge
 from gluetui.model import Item
 from gluetui.textsafe import clean
-from gluetui.ui.backend import Backend, SyncReportLike
+from gluetui.ui.backend import Backend
 from gluetui.ui.messages import SyncProgress
 from gluetui.ui.status import Phase, SourceStatus
+
+if TYPE_CHECKING:
+    from gluetui.sync import SyncReport
 
 SYNC_GROUP = "sync:"
 #: How long the full snapshot load waits for the first frame before going ahead anyway.
@@ -52,11 +56,10 @@ class RefreshMixin(Screen[None]):
         raise NotImplementedError
 
     def _initial_statuses(self) -> tuple[SourceStatus, ...]:
-        rt = self.backend.runtime
-        runs = rt.store.last_syncs()
-        stale = rt.store.stale_sources()
+        runs = self.backend.last_syncs()
+        stale = self.backend.stale_sources()
         out = []
-        for forge in rt.forges:
+        for forge in self.backend.forges:
             run = runs.get(forge.name)
             failed = run is not None and run.ok is False
             out.append(
@@ -91,7 +94,7 @@ class RefreshMixin(Screen[None]):
             exclusive=True,
             exit_on_error=False,
         )
-        minutes = self.backend.runtime.config.refresh_minutes
+        minutes = self.backend.config.refresh_minutes
         self.set_interval(minutes * 60, self._periodic_refresh, name="periodic refresh")
 
     async def _load_snapshot(self) -> None:
@@ -101,15 +104,19 @@ class RefreshMixin(Screen[None]):
         self.call_after_refresh(painted.set)
         with contextlib.suppress(TimeoutError):  # no frame (suspended, say): load anyway
             await asyncio.wait_for(painted.wait(), FIRST_FRAME_WAIT)
-        store = self.backend.runtime.store
-        decided = len(store.events())
-        items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
-        self.set_items(items, partial=False)
-        if len(store.events()) != decided:
-            # A decision landed while the snapshot was loading: its triage state is not in there.
-            self.restate()
+        await self.reload_items()
         if self.refresh_on_start:
             self.action_refresh()
+
+    async def reload_items(self) -> None:
+        """Load every stored item (off the UI thread) and show it with its triage state."""
+        backend = self.backend
+        decided = len(backend.events())
+        items = await asyncio.to_thread(backend.load_items)
+        self.set_items(items, partial=False)
+        if len(backend.events()) != decided:
+            # A decision landed while the snapshot was loading: its triage state is not in there.
+            self.restate()
 
     def _periodic_refresh(self) -> None:
         self.refresh_sources(announce=False)
@@ -120,7 +127,7 @@ class RefreshMixin(Screen[None]):
     def refresh_sources(self, *, announce: bool) -> None:
         """Refresh every source not already refreshing (``announce``: say so when none could)."""
         started = False
-        for forge in self.backend.runtime.forges:
+        for forge in self.backend.forges:
             if any(s.name == forge.name and s.phase is Phase.RUNNING for s in self.statuses):
                 continue  # a refresh of this source is under way; let it finish
             started = True
@@ -133,30 +140,24 @@ class RefreshMixin(Screen[None]):
                 exclusive=True,
                 exit_on_error=False,
             )
-        if announce and not started and self.backend.runtime.forges:
+        if announce and not started and self.backend.forges:
             self.notify("Already refreshing.", timeout=3)
 
-    async def _sync(self, forge: Forge) -> SyncReportLike:
+    async def _sync(self, forge: Forge) -> SyncReport:
         name = forge.name
 
         def progress(done: int, total: int, what: str) -> None:
             # Called from the forge, possibly from a thread: post_message is the safe way in.
             self.post_message(SyncProgress(name, done, total, what))
 
-        report = await self.backend.sync(self.backend.runtime, forge, progress)
+        report = await self.backend.refresh(forge, progress)
         self._finished(report)
-        store = self.backend.runtime.store
-        decided = len(store.events())
-        items = await asyncio.to_thread(self.backend.items, self.backend.runtime)
-        self.set_items(items, partial=False)
-        if len(store.events()) != decided:
-            # A decision landed while the snapshot was loading: its triage state is not in there.
-            self.restate()
+        await self.reload_items()
         if report.ok:
             self.requeue_after_refresh()
         return report
 
-    def _finished(self, report: SyncReportLike) -> None:
+    def _finished(self, report: SyncReport) -> None:
         if report.ok:
             self.stale.discard(report.source)
         else:

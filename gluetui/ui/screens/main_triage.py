@@ -1,9 +1,9 @@
-"""The main screen's own decisions: ask in a modal, record, redraw.
+"""The main screen's own decisions: ask in a modal, record (through the backend), redraw.
 
-Snooze, dismiss and undo go straight to the decision log (:mod:`gluetui.ui.decisions`); taking and
-marking done go through the engine (:func:`gluetui.delegate.take` / :func:`~gluetui.delegate.done`),
-which owns the budget rule: going over asks for explicit confirmation and then overrides.
-Cancelling any modal records nothing.
+The decisions themselves are :mod:`gluetui.decisions`' (headless): taking owns the budget rule,
+and going over asks for explicit confirmation here and then overrides. Cancelling any modal
+records nothing. Telling the forge (``assign_on_take``) runs in a worker that can fail without
+taking the app down: the one ``Worker.StateChanged`` handler reports it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.screen import Screen
 
-from gluetui.delegate import OverBudget, assign_on_take, done, take
+from gluetui.decisions import OverBudget, SnoozeChoice
 from gluetui.errors import GluetuiError
 from gluetui.model import Item
 from gluetui.textsafe import clean
-from gluetui.ui import decisions
 from gluetui.ui.backend import Backend
-from gluetui.ui.decisions import SnoozeChoice
 from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen, PromptScreen, parse_hours
 
 
@@ -52,7 +50,7 @@ class TriageMixin(Screen[None]):
         item = self.current_item
         if item is None:
             return
-        prefill = decisions.effort_prefill(self.backend.runtime, item)
+        prefill = self.backend.effort_estimate(item)
 
         def hours_given(text: str | None) -> None:
             hours = None if text is None else parse_hours(text)
@@ -71,9 +69,8 @@ class TriageMixin(Screen[None]):
         )
 
     def _take(self, item: Item, hours: float) -> None:
-        rt = self.backend.runtime
         try:
-            take(rt, item, hours)
+            self.backend.take(item, hours)
         except OverBudget as exc:
             question = Text(f"{exc.title}\n{exc.hint}\n\nTake it anyway?")
 
@@ -93,7 +90,7 @@ class TriageMixin(Screen[None]):
 
     def _override(self, item: Item, hours: float) -> None:
         try:
-            take(self.backend.runtime, item, hours, override=True)
+            self.backend.take(item, hours, override=True)
         except GluetuiError as exc:
             self._refused(exc)
             return
@@ -102,12 +99,18 @@ class TriageMixin(Screen[None]):
 
     def _tell_forge(self, item: Item) -> None:
         """Run the config's ``assign_on_take`` automation off the UI thread (if one fits)."""
-        if self.backend.runtime.config.assign_on_take:
-            self.run_worker(self._assign_on_take(item), group="assign-on-take")
+        if self.backend.config.assign_on_take:
+            self.run_worker(
+                self._assign_on_take(item),
+                name=f"assign-on-take:{item.id}",
+                group="assign-on-take",
+                description="telling the forge you took it",
+                exit_on_error=False,
+            )
 
     async def _assign_on_take(self, item: Item) -> None:
         try:
-            outcome = await assign_on_take(self.backend.runtime, item)
+            outcome = await self.backend.assign_on_take(item)
         except GluetuiError as exc:
             self.notify(
                 clean(f"{exc.title}\n{exc.hint}".strip(), 600),
@@ -129,7 +132,7 @@ class TriageMixin(Screen[None]):
         def chosen(value: str | None) -> None:
             if value is not None:
                 choice = SnoozeChoice(value)
-                decisions.snooze(self.backend.runtime, item, choice)
+                self.backend.snooze(item, choice)
                 self._recorded(f"Snoozed {choice.label.lower()}.")
 
         self.app.push_screen(ChoiceScreen("Snooze", _about(item), options), chosen)
@@ -141,7 +144,7 @@ class TriageMixin(Screen[None]):
 
         def reason_given(reason: str | None) -> None:
             if reason is not None:
-                decisions.dismiss(self.backend.runtime, item, reason.strip())
+                self.backend.dismiss(item, reason.strip())
                 self._recorded("Dismissed.")
 
         self.app.push_screen(
@@ -165,7 +168,7 @@ class TriageMixin(Screen[None]):
                 return
             hours = parse_hours(text) if text.strip() else None
             try:
-                done(self.backend.runtime, item, hours)
+                self.backend.done(item, hours)
             except GluetuiError as exc:
                 self._refused(exc)
                 return
@@ -183,7 +186,7 @@ class TriageMixin(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        undone = decisions.undo(self.backend.runtime)
+        undone = self.backend.undo()
         if undone is None:
             self.notify("Nothing to undo.", timeout=3)
             return

@@ -14,6 +14,7 @@ also runnable by hand::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -103,17 +104,27 @@ def free_port() -> int:
         return port
 
 
-def localized_spec(port: int) -> Path:
-    """The description localized for loopback; rebuilt when localize_github_spec.py changes.
+#: A localized description older than this is left from an earlier run (Prism reads its file
+#: once, at start): it is removed.
+STALE_SPEC_SECONDS = 1800
 
-    The adapter never follows URLs from bodies, so one file serves every port.
+
+def localized_spec(port: int) -> Path:
+    """The description localized for loopback on ``port``; rebuilt when the script changes.
+
+    PyGithub (the actions) follows ``url`` fields from bodies and refuses another host or port
+    than its own, so each Prism (one per test worker) gets a file localized for its port.
     """
     script = HERE / "localize_github_spec.py"
     stamp = hashlib.sha256(script.read_bytes()).hexdigest()[:10]
-    out = WORK / "specs" / f"api.github.com.local-{stamp}.json"
+    out = WORK / "specs" / f"api.github.com.local-{stamp}-{port}.json"
     if not out.exists():
         for old in (WORK / "specs").glob("api.github.com.local-*.json"):
-            old.unlink()
+            with contextlib.suppress(OSError):
+                if not old.name.startswith(f"api.github.com.local-{stamp}-") or (
+                    time.time() - old.stat().st_mtime > STALE_SPEC_SECONDS
+                ):
+                    old.unlink()
         _run(
             [
                 sys.executable,

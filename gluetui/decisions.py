@@ -1,0 +1,212 @@
+"""The user's triage decisions, headless: take, done, snooze, dismiss, undo, and what delegating
+can pick from.
+
+Every decision is an entry in the store's decision log (:mod:`gluetui.events`); :mod:`gluetui.triage`
+derives each item's state from it and :mod:`gluetui.budget` the sprint's budget. Taking is where the
+budget bites: the hours are checked against what is left before the decision is recorded, and going
+over needs an explicit override (the UI asks; the CLI has a flag). Delegating itself (journal,
+forge call, follow-up) is :mod:`gluetui.delegate`'s; here is only what its picker offers.
+
+The UI and the CLI call these with the runtime; nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from gluetui.budget import BudgetStatus, budget_status
+from gluetui.capacity import estimated_hours
+from gluetui.config.automations import fitting
+from gluetui.delegate import Plan, plan_for
+from gluetui.errors import ActionError, GluetuiError
+from gluetui.events import Event, EventAction
+from gluetui.model import Item, State
+
+if TYPE_CHECKING:
+    from gluetui.factory import Runtime
+
+#: Snoozes end at this local hour of the day they run out.
+MORNING = time(8, 0)
+
+
+class OverBudget(GluetuiError):
+    """Taking the item would go over the sprint's glue-work budget; ``status`` is the budget now."""
+
+    exit_code = 9
+
+    def __init__(self, status: BudgetStatus, hours: float) -> None:
+        super().__init__(
+            f"Taking this ({hours:g} h) would go over the sprint's glue-work budget: "
+            f"{status.committed_hours:g} of {status.budget_hours:g} h already committed.",
+            "Take it anyway (override), mark finished items done, delegate it instead, "
+            "or raise capacity.hours_per_sprint.",
+        )
+        self.status = status
+        self.hours = hours
+
+
+def item_facts(item: Item) -> dict[str, str]:
+    """What the ledger shows for an item once it has left the snapshot (resolved items do)."""
+    return {"title": item.title, "repo": item.repo, "kind": item.kind.value, "url": item.url}
+
+
+def _hours(hours: float) -> None:
+    if not math.isfinite(hours) or hours < 0:
+        raise ActionError(f"{hours!r} is not a number of hours.", "Give 0 or more hours.")
+
+
+# -- m: take it myself, d: done ------------------------------------------------------------------
+
+
+def take(runtime: Runtime, item: Item, hours: float, *, override: bool = False) -> BudgetStatus:
+    """Record TAKEN with ``hours``; raises :class:`OverBudget` unless it fits or ``override``.
+
+    Re-taking an item already held this sprint replaces its hours, so only the difference counts.
+    Returns the budget after the decision.
+    """
+    _hours(hours)
+    now = runtime.clock()
+    cfg = runtime.config
+    status = budget_status(cfg, runtime.store.events(), now)
+    held = next((c for c in status.commitments if c.item_id == item.id and not c.done), None)
+    extra = hours - (held.self_hours + held.oversight_hours if held else 0.0)
+    if not override and extra > 0 and status.would_exceed(extra):
+        raise OverBudget(status, hours)
+    runtime.store.record(
+        item.id,
+        EventAction.TAKEN,
+        at=now,
+        hours=hours,
+        fingerprint=item.fingerprint,
+        data={
+            **item_facts(item),
+            **({"override": True} if override and status.would_exceed(extra) else {}),
+        },
+    )
+    return budget_status(cfg, runtime.store.events(), now)
+
+
+def done(runtime: Runtime, item: Item, hours: float | None = None) -> BudgetStatus:
+    """Record DONE (``hours``: what it really took, if the user says). Returns the budget after."""
+    if hours is not None:
+        _hours(hours)
+    now = runtime.clock()
+    runtime.store.record(
+        item.id,
+        EventAction.DONE,
+        at=now,
+        hours=hours,
+        fingerprint=item.fingerprint,
+        data=item_facts(item),
+    )
+    return budget_status(runtime.config, runtime.store.events(), now)
+
+
+def can_finish(item: Item) -> bool:
+    """``d`` applies to anything not already done."""
+    return item.state is not State.DONE
+
+
+def effort_estimate(runtime: Runtime, item: Item) -> float:
+    """The hours ``m`` proposes: the detector's estimate, else the configured base for the kind."""
+    return estimated_hours(runtime.config.capacity.effort, item)
+
+
+def check_budget(runtime: Runtime, hours: float) -> BudgetStatus:
+    """The budget now; raises :class:`OverBudget` if ``hours`` more would not fit (for delegate)."""
+    status = budget_status(runtime.config, runtime.store.events(), runtime.clock())
+    if status.would_exceed(hours):
+        raise OverBudget(status, hours)
+    return status
+
+
+# -- s: snooze, x: dismiss, u: undo ----------------------------------------------------------------
+
+
+class SnoozeChoice(StrEnum):
+    TOMORROW = "tomorrow"
+    NEXT_WEEK = "next_week"
+    CHANGED = "changed"
+
+    @property
+    def label(self) -> str:
+        return {
+            SnoozeChoice.TOMORROW: "Until tomorrow morning",
+            SnoozeChoice.NEXT_WEEK: "Until next Monday morning",
+            SnoozeChoice.CHANGED: "Until it changes",
+        }[self]
+
+
+def snooze_until(choice: SnoozeChoice, now: datetime) -> datetime | None:
+    """When a snooze ends; None for "until it changes" (the fingerprint ends it)."""
+    if choice is SnoozeChoice.CHANGED:
+        return None
+    days = 1 if choice is SnoozeChoice.TOMORROW else 7 - now.weekday()
+    return datetime.combine(now.date() + timedelta(days=days), MORNING, tzinfo=now.tzinfo)
+
+
+def snooze(runtime: Runtime, item: Item, choice: SnoozeChoice) -> Event:
+    now = runtime.clock()
+    return runtime.store.record(
+        item.id,
+        EventAction.SNOOZED,
+        at=now,
+        until=snooze_until(choice, now),
+        fingerprint=item.fingerprint,
+        note=choice.label,
+    )
+
+
+def dismiss(runtime: Runtime, item: Item, reason: str) -> Event:
+    return runtime.store.record(
+        item.id,
+        EventAction.DISMISSED,
+        at=runtime.clock(),
+        note=reason,
+        fingerprint=item.fingerprint,
+    )
+
+
+def undo(runtime: Runtime) -> Event | None:
+    """Cancel the latest decision in force; returns it, or None when there was nothing to undo."""
+    return runtime.store.undo_last(at=runtime.clock())
+
+
+# -- a: what delegating can pick from --------------------------------------------------------------
+
+
+def fitting_automations(runtime: Runtime, item: Item) -> list[str]:
+    """Configured automations that fit the item (the ones its detector named, if still configured;
+    else by kind, in case the config changed since the refresh)."""
+    autos = runtime.config.automations
+    named = [a for a in item.automations if a in autos]
+    return named or list(fitting(autos, item.kind))
+
+
+@dataclass(frozen=True, slots=True)
+class AutomationChoice:
+    """One line of the ``a`` picker: the plan, or why this automation cannot take the item."""
+
+    name: str
+    description: str
+    oversight_hours: float
+    plan: Plan | None
+    problem: str = ""
+
+
+def automation_choices(runtime: Runtime, item: Item) -> list[AutomationChoice]:
+    """Every fitting automation with its plan; the refused ones keep their reason to show."""
+    out = []
+    for name in fitting_automations(runtime, item):
+        auto = runtime.config.automations[name]
+        try:
+            planned: Plan | None = plan_for(runtime, item, name)
+            problem = ""
+        except GluetuiError as exc:
+            planned, problem = None, exc.title
+        out.append(AutomationChoice(name, auto.description, auto.oversight_hours, planned, problem))
+    return out

@@ -1,0 +1,243 @@
+"""How the capacity report and the ledger are written out: a terminal table, Markdown, JSON, TOML.
+
+Every format parses back (JSON and TOML load; Markdown tables split on unescaped pipes with
+:func:`parse_markdown_table`), and forge text (titles, repository names) is made inert on the way:
+no terminal escapes, no Markdown or HTML, no table breaks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Literal
+
+from gluetui.model import Kind
+from gluetui.report.capacity import CapacityReport
+from gluetui.report.ledger import Ledger
+from gluetui.textsafe import cell_width, clean, clean_json, pad, safe_url
+
+CapacityFormat = Literal["table", "markdown", "json", "toml"]
+LedgerFormat = Literal["markdown", "json"]
+
+
+def render_capacity(report: CapacityReport, fmt: CapacityFormat | str = "table") -> str:
+    """The report as ``table`` (terminal), ``markdown``, ``json`` or ``toml``; each parses back."""
+    if fmt == "json":
+        return json.dumps(clean_json(report.to_json()), indent=2, ensure_ascii=True) + "\n"
+    if fmt == "toml":
+        import tomli_w
+
+        return tomli_w.dumps(clean_json(report.to_json()))
+    if fmt == "markdown":
+        return _capacity_markdown(report)
+    if fmt == "table":
+        return _capacity_table(report)
+    raise ValueError(f"unknown format {fmt!r}; use table, markdown, json or toml")
+
+
+def _last_day(report: CapacityReport) -> date:
+    return report.end - timedelta(days=1)
+
+
+def _summary_rows(report: CapacityReport) -> list[tuple[str, str]]:
+    b = report.budget
+    return [
+        ("Budget", f"{b.budget_hours:g} h"),
+        ("Taken on myself", f"{b.self_hours:g} h"),
+        ("Oversight of delegated work", f"{b.oversight_hours:g} h"),
+        ("Carried over", f"{b.carry_over_hours:g} h"),
+        ("Committed", f"{b.committed_hours:g} h"),
+        ("Remaining", f"{b.remaining_hours:g} h"),
+        ("Queued", f"{report.queued_items} items, {report.queued_hours:g} h"),
+        (
+            "Incoming (last 4 weeks)",
+            f"{report.forecast.items_per_week:g} items, "
+            f"{report.forecast.hours_per_week:g} h per week",
+        ),
+    ]
+
+
+def _capacity_table(report: CapacityReport) -> str:
+    lines = [
+        f"Glue-work capacity, {report.sprint} sprint "
+        f"{report.start.isoformat()} to {_last_day(report).isoformat()}",
+        "",
+    ]
+    lines += _columns(_summary_rows(report))
+    for title, buckets in (
+        ("Queued by kind", report.queued_by_kind),
+        ("Queued by repository", report.queued_by_repo),
+    ):
+        if buckets:
+            lines += ["", title]
+            rows = [(_kind_label(b.name, title), str(b.items), f"{b.hours:g} h") for b in buckets]
+            lines += _columns([("NAME", "ITEMS", "HOURS"), *rows])
+    if report.carry_over:
+        lines += ["", "Carried over"]
+        lines += _columns(
+            [
+                (clean(c.title, 60), f"{c.hours:g} h", c.taken_at.date().isoformat())
+                for c in report.carry_over
+            ]
+        )
+    for warning in report.warnings:
+        lines += ["", f"! {warning}"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    # Cells, not characters: a CJK or emoji title must not push the next columns out of line.
+    widths = [max(cell_width(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return [
+        "  ".join(pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+
+
+def _kind_label(name: str, title: str) -> str:
+    if "kind" in title:
+        try:
+            return Kind(name).label
+        except ValueError:
+            return clean(name, 60)
+    return clean(name, 60)
+
+
+def _capacity_markdown(report: CapacityReport) -> str:
+    out = [
+        f"## Glue-work capacity: {report.sprint} sprint "
+        f"({report.start.isoformat()} to {_last_day(report).isoformat()})",
+        "",
+        "| Metric | Value |",
+        "| --- | --- |",
+        *(f"| {k} | {v} |" for k, v in _summary_rows(report)),
+    ]
+    for title, buckets in (
+        ("Queued by kind", report.queued_by_kind),
+        ("Queued by repository", report.queued_by_repo),
+    ):
+        if buckets:
+            out += ["", f"### {title}", "", "| Name | Items | Hours |", "| --- | --- | --- |"]
+            out += [
+                f"| {md_cell(_kind_label(b.name, title))} | {b.items} | {b.hours:g} |"
+                for b in buckets
+            ]
+    if report.carry_over:
+        out += ["", "### Carried over", "", "| Item | Hours | Taken |", "| --- | --- | --- |"]
+        out += [
+            f"| {md_cell(c.title)} | {c.hours:g} | {c.taken_at.date().isoformat()} |"
+            for c in report.carry_over
+        ]
+    for warning in report.warnings:
+        out += ["", f"> **Warning:** {md_text(warning)}"]
+    return "\n".join(out) + "\n"
+
+
+def md_text(text: str, limit: int = 300) -> str:
+    """Forge text made inert in Markdown: no markup, no HTML, no table breaks."""
+    s = clean(text, limit)
+    for ch in "\\`*_[]<>|#!~":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def md_cell(text: str, limit: int = 80) -> str:
+    return md_text(text, limit) or " "
+
+
+def md_link(text: str, url: str, limit: int = 80) -> str:
+    """``[text](url)`` for a valid http(s) URL (:func:`~gluetui.textsafe.safe_url`) without
+    parentheses or brackets; plain text otherwise."""
+    label = md_cell(text, limit)
+    url = safe_url(url)
+    if url and not any(c in url for c in "()[]"):
+        return f"[{label}]({url})"
+    return label
+
+
+def parse_markdown_table(text: str, header: str) -> list[list[str]]:
+    """The body rows of every Markdown table whose first header cell is ``header`` (tests, scripts)."""
+    tables: list[list[list[str]]] = []
+    previous_was_row = False
+    for line in text.splitlines():
+        is_row = line.startswith("|")
+        if is_row:
+            cells = [c.strip() for c in _CELL_SPLIT.split(line.strip()[1:-1])]
+            if not previous_was_row:
+                tables.append([])
+            tables[-1].append(cells)
+        previous_was_row = is_row
+    return [row for table in tables if table[0][0] == header for row in table[2:]]
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def render_ledger(report: Ledger, fmt: LedgerFormat | str = "markdown") -> str:
+    """The ledger as ``markdown`` (for a 1:1) or ``json``."""
+    if fmt == "json":
+        return json.dumps(clean_json(report.to_json()), indent=2, ensure_ascii=True) + "\n"
+    if fmt == "markdown":
+        return _ledger_markdown(report)
+    raise ValueError(f"unknown format {fmt!r}; use markdown or json")
+
+
+def _ledger_markdown(report: Ledger) -> str:
+    done = [w for w in report.work if w.status == "done"]
+    going = [w for w in report.work if w.status == "in progress"]
+    dropped = [w for w in report.work if w.status == "dropped"]
+    ok = sum(1 for d in report.delegations if d.outcome == "done")
+    out = [
+        f"## Glue work, {report.since.date().isoformat()} to {report.until.date().isoformat()}",
+        "",
+        f"- Finished myself: {_items(len(done))}, {report.hours_done:g} h",
+        f"- In progress: {_items(len(going))}, {report.hours_in_progress:g} h",
+        f"- Delegated: {_items(len(report.delegations))} ({ok} went through)",
+    ]
+    if report.by_repo:
+        repos = ", ".join(f"{md_text(b.name)} ({b.hours:g} h)" for b in report.by_repo)
+        out.append(f"- Repositories: {repos}")
+    for title, lines in (("Finished", done), ("In progress", going), ("Dropped", dropped)):
+        if lines:
+            out += [
+                "",
+                f"### {title}",
+                "",
+                "| Item | Repo | Kind | Hours | Date |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            out += [
+                f"| {md_link(w.title, w.url)} | {md_cell(w.repo)} | {_kind_text(w.kind)} | {w.hours:g} | "
+                f"{(w.done_at or w.taken_at or report.since).date().isoformat()} |"
+                for w in lines
+            ]
+    if report.delegations:
+        out += [
+            "",
+            "### Delegated",
+            "",
+            "| Item | Repo | Automation | Outcome | Date |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for d in report.delegations:
+            outcome = md_link(d.outcome, d.result_url) if d.result_url else d.outcome
+            out.append(
+                f"| {md_link(d.title, d.url)} | {md_cell(d.repo)} | {md_cell(d.automation)} | "
+                f"{outcome} | {d.at.date().isoformat()} |"
+            )
+    if report.by_kind:
+        out += ["", "### By kind", "", "| Kind | Items | Hours |", "| --- | --- | --- |"]
+        out += [f"| {_kind_text(b.name)} | {b.items} | {b.hours:g} |" for b in report.by_kind]
+    return "\n".join(out) + "\n"
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
+def _kind_text(kind: str) -> str:
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return md_cell(kind)
