@@ -32,6 +32,9 @@ class TriageMixin(Screen[None]):
     def current_item(self) -> Item | None:
         raise NotImplementedError
 
+    def target_item(self) -> Item | None:
+        raise NotImplementedError
+
     def restate(self) -> None:
         raise NotImplementedError
 
@@ -49,7 +52,7 @@ class TriageMixin(Screen[None]):
         )
 
     def action_take(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
         prefill = decisions.effort_prefill(self.backend.runtime, item)
@@ -121,7 +124,7 @@ class TriageMixin(Screen[None]):
             self.notify(clean(outcome.message, 300), title="On the forge", timeout=4, markup=False)
 
     def action_snooze(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
         options = [(c.value, Text(c.label)) for c in SnoozeChoice]
@@ -135,7 +138,7 @@ class TriageMixin(Screen[None]):
         self.app.push_screen(ChoiceScreen("Snooze", _about(item), options), chosen)
 
     def action_dismiss_item(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
 
@@ -156,7 +159,7 @@ class TriageMixin(Screen[None]):
         )
 
     def action_done(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
 
