@@ -134,7 +134,8 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
         if "number" in i.where:
             numbers.add(i.where["number"])
     return {
-        "repo": max((cell_len(clean(r, 80)) + (1 if a else 0) for r, a in repos), default=0),
+        # An empty list keeps its Repository header, like the others.
+        "repo": max((cell_len(clean(r, 80)) + (1 if a else 0) for r, a in repos), default=10),
         "author": max((cell_len(clean(a, 40)) for a in authors), default=0),
         "number": max((len(clean(n, 12)) for n in numbers), default=0),
     }

@@ -96,10 +96,8 @@ def pull_body(spec: PRSpec) -> str:
     if spec.bot:
         return f"{spec.title}.\n\nRelease notes and the changelog are in the linked release."
     rng = random.Random(zlib.crc32(spec.title.encode()))  # noqa: S311 - demo data, not secrets
-    title = spec.title.removeprefix("WIP: ")
-    what = title if title[1:2].isupper() else title[0].lower() + title[1:]
     return (
-        f"## What\nThis change will {what}.\n\n## Why\n{rng.choice(_WHY)}\n\n"
+        f"## What\n{spec.title.removeprefix('WIP: ')}.\n\n## Why\n{rng.choice(_WHY)}\n\n"
         f"## Testing\n{rng.choice(_TESTING)}"
     )
 

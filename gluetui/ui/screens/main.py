@@ -106,13 +106,12 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             yield panels
             # Widgets that start hidden (the detail pane, the filter box) are mounted right after
             # the first frame (Textual's Lazy), so it does not wait for them.
-            detail = DetailPane(id="detail")
-            detail.border_title = "Detail"
-            yield Lazy(detail)
+            yield Lazy(DetailPane(id="detail"))
         yield Lazy(
             Input(placeholder="filter: words  repo:  kind:  author:  mine  new", id="filter")
         )
-        yield Footer()
+        # Compact: one space between keys, so 80 columns show more of them (help comes first).
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.panels[0].add_class("-current")
@@ -266,6 +265,12 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             return
         item = self.current_item
         pane = panes[0]
+        table = self.table
+        kind = KINDS[self.current_panel]
+        pane.border_title = (
+            f"{kind.label} {table.cursor_row + 1} of {table.row_count}" if item else kind.label
+        )
+        pane.border_subtitle = self._detail_hint()
         if item is None:
             pane.view = None
             return
@@ -280,6 +285,18 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             journal=tuple(rt.store.journal(item.id)),
             delegating=item.id in self.delegating,
             last_outcome=self.outcomes.get(item.id),
+        )
+
+    def _detail_hint(self) -> str:
+        """``ctrl+d / ctrl+u scroll · j / k next item · esc closes``, with the keys in force."""
+        keymap = self.backend.runtime.config.keymap
+
+        def key(command_id: str) -> str:
+            return keys.live_display(keys.COMMANDS_BY_ID[command_id], keymap).split(" / ")[0]
+
+        return (
+            f"{key('detail_down')} / {key('detail_up')} scroll · "
+            f"{key('down')} / {key('up')} next item · {key('back')} closes"
         )
 
     def watch_current_panel(self, index: int) -> None:
@@ -326,6 +343,10 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter = parse_filter(event.value)
         self.render_panels()
+        kinds = self.filter.kinds
+        if kinds and KINDS[self.current_panel] not in kinds:
+            # kind:pr shows the pull requests' panel, not an empty one.
+            self.current_panel = next(n for n, k in enumerate(KINDS) if k in kinds)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:

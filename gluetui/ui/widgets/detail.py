@@ -192,7 +192,11 @@ def _pull_block(text: Text, pull: PullFacts, item: Item) -> None:
     if pull.description.strip():
         text.append("Description\n", style="dim")
         for line in clean(pull.description, 1200, single_line=False).splitlines():
-            text.append(f"  {line.expandtabs(4)}\n")
+            line = line.expandtabs(4)
+            heading = line.lstrip().startswith("#")
+            # A Markdown heading reads as a heading, without its hashes.
+            shown = line.lstrip().lstrip("#").strip() if heading else line
+            text.append(f"  {shown}\n", style="bold" if heading else "")
     else:
         _row(text, "Description", "(none)", style="dim")
 

@@ -1,7 +1,8 @@
 """One line naming every panel with its count, the current one highlighted (when one list shows).
 
 It says what the other panels hold without taking a row from the list; a click switches panel.
-Labels shorten (never the number or the count) when the line is too narrow for them whole.
+Labels shorten to their first word, then further (never the number or the count), when the line is
+too narrow for them whole.
 """
 
 from __future__ import annotations
@@ -31,13 +32,24 @@ def _shorten(label: str, width: int) -> str:
 
 
 def bar_cells(tabs: Sequence[PanelTab], width: int) -> list[str]:
-    """Each tab's text, shortened evenly until the whole bar fits ``width``."""
+    """Each tab's text: whole labels if they fit ``width``, else their first words, else labels
+    shortened evenly (the number and the count always stay)."""
+
+    def fits(texts: list[str]) -> bool:
+        return sum(map(cell_len, texts)) + len(SEPARATOR) * (len(texts) - 1) <= width
+
     texts = [f" {t.number} {t.label} {t.count} " for t in tabs]
-    longest = max((cell_len(t.label) for t in tabs), default=0)
-    limit = longest
-    while limit > 3 and sum(map(cell_len, texts)) + len(SEPARATOR) * (len(tabs) - 1) > width:
+    if fits(texts):
+        return texts
+    firsts = [t.label.split()[0] if t.label.split() else t.label for t in tabs]
+    texts = [f" {t.number} {first} {t.count} " for t, first in zip(tabs, firsts, strict=True)]
+    limit = max((cell_len(f) for f in firsts), default=0)
+    while limit > 3 and not fits(texts):
         limit -= 1
-        texts = [f" {t.number} {_shorten(t.label, limit)} {t.count} " for t in tabs]
+        texts = [
+            f" {t.number} {_shorten(first, limit)} {t.count} "
+            for t, first in zip(tabs, firsts, strict=True)
+        ]
     return texts
 
 
