@@ -206,7 +206,7 @@ class CapacityScreen(ModalScreen[None]):
             )
         if not budget.commitments and not report.carry_over:
             table.add_row(
-                Text("nothing yet", style="dim"),
+                Text("—", style="dim"),
                 Text("nothing taken or delegated in this sprint yet", style="dim"),
             )
 

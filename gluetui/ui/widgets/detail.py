@@ -293,6 +293,8 @@ class DetailPane(VerticalScroll, can_focus=False):
     """
 
     view: reactive[DetailView | None] = reactive(None, always_update=True)
+    #: The item shown: another one starts at the top, the same one keeps its scroll.
+    _shown: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="detail-columns"):
@@ -319,10 +321,9 @@ class DetailPane(VerticalScroll, can_focus=False):
             side.update("")
             return
         item = view.item
-        scrolled_to = getattr(self, "_shown", None)
         body.update(detail_text(view, self._body_width()))
         side.update(side_text(view))
-        if scrolled_to != item.id:  # another item: start at its top
+        if self._shown != item.id:  # another item: start at its top
             self.scroll_home(animate=False)
         self._shown = item.id
 
