@@ -156,11 +156,6 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 self.set_class(on_, name)
 
     @property
-    def layout_now(self) -> ScreenLayout:
-        """The layout in force (tests and the docs use it)."""
-        return self._layout or choose_layout(*self.app.size, detail_open=self.detail_open)
-
-    @property
     def panels(self) -> list[Panel]:
         return list(self.query(Panel))
 
@@ -461,6 +456,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             pane.page_up()
 
     def action_toggle_detail(self) -> None:
+        if not self.detail_open:
+            self.table.pin()  # the item whose detail is open stays highlighted through refreshes
         self.detail_open = not self.detail_open
 
     def action_filter(self) -> None:

@@ -79,10 +79,20 @@ class TriageMixin(Screen[None]):
             take(rt, item, hours)
         except OverBudget as exc:
             question = Text(f"{exc.title}\n{exc.hint}\n\nTake it anyway?")
+            why = exc.title  # ``exc`` is gone once the except block ends
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     self._override(item, hours)
+                    return
+                # "No" is the default: say so, or enter, enter looks like it did nothing.
+                self.notify(
+                    f"Not taken: {clean(item.title, 60)}. {why}",
+                    title="Nothing recorded",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
 
             self.app.push_screen(
                 ConfirmScreen("Over budget", question, yes="Take anyway"), confirmed
