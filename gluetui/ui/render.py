@@ -53,15 +53,19 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
-def legend() -> str:
-    """What the row marks mean (the help screen shows it)."""
+def legend_entries() -> list[str]:
+    """What each row mark means, one entry per mark (the help screen lays them out)."""
     marks = [
         f"{NEW_MARK} new since your last look",
         f"{STALE_MARK} source failed, data stale",
         f"{ACCOUNTABLE_MARK} a repository you are accountable for (ranks higher)",
     ]
-    marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
-    return "   ".join(marks)
+    return marks + [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+
+
+def legend() -> str:
+    """What the row marks mean, on one line."""
+    return "   ".join(legend_entries())
 
 
 def severity(sev: Severity) -> Text:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.widgets import Static
 from gluetui.keyplan import COMMANDS, COMMANDS_BY_ID, KeyCommand, Scope
 from gluetui.ui import keys
 from gluetui.ui.handoff import follow_up_legend
-from gluetui.ui.render import legend
+from gluetui.ui.render import legend_entries
 
 
 def _table(rows: Iterable[KeyCommand], keymap: Mapping[str, str], *, where: bool = False) -> Table:
@@ -68,9 +69,9 @@ def help_page(keymap: Mapping[str, str]) -> RenderableType:
         ]
     parts += [
         Text("\nRow marks", style="bold underline"),
-        Text(legend()),
+        Columns([Text(e) for e in legend_entries()], padding=(0, 3)),
         Text("\nDelegated rows", style="bold underline"),
-        Text(follow_up_legend()),
+        Columns([Text(e) for e in follow_up_legend().split("   ")], padding=(0, 3)),
         Text("\nColumns", style="bold underline"),
         Text(
             "Sev (▲ high ■ medium ▼ low), # (pull/merge request number), Title, Repository, "
@@ -78,7 +79,7 @@ def help_page(keymap: Mapping[str, str]) -> RenderableType:
             "Effort first; a column shows whole or not at all."
         ),
         Text(
-            '\nRebind any key in config.toml, e.g. [keymap] delegate = "a,ctrl+g"; '
+            '\nRebind any key in config.toml, e.g. [keymap] delegate = "a,f2"; '
             "`gluetui config check` refuses unknown ids and two commands on one key.",
             style="dim",
         ),
