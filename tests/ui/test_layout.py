@@ -245,3 +245,13 @@ async def test_help_scrolls_with_the_movement_keys(rt: Runtime) -> None:
                 assert page.scroll_y == page.max_scroll_y
             else:
                 assert page.scroll_y == moved, key
+
+
+def test_the_panel_bar_shortens_labels_to_their_first_word_before_cutting() -> None:
+    from gluetui.ui.widgets.panel_bar import PanelTab, bar_cells
+
+    tabs = [PanelTab(n, k.label, "17/31") for n, k in enumerate(Kind, 1)]
+    assert bar_cells(tabs, 200)[2] == " 3 Unreviewed PRs/MRs 17/31 "
+    assert [c.split()[1] for c in bar_cells(tabs, 80)] == ["Stale", "Broken", "Unreviewed", "Flaky"]
+    narrow = bar_cells(tabs, 50)
+    assert all(c.split()[-1] == "17/31" for c in narrow)  # the number and count always stay
