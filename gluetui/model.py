@@ -76,6 +76,54 @@ class Evidence:
         return cls(label=str(data["label"]), detail=str(data["detail"]), url=data.get("url"))
 
 
+@dataclass(frozen=True, slots=True)
+class PullFacts:
+    """What a reviewer decides on, for a pull/merge request item (shown in the detail pane).
+
+    Forge text (labels, reviewers, the description) is data, cleaned by whoever shows it.
+    """
+
+    number: int
+    additions: int = 0
+    deletions: int = 0
+    changed_files: int = 0
+    #: Logins and ``org/team`` slugs a review is requested from.
+    reviewers: tuple[str, ...] = ()
+    #: Combined status of the head commit: success, failure, pending, or "" when unknown.
+    checks: str = ""
+    labels: tuple[str, ...] = ()
+    #: The first lines of the description.
+    description: str = ""
+    draft: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "additions": self.additions,
+            "deletions": self.deletions,
+            "changed_files": self.changed_files,
+            "reviewers": list(self.reviewers),
+            "checks": self.checks,
+            "labels": list(self.labels),
+            "description": self.description,
+            "draft": self.draft,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PullFacts:
+        return cls(
+            number=int(data.get("number") or 0),
+            additions=int(data.get("additions") or 0),
+            deletions=int(data.get("deletions") or 0),
+            changed_files=int(data.get("changed_files") or 0),
+            reviewers=tuple(str(r) for r in data.get("reviewers") or ()),
+            checks=str(data.get("checks") or ""),
+            labels=tuple(str(lb) for lb in data.get("labels") or ()),
+            description=str(data.get("description") or ""),
+            draft=bool(data.get("draft", False)),
+        )
+
+
 def make_item_id(host: str, repo: str, kind: Kind, key: str) -> str:
     """The stable id of an item: the same glue work gets the same id on every refresh.
 
@@ -113,6 +161,7 @@ class Item:
         accountable: Whether the user is accountable for the repository.
         mine: Whether it is asking for the user specifically (review requested from them...).
         fingerprint: Changes when the item materially changes; "snooze until it changes" watches it.
+        pull: For a pull/merge request: size, reviewers, checks, labels, description.
         state: Triage state, filled in from the store's decision log.
     """
 
@@ -136,6 +185,7 @@ class Item:
     accountable: bool = False
     mine: bool = False
     fingerprint: str = ""
+    pull: PullFacts | None = None
     state: State = State.OPEN
 
     def with_state(self, state: State) -> Item:
@@ -168,6 +218,7 @@ class Item:
             "accountable": self.accountable,
             "mine": self.mine,
             "fingerprint": self.fingerprint,
+            "pull": None if self.pull is None else self.pull.to_json(),
             "state": self.state.value,
         }
 
@@ -194,6 +245,7 @@ class Item:
             accountable=bool(data.get("accountable", False)),
             mine=bool(data.get("mine", False)),
             fingerprint=str(data.get("fingerprint", "")),
+            pull=PullFacts.from_json(data["pull"]) if data.get("pull") else None,
             state=State(data.get("state", "open")),
         )
 

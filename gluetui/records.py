@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+#: How much of a pull/merge request's description a forge keeps: the detail pane shows its start.
+BODY_MAX = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Repo:
@@ -81,6 +84,8 @@ class PullRequest:
     labels: tuple[str, ...] = ()
     #: Combined status of the head commit: success, failure, pending, or "" when unknown.
     head_status: str = ""
+    #: The description as plain text, cut to its first lines by the forge (it can be long).
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,8 @@ class Run:
     tests: tuple[TestResult, ...] = ()
     commit_title: str = ""
     commit_author: str = ""
+    #: Where the run's head commit is shown on the forge (the "broken by" link).
+    commit_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,6 +224,7 @@ class Views:
         return {
             "iid": str(p.number),
             "title": ("Draft: " if p.draft else "") + p.title,
+            "description": f"Changes for {p.title}.",
             "draft": p.draft,
             "createdAt": iso(p.created),
             "updatedAt": iso(p.updated),

@@ -34,6 +34,7 @@ from gluetui.config.schema import Config, SourceConfig
 from gluetui.config.secrets import literal_tokens, name_problems
 from gluetui.config.tokens import resolve_token
 from gluetui.errors import ConfigError
+from gluetui.keyplan import keymap_problems
 
 __all__ = [
     "ConfigInvalid",
@@ -108,6 +109,7 @@ def load_config_text(text: str, path: Path | str = "<string>") -> Config:
     found += [(p, m) for p, m in name_problems(data) if p not in secret_paths]
     secret_paths = {p for p, _ in found}
     found += _duplicate_sources(data)
+    found += _keymap(data)
     try:
         config = Config.model_validate(data, strict=True)
     except ValidationError as exc:
@@ -170,6 +172,18 @@ def _duplicate_sources(data: dict[str, Any]) -> list[tuple[KeyPath, str]]:
         else:
             first[name] = index
     return out
+
+
+def _keymap(data: dict[str, Any]) -> list[tuple[KeyPath, str]]:
+    """``[keymap]`` entries that name no command, are no keys, or give two commands one key.
+
+    Entries that are not strings are left to the schema's "expected a string".
+    """
+    keymap = data.get("keymap")
+    if not isinstance(keymap, dict):
+        return []
+    given = {str(k): v for k, v in keymap.items() if isinstance(v, str)}
+    return [(("keymap", p.id), p.message) for p in keymap_problems(given)]
 
 
 def _from_pydantic(

@@ -319,7 +319,7 @@ class Config(Strict):
     automations: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")], AutomationConfig] = {}
     """Named automations, ``[automations.NAME]``."""
     keymap: dict[str, str] = {}
-    """Binding id -> keys (comma-separated), e.g. ``delegate = "ctrl+d"``."""
+    """Binding id -> keys (comma-separated), e.g. ``delegate = "a,ctrl+g"``; see gluetui.keyplan for the ids."""
     dry_run: bool = False
     """Global dry run: no automation touches a forge or runs a command."""
     assign_on_take: list[str] = []

@@ -106,7 +106,7 @@ def _item(
             f"{latest.branch} since {first.created_at:%Y-%m-%d %H:%M} UTC.",
             first.url or None,
         ),
-        Evidence("broken by", f"Commit {blame}{title_part}{who}.", first.url or None),
+        Evidence("broken by", f"Commit {blame}{title_part}{who}.", first.commit_url or None),
     ]
     if jobs:
         for job in jobs[:8]:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from gluetui.capacity import estimate_effort
 from gluetui.detect import DetectContext
-from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
+from gluetui.model import Evidence, Item, Kind, PullFacts, Severity, make_item_id
 from gluetui.records import Repo
 
 #: How much more an item weighs in a repository the user is accountable for.
@@ -58,6 +58,7 @@ def build_item(
     author: str | None = None,
     mine: bool = False,
     boost: float = 1.0,
+    pull: PullFacts | None = None,
 ) -> Item:
     """An item with the fields every kind computes the same way (id, impact, effort, automations)."""
     accountable = repo.full_name in ctx.accountable
@@ -84,6 +85,7 @@ def build_item(
         accountable=accountable,
         mine=mine,
         fingerprint=fingerprint,
+        pull=pull,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural
 from gluetui.globs import name_match
-from gluetui.model import Evidence, Item, Kind, Severity, fingerprint
+from gluetui.model import Evidence, Item, Kind, PullFacts, Severity, fingerprint
 from gluetui.records import PullRequest, RepoData
 
 _DAY = timedelta(days=1)
@@ -147,4 +147,31 @@ def _item(
         author=pr.author,
         mine=mine,
         boost=boost,
+        pull=PullFacts(
+            number=pr.number,
+            additions=pr.additions,
+            deletions=pr.deletions,
+            changed_files=pr.changed_files,
+            reviewers=pr.review_requests,
+            checks=pr.head_status,
+            labels=pr.labels,
+            description=first_lines(pr.body),
+            draft=pr.draft,
+        ),
     )
+
+
+#: How much of a description the detail pane shows.
+DESCRIPTION_LINES = 8
+
+
+def first_lines(body: str, lines: int = DESCRIPTION_LINES) -> str:
+    """The start of a description: its first non-blank lines, blank runs squeezed to one."""
+    out: list[str] = []
+    for line in body.strip().splitlines():
+        if not line.strip() and (not out or not out[-1]):
+            continue
+        out.append(line.rstrip())
+        if sum(1 for x in out if x) >= lines:
+            break
+    return "\n".join(out).strip()

@@ -14,7 +14,6 @@ from textual.theme import BUILTIN_THEMES
 from gluetui.factory import Runtime
 from gluetui.ui.backend import Backend, default_backend
 from gluetui.ui.commands import DashboardCommands
-from gluetui.ui.keys import keymap_problems
 from gluetui.ui.screens.main import MainScreen
 
 THEME_SETTING = "theme"
@@ -45,13 +44,6 @@ class GluetuiApp(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         backend = self.backend
-        if problems := keymap_problems(backend.config.keymap):
-            self.notify(
-                f"[keymap] names no such command: {', '.join(problems)}. See ? for the ids.",
-                title="Config",
-                severity="warning",
-                markup=False,
-            )
         if backend.recovered_from is not None:
             self.notify(
                 f"The store was damaged and rebuilt; the old file is {backend.recovered_from}.",

@@ -29,10 +29,6 @@ if TYPE_CHECKING:
     from gluetui.store import JournalEntry, SyncRun
     from gluetui.sync import SyncReport
 
-#: The gauge's name for the budget. Not a protocol: the real type. (widgets/header.py imports it;
-#: that widget is being reworked in another branch, which can import BudgetStatus directly.)
-BudgetLike = BudgetStatus
-
 SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable["SyncReport"]]
 ItemsFn = Callable[[Runtime], list[Item]]
 FirstItemsFn = Callable[[Runtime, int], list[Item]]
@@ -73,6 +69,11 @@ class Backend:
     @property
     def forges(self) -> list[Forge]:
         return self.runtime.forges
+
+    @property
+    def config_path(self) -> Path | None:
+        """Where the config was read from (None for the demo)."""
+        return self.runtime.config_path
 
     @property
     def demo(self) -> bool:

@@ -11,22 +11,22 @@ from functools import partial
 from rich.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from gluetui.ui.keys import COMMANDS, Command
+from gluetui.keyplan import COMMANDS, KeyCommand, Scope
 
 
-def _help(command: Command) -> str:
+def _help(command: KeyCommand) -> str:
     """The palette renders help as markup; ours is our own text, escaped all the same."""
     return escape(f"{command.help}  (key: {command.display})")
 
 
 class DashboardCommands(Provider):
-    """Every palette-worthy entry of :data:`gluetui.ui.keys.COMMANDS`."""
+    """Every palette-worthy dashboard entry of the key plan (:data:`gluetui.keyplan.COMMANDS`)."""
 
-    def _available(self) -> list[Command]:
+    def _available(self) -> list[KeyCommand]:
         screen = self.screen
         out = []
         for c in COMMANDS:
-            if not c.palette:
+            if not c.palette or not c.live or Scope.MAIN not in c.scopes:
                 continue
             name, _, _ = c.action.partition("(")
             if not hasattr(screen, f"action_{name}"):
@@ -35,7 +35,7 @@ class DashboardCommands(Provider):
                 out.append(c)
         return out
 
-    async def _run(self, command: Command) -> None:
+    async def _run(self, command: KeyCommand) -> None:
         await self.screen.run_action(command.action)
 
     async def discover(self) -> Hits:

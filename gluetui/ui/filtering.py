@@ -3,33 +3,53 @@
 Free words must all appear (case-insensitively) in an item's title, repository, author or id;
 ``repo:``, ``kind:`` and ``author:`` narrow by field (several values of one field are alternatives),
 ``mine`` keeps what asks for the user, ``new`` what appeared since the last look. A kind may be
-written by its value (``broken_ci``) or a short alias (``ci``, ``docs``, ``pr``, ``flaky``).
+written by its value (``broken_ci``) or a word of its value or label (``ci``, ``docs``, ``pr``,
+``mr``, ``flaky``), derived from :class:`~gluetui.model.Kind` so a new kind needs no edit here.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from gluetui.model import Item, Kind
 
-KIND_ALIASES: dict[str, Kind] = {
-    "doc": Kind.STALE_DOC,
-    "docs": Kind.STALE_DOC,
-    "stale": Kind.STALE_DOC,
-    "ci": Kind.BROKEN_CI,
-    "broken": Kind.BROKEN_CI,
-    "pr": Kind.UNREVIEWED_PR,
-    "prs": Kind.UNREVIEWED_PR,
-    "mr": Kind.UNREVIEWED_PR,
-    "mrs": Kind.UNREVIEWED_PR,
+
+def _words(kind: Kind) -> set[str]:
+    """The words a person may call a kind by: those of its value and of its label, the label's
+    plurals also singular (``flaky_test`` / "Flaky tests": flaky, test, tests; "PRs/MRs": prs, pr,
+    mrs, mr)."""
+    words = set(kind.value.split("_"))
+    label = {w for w in re.split(r"[^a-z0-9]+", kind.label.casefold()) if w}
+    return words | label | {w.removesuffix("s") for w in label if len(w) > 2}
+
+
+def _kind_aliases() -> dict[str, Kind]:
+    """Every word of one kind only (a word two kinds share names neither), plus a few synonyms.
+
+    Derived from :class:`Kind`, so a new kind is filterable by its own words at once.
+    """
+    seen: dict[str, set[Kind]] = {}
+    for kind in Kind:
+        for word in _words(kind):
+            seen.setdefault(word, set()).add(kind)
+    aliases = {w: next(iter(ks)) for w, ks in seen.items() if len(ks) == 1}
+    for word, kind in _SYNONYMS.items():
+        aliases.setdefault(word, kind)
+    return aliases
+
+
+#: Words people use that are in neither the value nor the label of the kind they mean.
+_SYNONYMS: dict[str, Kind] = {
     "review": Kind.UNREVIEWED_PR,
-    "flaky": Kind.FLAKY_TEST,
+    "reviews": Kind.UNREVIEWED_PR,
     "flake": Kind.FLAKY_TEST,
-    "test": Kind.FLAKY_TEST,
-    "tests": Kind.FLAKY_TEST,
+    "flakes": Kind.FLAKY_TEST,
 }
+
+KIND_ALIASES: dict[str, Kind] = _kind_aliases()
 
 
 @dataclass(frozen=True, slots=True)

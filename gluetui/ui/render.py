@@ -6,14 +6,17 @@ Severity and state are words and symbols as well as colours.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.markup import escape as markup_escape
 
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
 from gluetui.textsafe import clean, safe_url
+from gluetui.ui.columns import Column
 from gluetui.ui.handoff import follow_up_mark
 
 SEVERITY_TEXT: dict[Severity, tuple[str, str]] = {
@@ -37,15 +40,18 @@ STALE_MARK = "!"
 #: Before the repository of an item you are accountable for: why it ranks above a higher severity.
 ACCOUNTABLE_MARK = "★"
 
-COLUMNS: tuple[tuple[str, str, int], ...] = (
-    # (key, label, width); sized so four panels fit a 160-column terminal.
-    ("mark", " ", 2),
-    ("severity", "Sev", 6),
-    ("title", "Title", 24),  # the minimum; widened to fill the panel
-    ("repo", "Repository", 14),
-    ("age", "Age", 4),
-    ("effort", "Effort", 6),
+COLUMNS: tuple[Column, ...] = (
+    # In row order; see gluetui.ui.columns for how the width decides which ones show.
+    Column("mark", "", 2),
+    Column("severity", "", 1, priority=1, wide=(6, "Sev", 44)),
+    Column("number", "#", 1, priority=5, min_title=30, fit=7, justify="right"),
+    Column("title", "Title", 16),
+    Column("repo", "Repository", 14, priority=2, fit=48, cut=True),
+    Column("author", "Author", 6, priority=6, min_title=30, fit=16),
+    Column("age", "Age", 3, priority=3, min_title=18, justify="right"),
+    Column("effort", "Effort", 6, priority=4, min_title=22, justify="right"),
 )
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
 def nothing_to_do(sources: int, config_path: object = None) -> str:
@@ -67,15 +73,19 @@ def shown_url(url: str | None, limit: int = 200, *, invalid: str = "") -> str:
     return clean(safe_url(url), limit) or invalid
 
 
-def legend() -> str:
-    """What the row marks mean (the help screen shows it)."""
+def legend_entries() -> list[str]:
+    """What each row mark means, one entry per mark (the help screen lays them out)."""
     marks = [
         f"{NEW_MARK} new since your last look",
         f"{STALE_MARK} source failed, data stale",
         f"{ACCOUNTABLE_MARK} a repository you are accountable for (ranks higher)",
     ]
-    marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
-    return "   ".join(marks)
+    return marks + [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+
+
+def legend() -> str:
+    """What the row marks mean, on one line."""
+    return "   ".join(legend_entries())
 
 
 def severity(sev: Severity) -> Text:
@@ -131,6 +141,30 @@ def repo_cell(item: Item) -> Text:
     return text
 
 
+def number_text(item: Item) -> str:
+    """The PR/MR number (``575``), or "" for kinds without one."""
+    return clean(item.where.get("number", ""), 12)
+
+
+def content_widths(items: Iterable[Item]) -> dict[str, int]:
+    """The widest value of each content-sized column over ``items`` (distinct values measured once)."""
+    repos: set[tuple[str, bool]] = set()
+    authors: set[str] = set()
+    numbers: set[str] = set()
+    for i in items:
+        repos.add((i.repo, i.accountable))
+        if i.author:
+            authors.add(i.author)
+        if "number" in i.where:
+            numbers.add(i.where["number"])
+    return {
+        # An empty list keeps its Repository header, like the others.
+        "repo": max((cell_len(clean(r, 80)) + (1 if a else 0) for r, a in repos), default=10),
+        "author": max((cell_len(clean(a, 40)) for a in authors), default=0),
+        "number": max((len(clean(n, 12)) for n in numbers), default=0),
+    }
+
+
 def row_cells(
     item: Item,
     now: datetime,
@@ -141,14 +175,18 @@ def row_cells(
 ) -> tuple[Text, ...]:
     """One table row, in :data:`COLUMNS` order; items of a source that failed to refresh say so."""
     faded = stale or item.state not in (State.OPEN, State.TAKEN, State.DELEGATED)
+    sev = severity(item.severity)
+    sev.overflow = "crop"  # a one-cell column shows the symbol
     return (
         mark(item, is_new=is_new, stale=stale, follow_up=follow_up),
-        severity(item.severity),
+        sev,
+        Text(number_text(item), justify="right", style="dim"),
         # The table's title column grows with the panel; the cell ellipsizes at whatever it gets.
         Text(
             clean(item.title, 160), style="dim" if faded else "", no_wrap=True, overflow="ellipsis"
         ),
         repo_cell(item),
+        Text(clean(item.author or "", 40), style="dim"),
         Text(age(item.since, now), justify="right"),
         Text(hours(item.effort_hours), justify="right"),
     )

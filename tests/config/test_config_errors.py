@@ -41,6 +41,27 @@ CASES = [
         "unknown key here; it belongs in [detectors.stale_doc]",
     ),
     Case("unknown_table", "detector", 3, "unknown key; did you mean 'detectors'?"),
+    # [keymap]: ids come from the one key plan (gluetui/keyplan.py); see also test_config_keymap.py.
+    Case("keymap_unknown_id", "keymap.delegat", 3, "no such binding id; did you mean 'delegate'?"),
+    Case(
+        "keymap_clash",
+        "keymap.help",
+        4,
+        "q is also the key of 'quit' (Quit gluetui); two commands cannot share a key",
+    ),
+    Case(
+        "keymap_bad_key",
+        "keymap.take",
+        3,
+        "'crtl+t' is not a key: unknown modifier 'crtl' (use ctrl, shift, alt, meta, super, hyper)",
+    ),
+    Case(
+        "keymap_reserved_key",
+        "keymap.take",
+        4,
+        "space is also the default key of 'mark' (Mark or unmark the item for a batch hand-off;"
+        " reserved for batch hand-offs); two commands cannot share a key",
+    ),
     Case("wrong_type", "refresh_minutes", 2, "expected a number, got '15'"),
     Case("wrong_type_bool", "sources[0].include_archived", 4, "expected true or false, got 'yes'"),
     Case("wrong_type_list", "sources[0].repos", 4, "expected an array, got 'acme/api'"),

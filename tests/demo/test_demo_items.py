@@ -83,3 +83,13 @@ def test_demo_config_matches_the_forges() -> None:
     for forge in forges:
         mine = [a for a in cfg.automations.values() if a.kind.startswith(forge.dialect + ".")]
         assert all(a.kind.split(".")[1] in forge.action_specs() for a in mine)
+
+
+async def test_demo_prs_have_descriptions_and_broken_ci_links_to_the_commit() -> None:
+    items = await _all_items()
+    prs = [i for i in items if i.kind is Kind.UNREVIEWED_PR]
+    assert prs and all(i.pull is not None and i.pull.description for i in prs)
+    for item in (i for i in items if i.kind is Kind.BROKEN_CI):
+        broken_by = next(e for e in item.evidence if e.label == "broken by")
+        assert broken_by.url and "/commit/" in broken_by.url
+        assert broken_by.url.endswith(item.where["first_bad_commit"])

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from textual.widgets import Tabs
 from ui_fakes import NOW, FakeSync, app_for, item, runtime, seed, settle, standard_items
 
 from gluetui.factory import Runtime
 from gluetui.model import Kind
-from gluetui.ui.render import NEW_MARK, STALE_MARK
+from gluetui.ui.render import COLUMN_KEYS, NEW_MARK, STALE_MARK
 from gluetui.ui.screens.main import MainScreen
 from gluetui.ui.status import Phase
+from gluetui.ui.widgets.panel_bar import PanelBar, bar_cells
 
 
 def main(app: Any) -> MainScreen:
@@ -25,27 +25,30 @@ async def test_wide_terminal_shows_all_four_panels(rt: Runtime) -> None:
     async with app_for(rt).run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(pilot.app)
-        assert not screen.has_class("-narrow")
+        assert screen.has_class("-grid") and not screen.has_class("-single")
         assert all(p.display and p.region.width > 0 for p in screen.panels)
-        assert not screen.query_one(Tabs).display
+        assert not screen.query_one(PanelBar).display
 
 
-async def test_narrow_terminal_turns_panels_into_tabs(rt: Runtime) -> None:
+async def test_narrow_terminal_shows_one_list_and_the_panel_bar(rt: Runtime) -> None:
     async with app_for(rt).run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         screen = main(pilot.app)
-        assert screen.has_class("-narrow")
-        tabs = screen.query_one(Tabs)
-        assert tabs.display
+        assert screen.has_class("-single")
+        bar = screen.query_one(PanelBar)
+        assert bar.display and bar.region.height == 1
         shown = [p for p in screen.panels if p.region.width > 0]
         assert shown == [screen.panels[0]]
-        await pilot.click("#tab-flaky_test")  # the mouse switches tabs
+        # The mouse switches panels: click "4 Flaky tests" in the bar.
+        cells = bar_cells(bar.tabs, bar.size.width)
+        x = sum(len(c) + 2 for c in cells[:3]) + 2
+        await pilot.click(PanelBar, offset=(x, 0))
         await pilot.pause()
         assert screen.current_panel == 3
         assert [p for p in screen.panels if p.region.width > 0] == [screen.panels[3]]
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
-        assert not screen.has_class("-narrow")
+        assert screen.has_class("-grid")
         assert all(p.region.width > 0 for p in screen.panels)
 
 
@@ -79,7 +82,10 @@ async def test_snapshot_shows_before_refresh_and_refresh_updates_in_place(rt: Ru
         await pilot.press("r")
         await settle(pilot)
         assert table.current_id == before  # the cursor stayed on the same item
-        assert str(table.get_row(items["acme"][0].id)[2]) == "Broken CI item 1 (again)"
+        assert (
+            str(table.get_row(items["acme"][0].id)[COLUMN_KEYS.index("title")])
+            == "Broken CI item 1 (again)"
+        )
 
 
 async def test_a_failing_source_keeps_its_items_marked_stale(rt: Runtime) -> None:
@@ -170,7 +176,7 @@ async def test_forge_text_is_shown_literally(rt: Runtime) -> None:
         await settle(pilot)
         screen = main(pilot.app)
         hostile = standard_items()["acme"][2]
-        title = screen.panels[2].table.get_row(hostile.id)[2]
+        title = screen.panels[2].table.get_row(hostile.id)[COLUMN_KEYS.index("title")]
         assert str(title) == hostile.title  # literal, not markup
         assert not title.spans
         assert (title.no_wrap, title.overflow) == (True, "ellipsis")  # cut with … at the column

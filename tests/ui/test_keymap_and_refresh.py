@@ -10,7 +10,7 @@ import pytest
 from ui_fakes import FakeSync, app_for, runtime, settle, standard_items
 
 from gluetui.events import EventAction
-from gluetui.ui.keys import COMMANDS_BY_ID, keymap_problems
+from gluetui.keyplan import COMMANDS_BY_ID, keymap_problems
 from gluetui.ui.screens.main import MainScreen
 from gluetui.ui.screens.modals import ChoiceScreen, PromptScreen
 
@@ -27,7 +27,7 @@ def example_keymap() -> dict[str, str]:
 def test_example_keymap_names_only_real_binding_ids() -> None:
     keymap = example_keymap()
     assert keymap_problems(keymap) == []
-    assert all(COMMANDS_BY_ID[k].bind for k in keymap)
+    assert all(COMMANDS_BY_ID[k].live for k in keymap)
 
 
 async def test_example_keymap_rebinds_by_id(tmp_path: Path) -> None:

@@ -192,6 +192,9 @@ async def test_m_over_budget_asks_for_confirmation(
             assert rt.store.events() == []
             await pilot.press(answer)
             await pilot.pause()
+            said = "\n".join(n.message for n in pilot.app._notifications)
+            # "No" says so: nothing recorded, and why.
+            assert ("Not taken: Broken CI item 1." in said) is not recorded
         events = rt.store.events()
         assert [e.action for e in events] == ([EventAction.TAKEN] if recorded else [])
         assert all(e.data.get("override") is True for e in events)

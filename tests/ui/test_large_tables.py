@@ -12,6 +12,7 @@ from ui_fakes import NOW, FakeSync, app_for, item, seed, settle
 from gluetui.factory import Runtime
 from gluetui.model import Item, Kind
 from gluetui.ui import render
+from gluetui.ui.render import COLUMN_KEYS
 from gluetui.ui.screens.main import MainScreen
 from gluetui.ui.widgets.item_table import HEADER, ItemTable
 
@@ -100,7 +101,7 @@ async def test_new_order_keeps_cursor_on_item_and_updates_changed_row(rt: Runtim
         assert table.row_count == N
         assert table.current_id == kept
         assert table.cursor_row == 4999  # one row above it left
-        assert str(table.get_row(kept)[2]) == "changed"
+        assert str(table.get_row(kept)[COLUMN_KEYS.index("title")]) == "changed"
         assert table.row_id_at(N - 1) == changed[-1].id
         # The highlighted item itself goes away: the cursor stays at the same position.
         rest = [i for i in changed if i.id != kept]

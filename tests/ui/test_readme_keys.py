@@ -1,21 +1,22 @@
-"""The README's key table is generated from the command table; this keeps them equal."""
+"""The README's key table is generated from the key plan; this keeps them equal."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gluetui.ui.keys import COMMANDS, bindings, key_table_markdown, keymap_problems
+from gluetui.keyplan import COMMANDS, Scope, key_table_markdown
+from gluetui.ui.keys import bindings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- keys:start -->", "<!-- keys:end -->"
 
 
-def test_readme_key_table_matches_the_command_table() -> None:
+def test_readme_key_table_matches_the_key_plan() -> None:
     text = README.read_text(encoding="utf-8")
     assert START in text and END in text, f"README.md lost its {START} ... {END} markers"
     block = text.split(START, 1)[1].split(END, 1)[0]
     assert block.strip() == key_table_markdown().strip(), (
-        "README key table is out of date; paste gluetui.ui.keys.key_table_markdown() between "
+        "README key table is out of date; paste gluetui.keyplan.key_table_markdown() between "
         "the markers"
     )
 
@@ -38,11 +39,16 @@ def test_every_command_has_a_unique_id_description_and_a_row() -> None:
     assert all(c.label and c.help for c in COMMANDS)
     table = key_table_markdown()
     assert all(f"`{c.id}`" in table for c in COMMANDS)
-    assert {b.id for b in bindings()} == {c.id for c in COMMANDS if c.bind}
+    for scope in Scope:
+        live = {c.id for c in COMMANDS if scope in c.scopes and c.live}
+        assert {b.id for b in bindings(scope)} == live
 
 
-def test_keymap_typos_are_reported() -> None:
-    assert keymap_problems({"take": "ctrl+t", "delegat": "z", "command_palette": "x"}) == [
-        "command_palette",
-        "delegat",
-    ]
+def test_reserved_commands_are_documented_but_bound_to_nothing() -> None:
+    reserved = [c for c in COMMANDS if c.reserved]
+    assert {c.id for c in reserved} >= {"mark", "mark_delegate", "accept", "hand_off"}
+    bound = {b.id for scope in Scope for b in bindings(scope)}
+    assert not bound & {c.id for c in reserved}
+    table = key_table_markdown()
+    assert "Reserved for features on their way" in table
+    assert all(f"`{c.id}`" in table.split("Reserved", 1)[1] for c in reserved)

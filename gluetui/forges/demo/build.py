@@ -75,6 +75,33 @@ class Urls:
         return f"{self.base}{self.dash}/commit/{sha}"
 
 
+_WHY = (
+    "Customers hit this twice last week; the on-call runbook had a workaround only.",
+    "Follow-up from the last incident review.",
+    "Needed before the next release branch is cut.",
+    "Keeps us in line with the platform team's defaults.",
+)
+_TESTING = (
+    "- [x] unit tests\n- [x] ran the integration suite locally\n- [ ] staging deploy",
+    "- [x] new tests cover the edge cases\n- [ ] load test on staging",
+    "- [x] existing tests pass\n- [x] tried it by hand against a local stack",
+)
+
+
+def pull_body(spec: PRSpec) -> str:
+    """A plausible description (what, why, how it was tested) for a demo PR without one.
+
+    Its own generator, seeded by the title, so the rest of the organisation stays as it was.
+    """
+    if spec.bot:
+        return f"{spec.title}.\n\nRelease notes and the changelog are in the linked release."
+    rng = random.Random(zlib.crc32(spec.title.encode()))  # noqa: S311 - demo data, not secrets
+    return (
+        f"## What\n{spec.title.removeprefix('WIP: ')}.\n\n## Why\n{rng.choice(_WHY)}\n\n"
+        f"## Testing\n{rng.choice(_TESTING)}"
+    )
+
+
 class Builder:
     """Builds one source's repositories; also mints ids for records the actions add later."""
 
@@ -155,6 +182,7 @@ class Builder:
             review_requests=spec.requested,
             labels=spec.labels,
             head_status=spec.status,
+            body=spec.body or pull_body(spec),
         )
 
     # -- CI ------------------------------------------------------------------------------------
@@ -284,6 +312,7 @@ class Builder:
             tests=tuple(tests or ()),
             commit_title=commit[1],
             commit_author=commit[2],
+            commit_url=urls.commit(commit[0]),
         )
 
     # -- docs ----------------------------------------------------------------------------------

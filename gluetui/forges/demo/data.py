@@ -38,6 +38,8 @@ class PRSpec:
     ready_hours: float | None = None
     labels: tuple[str, ...] = ()
     status: str = "success"
+    #: The description; empty: one is written from the title (see ``build.pull_body``).
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)

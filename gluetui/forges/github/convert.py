@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from gluetui.records import Commit, Job, PullRequest, Repo, Review, Run, TestResult
+from gluetui.records import (
+    BODY_MAX,
+    Commit,
+    Job,
+    PullRequest,
+    Repo,
+    Review,
+    Run,
+    TestResult,
+)
 from gluetui.textsafe import DEFAULT_MAX
 from gluetui.textsafe import clean as _clean
 
@@ -134,6 +143,7 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
         review_requests=tuple(r for r in requests if r),
         labels=tuple(clean(lb.get("name", ""), 100) for lb in nodes(node.get("labels"))),
         head_status=_ROLLUP.get(str(rollup.get("state", "")), ""),
+        body=clean(node.get("bodyText") or "", BODY_MAX, single_line=False),
     )
 
 
@@ -202,6 +212,7 @@ def run_records(
         "event": str(run.get("event") or "push"),
         "commit_title": clean(str(head.get("message") or "").split("\n", 1)[0]),
         "commit_author": clean(obj(head.get("author")).get("name") or "", 100),
+        "commit_url": _commit_url(run, base_url),
     }
     by_attempt: dict[int, list[Job]] = {}
     for j in jobs or ():
@@ -248,6 +259,15 @@ def run_records(
         )
     )
     return out
+
+
+def _commit_url(run: JSON, run_url: str) -> str:
+    """The web page of the run's head commit: ``{repository}/commit/{sha}``."""
+    sha = str(run.get("head_sha") or "")
+    repo_url = str(obj(run.get("repository")).get("html_url") or "")
+    if not repo_url and "/actions/runs/" in run_url:
+        repo_url = run_url.split("/actions/runs/", 1)[0]
+    return f"{repo_url}/commit/{sha}" if repo_url.startswith("https://") and sha else ""
 
 
 def annotation_tests(job: Job, annotations: Iterable[JSON]) -> list[TestResult]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from gluetui.records import Commit, Job, PullRequest, Repo, Review, Run, TestResult
+from gluetui.records import BODY_MAX, Commit, Job, PullRequest, Repo, Review, Run, TestResult
 from gluetui.textsafe import clean
 
 JSON = Mapping[str, Any]
@@ -128,6 +128,7 @@ def to_pull(
         review_requests=tuple(u for u in (username(r) for r in mr.get("reviewers") or ()) if u),
         labels=tuple(clean(lbl, 100) for lbl in mr.get("labels") or () if isinstance(lbl, str)),
         head_status=head_status,
+        body=clean(mr.get("description") or "", BODY_MAX, single_line=False),
     )
 
 
@@ -233,7 +234,16 @@ def to_run(
         event=source or "push",
         jobs=jobs,
         tests=tests,
+        commit_url=_commit_url(pipeline),
     )
+
+
+def _commit_url(pipeline: JSON) -> str:
+    """The web page of the pipeline's commit: ``{project}/-/commit/{sha}``."""
+    web, sha = str(pipeline.get("web_url") or ""), str(pipeline.get("sha") or "")
+    if "/-/pipelines/" not in web or not sha or not web.startswith("https://"):
+        return ""
+    return f"{web.split('/-/pipelines/', 1)[0]}/-/commit/{sha}"
 
 
 def to_commit(commit: JSON) -> Commit | None:

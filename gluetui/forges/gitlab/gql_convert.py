@@ -75,6 +75,7 @@ def mr_doc(mr: JSON) -> dict[str, Any]:
     return {
         "iid": int(str(mr.get("iid") or "0")) if str(mr.get("iid") or "").isdigit() else None,
         "title": mr.get("title") or "",
+        "description": mr.get("description") or "",
         "draft": bool(mr.get("draft")),
         "created_at": mr.get("createdAt"),
         "updated_at": mr.get("updatedAt"),

@@ -56,7 +56,8 @@ query($paths: [String!], $ref: String!, $since: Time) {
       }
       mergeRequests(state: opened, sort: CREATED_DESC, first: 100) {
         nodes {
-          iid title draft createdAt updatedAt webUrl sourceBranch targetBranch diffHeadSha
+          iid title description draft createdAt updatedAt webUrl sourceBranch targetBranch
+          diffHeadSha
           author { username bot }
           labels(first: 20) { nodes { title } }
           reviewers(first: 20) { nodes { username } }

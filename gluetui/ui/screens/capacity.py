@@ -2,7 +2,8 @@
 
 Everything shown comes from one capacity report, asked of the backend (the same numbers as the
 CLI; its budget says which decision holds how many hours); ``n`` flips to the next sprint for
-planning.
+planning. One page that scrolls with the movement keys; every table is fitted to
+the dialog's width (cells shorten, headers stay whole), and the dialog never exceeds the terminal.
 """
 
 from __future__ import annotations
@@ -11,18 +12,30 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from gluetui.budget import BudgetStatus
+from gluetui.keyplan import Scope
 from gluetui.model import Item, Kind
 from gluetui.report import Bucket, CapacityReport
 from gluetui.textsafe import clean
+from gluetui.ui import keys
 from gluetui.ui.backend import Backend
+from gluetui.ui.screens.help import scroll_hint
 from gluetui.ui.widgets.header import gauge_text
+
+#: Below this inner width the three small tables stack instead of sitting side by side.
+SIDE_BY_SIDE_FROM = 96
+#: Fixed columns of the "holds the hours" table: how, hours, since (the item and repo share the rest).
+HOW_WIDTH, HOURS_WIDTH, SINCE_WIDTH = 18, 5, 12
 
 
 def _kind_name(name: str) -> str:
@@ -32,10 +45,10 @@ def _kind_name(name: str) -> str:
         return name
 
 
-def summary_text(report: CapacityReport) -> Text:
+def summary_text(report: CapacityReport, width: int | None = None) -> Text:
     """Gauge, the arithmetic line by line, and every warning (words, not only red)."""
     budget = report.budget
-    text = gauge_text(budget)
+    text = gauge_text(budget, width)
     last = report.end.toordinal() - 1
     text.append(
         f"\n{report.sprint.capitalize()} sprint {report.start:%d %b} – "
@@ -65,29 +78,29 @@ def summary_text(report: CapacityReport) -> Text:
     for warning in report.warnings:
         text.append("! ", style="bold yellow")
         text.append(clean(warning, 300) + "\n")
+    text.rstrip()
     return text
 
 
-def _bucket_table(
-    table: DataTable[Text], buckets: Sequence[Bucket], *, kinds: bool = False
-) -> None:
-    table.clear(columns=True)
-    table.add_columns("Kind" if kinds else "Repository", "Items", "Hours")
-    for b in buckets:
-        table.add_row(
-            Text(_kind_name(b.name) if kinds else clean(b.name, 24)),
-            Text(str(b.items), justify="right"),
-            Text(f"{b.hours:.1f}", justify="right"),
-        )
-    if not buckets:
-        table.add_row(Text("nothing queued", style="dim"), Text(""), Text(""))
+def bucket_table(title: str, first: str, rows: Sequence[tuple[str, int, float]]) -> Table:
+    """A small table (kind / repository / week, items, hours) that fits whatever width it gets."""
+    table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
+    table.add_column(first, ratio=1, no_wrap=True, overflow="ellipsis", min_width=len(first))
+    table.add_column("Items", justify="right", no_wrap=True, min_width=5)
+    table.add_column("Hours", justify="right", no_wrap=True, min_width=5)
+    for name, count, hours in rows:
+        table.add_row(Text(name), str(count), f"{hours:.1f}")
+    if not rows:
+        table.add_row(Text("nothing", style="dim"), "", "")
+    return table
+
+
+def _buckets(buckets: Sequence[Bucket], *, kinds: bool = False) -> list[tuple[str, int, float]]:
+    return [(_kind_name(b.name) if kinds else clean(b.name, 60), b.items, b.hours) for b in buckets]
 
 
 class CapacityScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,c", "close", "Close", id="capacity_close"),
-        Binding("n", "next_sprint", "Next sprint", id="capacity_next"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings(Scope.CAPACITY))
 
     def __init__(self, backend: Backend, items: Mapping[str, Item]) -> None:
         super().__init__(classes="modal")
@@ -101,40 +114,65 @@ class CapacityScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog capacity") as box:
             box.border_title = "Capacity"
-            box.border_subtitle = "n next/current sprint · escape closes"
-            yield Static(id="capacity-summary")
-            with Horizontal(id="capacity-queued"):
-                yield DataTable[Text](id="capacity-kinds", cursor_type="none")
-                yield DataTable[Text](id="capacity-repos", cursor_type="none")
-                yield DataTable[Text](id="capacity-forecast", cursor_type="none")
-            yield DataTable[Text](cursor_type="row", id="capacity-items")
+            keymap = self._backend.config.keymap
+            next_key = keys.live_display(keys.COMMANDS_BY_ID["capacity_next"], keymap)
+            box.border_subtitle = (
+                f"{next_key} next/current sprint · {scroll_hint(keymap, 'capacity_close')}"
+            )
+            with VerticalScroll(id="capacity-body"):
+                yield Static(id="capacity-summary")
+                # What holds the hours comes first: it is what you can act on.
+                yield DataTable[Text](cursor_type="none", id="capacity-items")
+                with Horizontal(id="capacity-queued"):
+                    yield Static(id="capacity-kinds")
+                    yield Static(id="capacity-repos")
+                    yield Static(id="capacity-forecast")
 
     def on_mount(self) -> None:
         self.show()
 
+    @on(Resize)
+    def _resized(self) -> None:
+        width = self.query_one("#capacity-body").scrollable_content_region.width
+        queued = self.query_one("#capacity-queued")
+        stacked = width < SIDE_BY_SIDE_FROM
+        queued.styles.layout = "vertical" if stacked else "horizontal"
+        queued.set_class(stacked, "-stacked")
+        self.show()
+
     def show(self) -> None:
         report = self.report()
-        self.query_one("#capacity-summary", Static).update(summary_text(report))
-        _bucket_table(
-            self.query_one("#capacity-kinds", DataTable), report.queued_by_kind, kinds=True
-        )
-        _bucket_table(self.query_one("#capacity-repos", DataTable), report.queued_by_repo)
-        forecast: DataTable[Text] = self.query_one("#capacity-forecast", DataTable)
-        forecast.clear(columns=True)
-        forecast.add_columns("Week of", "New", "Hours")
-        for w in report.forecast.weeks:
-            forecast.add_row(
-                Text(w.name),
-                Text(str(w.items), justify="right"),
-                Text(f"{w.hours:.1f}", justify="right"),
-            )
-        self._commitments(report)
-
-    def _commitments(self, report: CapacityReport) -> None:
         budget = report.budget
+        width = self.query_one("#capacity-body").scrollable_content_region.width or None
+        self.query_one("#capacity-summary", Static).update(summary_text(report, width))
+        self.query_one("#capacity-kinds", Static).update(
+            bucket_table("Queued by kind", "Kind", _buckets(report.queued_by_kind, kinds=True))
+        )
+        self.query_one("#capacity-repos", Static).update(
+            bucket_table("Queued by repository", "Repository", _buckets(report.queued_by_repo))
+        )
+        weeks = [(w.name, w.items, w.hours) for w in report.forecast.weeks]
+        self.query_one("#capacity-forecast", Static).update(
+            bucket_table("Incoming per week", "Week of", weeks)
+        )
+        self._commitments(report, budget)
+
+    def _columns(self, table: DataTable[Text]) -> None:
+        """The five columns, the item and repository sharing what the fixed ones leave."""
+        width = self.query_one("#capacity-body").scrollable_content_region.width or 100
+        # DataTable pads each cell by one on both sides.
+        rest = max(24, width - HOW_WIDTH - HOURS_WIDTH - SINCE_WIDTH - 2 * 5)
+        repo = max(len("Repository"), rest * 2 // 5)
+        table.add_column("Holds the hours", width=HOW_WIDTH)
+        table.add_column("Item", width=rest - repo)
+        table.add_column("Repository", width=repo)
+        table.add_column("Hours", width=HOURS_WIDTH)
+        table.add_column("Since", width=SINCE_WIDTH)
+
+    def _commitments(self, report: CapacityReport, budget: BudgetStatus) -> None:
         table: DataTable[Text] = self.query_one("#capacity-items", DataTable)
         table.clear(columns=True)
-        table.add_columns("Holds the hours", "Item", "Repository", "Hours", "Since")
+        self._columns(table)
         # An item resolved since the decision has left the snapshot; its decision recorded it.
         facts = {e.item_id: e.data for e in self._backend.events() if e.data.get("title")}
         for c in sorted(budget.commitments, key=lambda c: c.at):
@@ -146,27 +184,56 @@ class CapacityScreen(ModalScreen[None]):
             if c.done:
                 how += " ✓ done"
             table.add_row(
-                Text(how),
-                Text(clean(title, 50)),
-                Text(clean(repo, 30)),
+                _cell(how),
+                _cell(clean(title, 120)),
+                _cell(clean(repo, 80)),
                 Text(f"{c.self_hours + c.oversight_hours:.1f}", justify="right"),
                 Text(f"{c.at.astimezone():%d %b %H:%M}"),
             )
         for carried in report.carry_over:
             item = self._items.get(carried.item_id)
             table.add_row(
-                Text("↻ carried over"),
-                Text(clean(carried.title, 50)),
-                Text(clean(item.repo, 30) if item else ""),
+                _cell("↻ carried over"),
+                _cell(clean(carried.title, 120)),
+                _cell(clean(item.repo, 80) if item else ""),
                 Text(f"{carried.hours:.1f}", justify="right"),
                 Text(f"{carried.taken_at.astimezone():%d %b %H:%M}"),
             )
         if not budget.commitments and not report.carry_over:
-            table.add_row(Text("nothing taken or delegated in this sprint yet", style="dim"))
+            table.add_row(
+                Text("—", style="dim"),
+                Text("nothing taken or delegated in this sprint yet", style="dim"),
+            )
 
     def action_next_sprint(self) -> None:
         self._offset = 0 if self._offset else 1
         self.show()
 
+    @property
+    def page(self) -> VerticalScroll:
+        return self.query_one("#capacity-body", VerticalScroll)
+
+    def action_cursor_down(self) -> None:
+        self.page.scroll_down(animate=False)
+
+    def action_cursor_up(self) -> None:
+        self.page.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.page.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.page.scroll_page_up(animate=False)
+
+    def action_cursor_top(self) -> None:
+        self.page.scroll_home(animate=False)
+
+    def action_cursor_bottom(self) -> None:
+        self.page.scroll_end(animate=False)
+
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _cell(text: str) -> Text:
+    return Text(text, no_wrap=True, overflow="ellipsis")

@@ -1,6 +1,7 @@
 """The dashboard screen. It owns the state (items, filter, sort, panel, sync status) and hands it
-down to dumb widgets; keys come from :mod:`gluetui.ui.keys`, decisions go through
-:mod:`.main_triage`, refreshes through :mod:`.main_refresh`.
+down to dumb widgets; keys come from the key plan (:mod:`gluetui.keyplan`), decisions go through
+:mod:`.main_triage`, refreshes through :mod:`.main_refresh`, the layout per terminal size from
+:mod:`gluetui.ui.layout`. One panel per :class:`~gluetui.model.Kind`, in its declaration order.
 """
 
 from __future__ import annotations
@@ -12,22 +13,23 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Footer, Input
 
 from gluetui.budget import BudgetStatus
 from gluetui.decisions import can_finish
 from gluetui.events import effective_events
 from gluetui.model import Item, Kind, State
-from gluetui.textsafe import safe_url
+from gluetui.textsafe import clean, safe_url
 from gluetui.triage import apply_triage, triage_states
 from gluetui.ui import keys, render
 from gluetui.ui.backend import Backend
 from gluetui.ui.filtering import Filter, parse_filter
+from gluetui.ui.layout import ScreenLayout, choose_layout, grid_columns
 from gluetui.ui.ordering import SortKey, sort_items
 from gluetui.ui.screens.capacity import CapacityScreen
 from gluetui.ui.screens.help import HelpScreen
@@ -39,12 +41,12 @@ from gluetui.ui.widgets.detail import DetailPane, DetailView
 from gluetui.ui.widgets.header import CapacityGauge, SyncStatusBar
 from gluetui.ui.widgets.item_table import Cells, ItemTable
 from gluetui.ui.widgets.panel import Panel
+from gluetui.ui.widgets.panel_bar import PanelBar, PanelTab
 
-KINDS: tuple[Kind, ...] = (Kind.STALE_DOC, Kind.BROKEN_CI, Kind.UNREVIEWED_PR, Kind.FLAKY_TEST)
+#: One panel per kind, in the order the kinds are declared (panel keys 1..N follow it).
+KINDS: tuple[Kind, ...] = tuple(Kind)
 #: Shown unless the user asks for hidden ones with ``h``.
 VISIBLE_STATES = frozenset({State.OPEN, State.TAKEN, State.DELEGATED})
-#: Below this many columns the four panels become tabs.
-NARROW_WIDTH = 120
 #: Actions that need a highlighted item.
 ITEM_ACTIONS = frozenset(
     {
@@ -60,12 +62,13 @@ ITEM_ACTIONS = frozenset(
     }
 )
 #: Every action :meth:`MainScreen.check_action` may grey out.
-GREYED_ACTIONS = (*sorted(ITEM_ACTIONS), "undo")
+GREYED_ACTIONS = (*sorted(ITEM_ACTIONS), "undo", "detail_down", "detail_up")
 
 
 class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
     _enabled_actions: tuple[bool | None, ...] = ()
+    _layout: ScreenLayout | None = None
 
     current_panel: reactive[int] = reactive(0, init=False)
     detail_open: reactive[bool] = reactive(False, init=False)
@@ -97,28 +100,24 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         with Vertical(id="top"):
             yield CapacityGauge(id="gauge").data_bind(MainScreen.budget)
             yield SyncStatusBar(id="sync").data_bind(MainScreen.statuses)
-        # Widgets that start hidden (tabs: narrow terminals only; detail pane; filter box) are
-        # mounted right after the first frame (Textual's Lazy), so it does not wait for them.
-        yield Lazy(
-            Tabs(
-                *(Tab(f"{n} {k.label}", id=f"tab-{k.value}") for n, k in enumerate(KINDS, 1)),
-                id="panel-tabs",
-                active=f"tab-{KINDS[self.current_panel].value}",
-            )
-        )
-        with Vertical(id="body"):
-            yield Vertical(*(Panel(kind, n) for n, kind in enumerate(KINDS, 1)), id="panels")
-            detail = DetailPane(id="detail")
-            detail.border_title = "Detail"
-            yield Lazy(detail)
+        yield PanelBar(id="panel-bar")
+        with Container(id="body"):
+            panels = Container(*(Panel(kind, n) for n, kind in enumerate(KINDS, 1)), id="panels")
+            panels.styles.grid_size_columns = grid_columns(len(KINDS))
+            yield panels
+            # Widgets that start hidden (the detail pane, the filter box) are mounted right after
+            # the first frame (Textual's Lazy), so it does not wait for them.
+            yield Lazy(DetailPane(id="detail"))
         yield Lazy(
             Input(placeholder="filter: words  repo:  kind:  author:  mine  new", id="filter")
         )
-        yield Footer()
+        # Compact: one space between keys, so 80 columns show more of them (help comes first).
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.panels[0].add_class("-current")
         self.panels[0].table.focus()
+        self.apply_layout()
         events = self.backend.events()
         self.budget = self.backend.budget_now(events)
         self.can_undo = bool(effective_events(events))
@@ -140,7 +139,18 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.apply_layout(event.size.width, event.size.height)
+
+    def apply_layout(self, width: int | None = None, height: int | None = None) -> None:
+        """The grid or one list, and where the detail sits, for this terminal size."""
+        size = self.app.size
+        layout = choose_layout(
+            width or size.width, height or size.height, detail_open=self.detail_open
+        )
+        if layout != self._layout:
+            self._layout = layout
+            for name, on_ in layout.classes.items():
+                self.set_class(on_, name)
 
     @property
     def panels(self) -> list[Panel]:
@@ -210,14 +220,15 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 follow_up=f.status if (f := self.followups.get(i.id)) else None,
             )
 
+        tabs = []
         for panel in self.panels:
             rows, total = self.panel_items(panel.kind)
-            panel.table.show([i.id for i in rows], cells)
+            panel.table.show([i.id for i in rows], cells, render.content_widths(rows))
             if total and not rows:
                 empty = "Nothing matches the filter."
             elif not self.items:
-                rt = self.backend.runtime
-                nothing = render.nothing_to_do(len(rt.forges), rt.config_path)
+                backend = self.backend
+                nothing = render.nothing_to_do(len(backend.forges), backend.config_path)
                 empty = "Nothing yet: refreshing…" if self.running else nothing
             else:
                 empty = "Nothing to do here."
@@ -225,8 +236,13 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 # Only the top is loaded: the stored count (decided ones too) until the rest is in.
                 total = self._stored_counts.get(panel.kind.value, total)
                 panel.summarize(total, total, self.sort_key.value, empty, loading=True)
+                tabs.append(PanelTab(panel.number, panel.kind.label, f"{total}…"))
                 continue
             panel.summarize(len(rows), total, self.sort_key.value, empty)
+            count = f"{len(rows)}" if len(rows) == total else f"{len(rows)}/{total}"
+            tabs.append(PanelTab(panel.number, panel.kind.label, count))
+        bar = self.query_one(PanelBar)
+        bar.tabs = tuple(tabs)
         self.update_detail()
 
     def update_detail(self) -> None:
@@ -241,6 +257,12 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             return
         item = self.current_item
         pane = panes[0]
+        table = self.table
+        kind = KINDS[self.current_panel]
+        pane.border_title = (
+            f"{kind.label} {table.cursor_row + 1} of {table.row_count}" if item else kind.label
+        )
+        pane.border_subtitle = self._detail_hint()
         if item is None:
             pane.view = None
             return
@@ -257,18 +279,34 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             last_outcome=self.outcomes.get(item.id),
         )
 
+    def _detail_hint(self) -> str:
+        """``ctrl+d / ctrl+u scroll · j / k next item · esc closes``, with the keys in force."""
+        keymap = self.backend.config.keymap
+
+        def key(command_id: str) -> str:
+            return keys.live_display(keys.COMMANDS_BY_ID[command_id], keymap).split(" / ")[0]
+
+        return (
+            f"{key('detail_down')} / {key('detail_up')} scroll · "
+            f"{key('down')} / {key('up')} next item · {key('back')} closes"
+        )
+
     def watch_current_panel(self, index: int) -> None:
         for n, panel in enumerate(self.panels):
             panel.set_class(n == index, "-current")
-        for tabs in self.query(Tabs):  # none before the lazy mount
-            tabs.active = f"tab-{KINDS[index].value}"
+        self.query_one(PanelBar).current = index
         if not any(field.has_focus for field in self.query("#filter").results(Input)):
             self.table.focus()
         self.update_detail()
 
     def watch_detail_open(self, is_open: bool) -> None:
-        self.set_class(is_open, "-detail")
+        self.apply_layout()
         self.update_detail()
+        self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        # The list changed height (the detail opened or closed): the highlight stays visible.
+        self.table.move_cursor_into_view()
 
     def watch_show_hidden(self) -> None:
         self.render_panels()
@@ -289,17 +327,18 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             if event.widget is panel.table:
                 self.current_panel = n
 
-    @on(Tabs.TabActivated)
-    def _tab(self, event: Tabs.TabActivated) -> None:
-        tab_id = event.tab.id or ""
-        for n, kind in enumerate(KINDS):
-            if tab_id == f"tab-{kind.value}":
-                self.current_panel = n
+    @on(PanelBar.Picked)
+    def _picked(self, event: PanelBar.Picked) -> None:
+        self.action_panel(event.index)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter = parse_filter(event.value)
         self.render_panels()
+        kinds = self.filter.kinds
+        if kinds and KINDS[self.current_panel] not in kinds:
+            # kind:pr shows the pull requests' panel, not an empty one.
+            self.current_panel = next(n for n, k in enumerate(KINDS) if k in kinds)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -341,13 +380,46 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 return None  # only a valid http(s) URL is opened or copied
         if action == "undo" and not self.can_undo:
             return None
+        if action in ("detail_down", "detail_up") and not self.detail_open:
+            return None
         return True
+
+    def target_item(self) -> Item | None:
+        """The item an action acts on: the highlighted one, as the user sees it.
+
+        When a refresh has just moved the highlight to another item and that row has not been
+        painted yet, nothing is done and the user is told, so a key pressed for one item never
+        lands on another. Acting on an item keeps it highlighted through later refreshes.
+        """
+        table = self.table
+        item = self.current_item
+        if item is None:
+            return None
+        if table.unseen_change:
+            table.unseen_change = False
+            self.notify(
+                f"The list changed as you pressed the key; the highlight is now on "
+                f"“{clean(item.title, 60)}”. Press again to act on it.",
+                title="Nothing done",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+            return None
+        table.pin()
+        return item
 
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()
 
     def action_cursor_up(self) -> None:
         self.table.action_cursor_up()
+
+    def action_page_down(self) -> None:
+        self.table.action_page_down()
+
+    def action_page_up(self) -> None:
+        self.table.action_page_up()
 
     def action_cursor_top(self) -> None:
         self.table.move_cursor(row=0)
@@ -356,15 +428,30 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.table.move_cursor(row=max(0, self.table.row_count - 1))
 
     def action_next_panel(self) -> None:
-        self.current_panel = (self.current_panel + 1) % len(KINDS)
+        self.action_panel((self.current_panel + 1) % len(KINDS))
 
     def action_prev_panel(self) -> None:
-        self.current_panel = (self.current_panel - 1) % len(KINDS)
+        self.action_panel((self.current_panel - 1) % len(KINDS))
 
     def action_panel(self, index: int) -> None:
+        """The user turns to a panel: its highlighted row is the one they now look at."""
         self.current_panel = index
+        self.table.pin()
+
+    def _detail_pane(self) -> DetailPane | None:
+        return next(iter(self.query(DetailPane).results(DetailPane)), None)
+
+    def action_detail_down(self) -> None:
+        if (pane := self._detail_pane()) is not None:
+            pane.page_down()
+
+    def action_detail_up(self) -> None:
+        if (pane := self._detail_pane()) is not None:
+            pane.page_up()
 
     def action_toggle_detail(self) -> None:
+        if not self.detail_open:
+            self.table.pin()  # the item whose detail is open stays highlighted through refreshes
         self.detail_open = not self.detail_open
 
     def action_filter(self) -> None:
@@ -384,7 +471,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.sort_key = self.sort_key.next()
 
     def action_open_url(self) -> None:
-        url = safe_url(self.current_item.url) if self.current_item is not None else ""
+        item = self.target_item()
+        url = safe_url(item.url) if item is not None else ""
         if url:
             self.app.open_url(url)
             self.notify("Opened in the browser.", timeout=3)
@@ -392,7 +480,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def action_copy_url(self) -> None:
         # The clipboard payload is a validated URL and nothing else: a file name holding
         # ESC[201~ and a command line must not reach a paste (OSC 52, tmux buffer).
-        url = safe_url(self.current_item.url) if self.current_item is not None else ""
+        item = self.target_item()
+        url = safe_url(item.url) if item is not None else ""
         if url:
             self.app.copy_to_clipboard(url)
             self.notify("URL copied.", timeout=3)

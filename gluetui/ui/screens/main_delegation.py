@@ -49,6 +49,9 @@ class DelegationMixin(Screen[None]):
     def current_item(self) -> Item | None:
         raise NotImplementedError
 
+    def target_item(self) -> Item | None:
+        raise NotImplementedError
+
     def restate(self) -> None:
         raise NotImplementedError
 
@@ -68,7 +71,7 @@ class DelegationMixin(Screen[None]):
         return f.key if f is not None and f.status is Status.UNKNOWN and f.key else ""
 
     def action_settle(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         key = self.unknown_key(item) if item is not None else ""
         if item is None or not key:
             return
@@ -176,7 +179,7 @@ class DelegationMixin(Screen[None]):
     # -- a: pick, confirm, run ----------------------------------------------------------------
 
     def action_delegate(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
         choices = self.backend.automation_choices(item)
@@ -209,18 +212,35 @@ class DelegationMixin(Screen[None]):
         try:
             self.backend.check_budget(plan.oversight_hours)
         except OverBudget as exc:
-            over = exc.title
+            st = exc.status
+            over = (
+                f"its {plan.oversight_hours:g} h of oversight would go over the sprint's budget "
+                f"({st.committed_hours:g} of {st.budget_hours:g} h already committed)."
+            )
         title = "Dry run" if plan.dry_run else "Delegate — confirm"
+        if over and not plan.dry_run:
+            title = "Over budget — delegate anyway?"
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run_delegation(item, name)
+                return
+            # "No" is the default over budget: say so, or enter, enter looks like it did nothing.
+            why = f" Over budget: {over}" if over else ""
+            self.notify(
+                f"Not delegated: {clean(item.title, 60)}.{why}",
+                title="Nothing sent",
+                severity="warning" if over else "information",
+                timeout=8 if over else 4,
+                markup=False,
+            )
 
+        yes = "Show what it would do" if plan.dry_run else "Delegate"
         self.app.push_screen(
             ConfirmScreen(
                 title,
                 handoff.plan_text(plan, over_budget=over),
-                yes="Show what it would do" if plan.dry_run else "Delegate",
+                yes=f"{yes} anyway" if over and not plan.dry_run else yes,
                 wide=True,
                 default_yes=not over,
             ),

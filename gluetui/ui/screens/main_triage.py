@@ -30,6 +30,9 @@ class TriageMixin(Screen[None]):
     def current_item(self) -> Item | None:
         raise NotImplementedError
 
+    def target_item(self) -> Item | None:
+        raise NotImplementedError
+
     def restate(self) -> None:
         raise NotImplementedError
 
@@ -47,7 +50,7 @@ class TriageMixin(Screen[None]):
         )
 
     def action_take(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
         prefill = self.backend.effort_estimate(item)
@@ -73,10 +76,20 @@ class TriageMixin(Screen[None]):
             self.backend.take(item, hours)
         except OverBudget as exc:
             question = Text(f"{exc.title}\n{exc.hint}\n\nTake it anyway?")
+            why = exc.title  # ``exc`` is gone once the except block ends
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     self._override(item, hours)
+                    return
+                # "No" is the default: say so, or enter, enter looks like it did nothing.
+                self.notify(
+                    f"Not taken: {clean(item.title, 60)}. {why}",
+                    title="Nothing recorded",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
 
             self.app.push_screen(
                 ConfirmScreen("Over budget", question, yes="Take anyway"), confirmed
@@ -124,7 +137,7 @@ class TriageMixin(Screen[None]):
             self.notify(clean(outcome.message, 300), title="On the forge", timeout=4, markup=False)
 
     def action_snooze(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
         options = [(c.value, Text(c.label)) for c in SnoozeChoice]
@@ -138,7 +151,7 @@ class TriageMixin(Screen[None]):
         self.app.push_screen(ChoiceScreen("Snooze", _about(item), options), chosen)
 
     def action_dismiss_item(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
 
@@ -159,7 +172,7 @@ class TriageMixin(Screen[None]):
         )
 
     def action_done(self) -> None:
-        item = self.current_item
+        item = self.target_item()
         if item is None:
             return
 

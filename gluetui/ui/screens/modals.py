@@ -13,14 +13,18 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-_CANCEL: list[BindingType] = [Binding("escape", "cancel", "Cancel", id="modal_cancel")]
+from gluetui.keyplan import Scope
+from gluetui.ui import keys
+
+_DIALOG = {b.id: b for b in keys.bindings(Scope.DIALOG)}
+_CANCEL: list[BindingType] = [_DIALOG["modal_cancel"]]
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -131,8 +135,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_CANCEL,
-        Binding("y", "answer(True)", "Yes", id="modal_yes"),
-        Binding("n", "answer(False)", "No", id="modal_no"),
+        _DIALOG["modal_yes"],
+        _DIALOG["modal_no"],
     ]
 
     def __init__(

@@ -9,14 +9,20 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from gluetui.ui.backend import BudgetLike
+from gluetui.budget import BudgetStatus
 from gluetui.ui.status import SourceStatus, status_line
 
 BAR_WIDTH = 24
+#: The bar never gets narrower than this; below it the oversight part goes first.
+BAR_MIN = 8
 
 
-def gauge_text(budget: BudgetLike | None) -> Text:
-    """``Sprint 23 Nov–6 Dec ▕██████░░░░▏ 5.5 / 8.0 h  69% filling · oversight 1.5 h``."""
+def gauge_text(budget: BudgetStatus | None, width: int | None = None) -> Text:
+    """``Sprint 23 Nov–6 Dec ▕██████░░░░▏ 5.5 / 8.0 h  69% filling  ·  2.5 h left  ·  oversight 1.5 h``.
+
+    ``width``: fit that many cells, whole words only — the bar shrinks first, then the oversight
+    part goes; what is left (the hours that remain) always stays.
+    """
     if budget is None:
         return Text("Capacity: unknown", style="dim")
     frac = max(0.0, budget.fraction)
@@ -28,27 +34,39 @@ def gauge_text(budget: BudgetLike | None) -> Text:
         word, style = "filling", "yellow"
     else:
         word, style = "ok", "green"
-    filled = min(BAR_WIDTH, round(frac * BAR_WIDTH))
+    head = f"Sprint {budget.start:%d %b}–{budget.end:%d %b} "
+    hours = f"▏ {budget.committed_hours:.1f} / {budget.budget_hours:.1f} h  "
+    state = f"{frac:.0%} {word}"
+    left = f"  ·  {budget.remaining_hours:.1f} h left"
+    oversight = f"  ·  oversight {budget.oversight_hours:.1f} h"
+    bar = BAR_WIDTH
+    if width is not None:
+        fixed = len(head) + 1 + len(hours) + len(state) + len(left)
+        if fixed + bar + len(oversight) > width:
+            bar = max(BAR_MIN, width - fixed - len(oversight))
+        if fixed + bar + len(oversight) > width:
+            oversight = ""
+            bar = max(BAR_MIN, min(BAR_WIDTH, width - fixed))
+    filled = min(bar, round(frac * bar))
     text = Text("Sprint ", style="bold")
-    text.append(f"{budget.start:%d %b}–{budget.end:%d %b} ")
+    text.append(head.removeprefix("Sprint "))
     text.append("▕")
     text.append("█" * filled, style=style)
-    text.append("░" * (BAR_WIDTH - filled), style="dim")
-    text.append("▏ ")
-    text.append(f"{budget.committed_hours:.1f} / {budget.budget_hours:.1f} h  ")
-    text.append(f"{frac:.0%} {word}", style=style)
-    text.append(f"  ·  oversight {budget.oversight_hours:.1f} h", style="dim")
-    text.append(f"  ·  {budget.remaining_hours:.1f} h left", style="dim")
+    text.append("░" * (bar - filled), style="dim")
+    text.append(hours)
+    text.append(state, style=style)
+    text.append(left, style="dim")
+    text.append(oversight, style="dim")
     return text
 
 
 class CapacityGauge(Static):
     """Committed / budget hours, with a word and a percentage so colour is never the only carrier."""
 
-    budget: reactive[BudgetLike | None] = reactive(None, always_update=True)
+    budget: reactive[BudgetStatus | None] = reactive(None, always_update=True)
 
     def render(self) -> Text:
-        return gauge_text(self.budget)
+        return gauge_text(self.budget, self.size.width or None)
 
 
 class SyncStatusBar(Static):

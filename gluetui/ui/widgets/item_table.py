@@ -5,7 +5,15 @@ tens of megabytes for a 10,000-item snapshot, and again on every refresh or filt
 table keeps the order (a list of item ids) and a function that renders one row's cells; a paint
 asks for the twenty-odd visible rows only (Textual's Line API: ``ScrollView`` + ``render_line``).
 Showing a new order is a list assignment, so a refresh, a sort or a filter costs the same at
-10,000 rows as at ten, and the cursor stays on the same item.
+10,000 rows as at ten.
+
+Which columns show, and how wide, follows the width (:func:`gluetui.ui.columns.fit_columns`): a
+column is shown whole, header included, or not at all.
+
+The cursor acts on what the user sees. Until the user moves in a list (or acts on its item), its
+highlight stays on the first row whatever arrives; after that it stays on the item they chose
+while refreshes reorder the rows. When a refresh takes the highlighted item away, the highlight
+lands on a neighbour, and :attr:`ItemTable.unseen_change` says so until that row has been painted.
 """
 
 from __future__ import annotations
@@ -16,7 +24,6 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click, Leave, MouseMove, Resize
 from textual.geometry import Region, Size
@@ -25,14 +32,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from gluetui.ui.columns import GAP, Column, Placed, fit_columns, total_width
 from gluetui.ui.render import COLUMNS
 
-TITLE = "title"
-TITLE_MIN = next(w for key, _, w in COLUMNS if key == TITLE)
-#: Room kept for the vertical scrollbar.
-SCROLLBAR = 2
-#: Blank cells left and right of each cell's text.
-CELL_PADDING = 1
 #: The header line above the rows.
 HEADER = 1
 
@@ -50,6 +52,8 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         height: auto;
         max-height: 100%;
         overflow-x: hidden;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
         &:focus {
             background-tint: $foreground 5%;
             & > .item-table--cursor {
@@ -80,14 +84,8 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         "item-table--hover",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_top", "Top", show=False),
-        Binding("end", "scroll_bottom", "Bottom", show=False),
-    ]
+    # No bindings of its own: every key is in the screen's plan (gluetui.keyplan), so [keymap]
+    # rebinds all of them.
 
     cursor_row: reactive[int] = reactive(0, init=False, always_update=False)
     """Index of the highlighted row (0 when the table is empty)."""
@@ -105,18 +103,24 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> ItemTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, columns: tuple[Column, ...] = COLUMNS) -> None:
         super().__init__(id=id)
         self._order: list[str] = []
         self._index: dict[str, int] | None = None
         self._source: Callable[[str], Cells] = _no_cells
         self._cells: LRUCache[str, Cells] = LRUCache(512)
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
-        self._widths = [width for _, _, width in COLUMNS]
+        self._columns = columns
+        self._content: Mapping[str, int] = {}
+        self._placed: list[Placed] = fit_columns(columns, 80)
         self._hover = -1
         self._highlighted: str | None = None
         self._generation = 0
         self._base: Style | None = None
+        #: The user chose the highlighted item (moved, clicked, acted): refreshes keep it.
+        self.pinned = False
+        #: A refresh moved the highlight to another item and that row has not been painted yet.
+        self.unseen_change = False
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -141,11 +145,15 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.get_row_index(item_id)
         return self._row_cells(item_id)
 
-    def show(self, order: Sequence[str], cells: CellSource) -> None:
+    def show(
+        self, order: Sequence[str], cells: CellSource, content: Mapping[str, int] | None = None
+    ) -> None:
         """Show ``order`` (item ids), rendering a row with ``cells`` when it comes on screen.
 
-        ``cells`` maps an id to its row (a mapping, or a function for lazy rendering). The cursor
-        stays on the highlighted item when it is still shown, else on the same position.
+        ``cells`` maps an id to its row (a mapping, or a function for lazy rendering); ``content``
+        gives the widest value of each content-sized column. Until the user has chosen a row
+        (:attr:`pinned`) the first row is highlighted; after that the highlighted item stays
+        highlighted, or, when it is gone, the row at its position.
         """
         keep = self.current_id
         self._order = list(order)
@@ -154,11 +162,18 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cells.clear()
         self._lines.clear()
         self._generation += 1
+        if content is not None and content != self._content:
+            self._content = dict(content)
+            self._relayout()
         self.virtual_size = Size(self._table_width(), len(self._order) + HEADER)
-        row = self.cursor_row
-        if keep is not None and keep in self._position_map():
-            row = self.get_row_index(keep)
+        row = 0
+        if self.pinned:
+            row = self.cursor_row
+            if keep is not None and keep in self._position_map():
+                row = self.get_row_index(keep)
         self._set_cursor(min(row, max(0, len(self._order) - 1)))
+        if self.pinned and keep is not None and self.current_id != keep:
+            self.unseen_change = True
         self._announce()
         self.refresh()
 
@@ -177,9 +192,15 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor -------------------------------------------------------------------------------
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
-        """Highlight row ``row`` (clamped) and scroll it into view."""
+        """The user highlights row ``row`` (clamped) and scrolls it into view; refreshes keep it."""
         del animate  # the cursor jumps; kept for DataTable's call shape
+        self.pin()
         self._set_cursor(max(0, min(row, len(self._order) - 1)))
+
+    def pin(self) -> None:
+        """The user has chosen the highlighted row (moved to it, or acted on its item)."""
+        self.pinned = True
+        self.unseen_change = False
 
     def _set_cursor(self, row: int) -> None:
         self.cursor_row = max(0, row)
@@ -198,6 +219,10 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _visible_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - HEADER)
+
+    def move_cursor_into_view(self) -> None:
+        """Scroll so the highlighted row shows (after the table changed height)."""
+        self._scroll_into_view()
 
     def _scroll_into_view(self) -> None:
         top = round(self.scroll_y)
@@ -258,17 +283,26 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines.clear()
 
     def on_resize(self, event: Resize) -> None:
-        """Give the title column whatever the fixed columns leave, so titles are as long as fit."""
-        fixed = sum(w for key, _, w in COLUMNS if key != TITLE)
-        padding = 2 * CELL_PADDING * len(COLUMNS)
-        title = max(TITLE_MIN, event.size.width - fixed - padding - SCROLLBAR)
-        self._widths = [title if key == TITLE else w for key, _, w in COLUMNS]
-        self._lines.clear()
-        self.virtual_size = Size(self._table_width(), len(self._order) + HEADER)
+        self._relayout()
         self._scroll_into_view()
 
+    def _relayout(self) -> None:
+        """Pick the columns that fit the width (whole columns only; the title takes the rest)."""
+        width = self.scrollable_content_region.width or self.size.width
+        placed = fit_columns(self._columns, width, self._content)
+        if placed != self._placed:
+            self._placed = placed
+            self._lines.clear()
+            self.refresh()
+        self.virtual_size = Size(self._table_width(), len(self._order) + HEADER)
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        """The keys of the columns shown now (tests and the layout docs use it)."""
+        return tuple(p.column.key for p in self._placed)
+
     def _table_width(self) -> int:
-        return sum(self._widths) + 2 * CELL_PADDING * len(self._widths)
+        return total_width(self._placed)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Paint the lines in ``crop``, working out the inherited style once for all of them."""
@@ -284,14 +318,15 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         base = self._base if self._base is not None else self.rich_style
         if y < HEADER:
             key: tuple[object, ...] = ("header", width, base, self.has_focus)
-            cells: Cells = tuple(Text(label) for _, label, _ in COLUMNS)
             style = base + self.get_component_rich_style("item-table--header")
-            return self._strip(key, cells, style, Style.null(), width)
+            return self._strip(key, (), style, Style.null(), width, header=True)
         row = round(self.scroll_y) + y - HEADER
         item_id = self.row_id_at(row)
         if item_id is None:
             return Strip.blank(width, base)
         cursor, hover = row == self.cursor_row, row == self._hover
+        if cursor:
+            self.unseen_change = False  # painted: the user can see which item is highlighted
         key = (item_id, row % 2, cursor, hover, width, base, self.has_focus, self._generation)
         stripe = "item-table--odd-row" if row % 2 else "item-table--even-row"
         style = base + self.get_component_rich_style(stripe)
@@ -306,27 +341,39 @@ class ItemTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._strip(key, self._row_cells(item_id), style, post, width)
 
     def _strip(
-        self, key: tuple[object, ...], cells: Cells, style: Style, post: Style, width: int
+        self,
+        key: tuple[object, ...],
+        cells: Cells,
+        style: Style,
+        post: Style,
+        width: int,
+        *,
+        header: bool = False,
     ) -> Strip:
         cached = self._lines.get(key)
         if cached is not None:
             return cached
         line = Text(no_wrap=True, end="")
-        pad = " " * CELL_PADDING
-        for cell, cell_width in zip(cells, self._widths, strict=False):
-            line.append(pad)
-            line.append_text(_fit(cell, cell_width))
-            line.append(pad)
+        gap = " " * GAP
+        line.append(gap)
+        for placed in self._placed:
+            cell = cells[placed.index] if placed.index < len(cells) else Text()
+            if header:
+                cell = Text(placed.label, justify=placed.column.justify)
+            line.append_text(_fit(cell, placed.width, middle=placed.column.cut))
+            line.append(gap)
         segments = list(Segment.apply_style(line.render(self.app.console), style, post))
         strip = Strip(segments).adjust_cell_length(width, style).simplify()
         self._lines[key] = strip
         return strip
 
 
-def _fit(cell: Text, width: int) -> Text:
-    """The cell cut (with an ellipsis) or padded to ``width``, honouring its justification."""
+def _fit(cell: Text, width: int, *, middle: bool = False) -> Text:
+    """The cell cut (with an ellipsis, or cropped when the cell says so) or padded to ``width``."""
     text = cell.copy()
-    text.truncate(width, overflow="ellipsis")
+    if middle and text.cell_len > width >= 5:
+        text = _cut_middle(text, width)
+    text.truncate(width, overflow=cell.overflow or "ellipsis")
     gap = width - text.cell_len
     if gap > 0:
         if cell.justify == "right":
@@ -337,6 +384,25 @@ def _fit(cell: Text, width: int) -> Text:
         else:
             text.pad_right(gap)
     return text
+
+
+def _cut_middle(text: Text, width: int) -> Text:
+    """``platform/observability/collector`` in 24 cells: ``platform/obs…/collector``.
+
+    The end of a repository path is its name and the start its owner: both tell repositories
+    apart better than the middle does.
+    """
+    plain = text.plain
+    tail = max(1, (width - 1) // 2)
+    if "/" in plain:
+        last = plain[plain.rindex("/") :]
+        if len(last) < width - 4:
+            tail = len(last)
+    head = width - 1 - tail
+    out = text[:head]
+    out.append("…")
+    out.append_text(text[len(plain) - tail :])
+    return out
 
 
 def _no_cells(item_id: str) -> Cells:
