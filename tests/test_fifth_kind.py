@@ -5,11 +5,8 @@ detector over the records the demo forge already serves), touching only files th
 and runs the copy in a fresh interpreter: ``config check`` accepts the kind in ``[detectors]``,
 ``[capacity.effort]`` and an automation's ``fits``; a demo refresh finds its items, stores them and
 reads them back; ``items --json --kind draft_pr`` prints them from the stored snapshot; and
-``capacity`` counts them in its queue.
-
-Not covered yet: the dashboard. Its panels, panel keys and ``kind:`` filter are being derived from
-``Kind`` in the UI rework (issue 15); once that lands, this test should also start the app on the
-copy and find a fifth panel.
+``capacity`` counts them in its queue; and the dashboard, started on that store, has a fifth
+panel that key ``5`` and the filter ``kind:draft_pr`` reach, showing those items.
 """
 
 from __future__ import annotations
@@ -161,6 +158,40 @@ with Store.open(paths.store_path()) as store:
 print(json.dumps({"kinds": kinds, "all": [k.value for k in Kind]}))
 """
 
+# The dashboard on the stored snapshot: a fifth panel, reached by its key and by the kind filter.
+APP_SCRIPT = """\
+import asyncio, json
+from gluetui.factory import build_runtime
+from gluetui.model import Kind
+from gluetui.ui.app import make_app
+
+
+async def main():
+    rt = build_runtime()
+    app = make_app(rt, refresh_on_start=False)
+    out = {}
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        out["panels"] = [p.kind.value for p in screen.panels]
+        await pilot.press("5")
+        await pilot.pause()
+        out["after_5"] = screen.panels[screen.current_panel].kind.value
+        out["rows"] = screen.table.row_count
+        item = screen.current_item
+        out["highlighted_kind"] = item.kind.value if item else None
+        await pilot.press("1")
+        await pilot.press("/")
+        await pilot.press(*"kind:draft_pr", "enter")
+        await pilot.pause()
+        out["after_filter"] = screen.panels[screen.current_panel].kind.value
+    rt.close()
+    print(json.dumps(out))
+
+
+asyncio.run(main())
+"""
+
 
 def test_a_fifth_kind_needs_only_the_walks_files(tmp_path: Path) -> None:
     listed = _walk_files()
@@ -209,6 +240,14 @@ def test_a_fifth_kind_needs_only_the_walks_files(tmp_path: Path) -> None:
     assert capacity.returncode in (0, 9), capacity.stderr
     by_kind = {b["name"]: b for b in json.loads(capacity.stdout)["queued"]["by_kind"]}
     assert by_kind["draft_pr"]["items"] == len(items)
+
+    dashboard = run(code=APP_SCRIPT)
+    assert dashboard.returncode == 0, dashboard.stderr
+    seen = json.loads(dashboard.stdout.strip().splitlines()[-1])
+    assert seen["panels"][-1] == "draft_pr" and len(seen["panels"]) == 5
+    assert seen["after_5"] == "draft_pr" and seen["rows"] == len(items)
+    assert seen["highlighted_kind"] == "draft_pr"
+    assert seen["after_filter"] == "draft_pr"
 
     unknown = run("items", "--json", "--kind", "draft_prs")
     assert unknown.returncode == 2 and "draft_pr" in unknown.stderr  # the choices name it
