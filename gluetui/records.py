@@ -198,6 +198,13 @@ class RepoError:
     def is_owner(self) -> bool:
         return self.repo.endswith("/*")
 
+    def named(self) -> RepoError:
+        """This error with a title that names what failed (a line on stderr must say which)."""
+        what = self.repo[:-2] if self.is_owner else self.repo
+        if what and what.lower() in self.title.lower():
+            return self
+        return RepoError(self.repo, f"{what}: {self.title}", self.hint, self.kinds)
+
     def covers(self, repo: str) -> bool:
         """Whether ``repo`` is (under) what failed; forge names compare case-insensitively."""
         mine, theirs = self.repo.lower(), repo.lower()

@@ -293,6 +293,16 @@ def _is_rate_limited(status: int, headers: Mapping[str, str], body: bytes) -> bo
     return b"rate limit" in body[:2000].lower()
 
 
+def sendable(text: str) -> bool:
+    """Whether ``text`` can go into a request at all: a lone surrogate (valid in a Python str,
+    and in JSON as ``"\\ud800"``) is not Unicode and no forge can be asked for it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     """Same scheme, host and port: where a redirect may lead and still be the same forge."""
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)

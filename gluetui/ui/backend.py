@@ -17,7 +17,7 @@ from gluetui.events import Event
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
 from gluetui.model import Item
-from gluetui.records import RateLimit
+from gluetui.records import RateLimit, RepoError
 
 
 class SyncReportLike(Protocol):
@@ -37,6 +37,9 @@ class SyncReportLike(Protocol):
     def error_hint(self) -> str: ...
     @property
     def rate_limits(self) -> tuple[RateLimit, ...]: ...
+    @property
+    def repo_errors(self) -> tuple[RepoError, ...]: ...
+    def summary(self) -> str: ...
 
 
 class CommitmentLike(Protocol):

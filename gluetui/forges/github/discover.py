@@ -25,7 +25,7 @@ from gluetui.forges.github import convert as conv
 from gluetui.forges.github import graphql as gql
 from gluetui.forges.github import limits
 from gluetui.forges.github.repocache import stamp_of
-from gluetui.forges.http import HttpSession
+from gluetui.forges.http import HttpSession, sendable
 from gluetui.records import RepoError
 from gluetui.textsafe import clean
 
@@ -207,7 +207,14 @@ class Lister:
                     continue
                 end = page_info.get("endCursor")
                 seen = cursors.setdefault((kind, login), set())
-                if not isinstance(end, str) or not end or end in seen or end == cursor:
+                if not isinstance(end, str) or not sendable(end):
+                    out.errors.append(
+                        owner_error(
+                            kind, login, "GitHub sent a page cursor that cannot be sent back."
+                        )
+                    )
+                    continue
+                if not end or end in seen or end == cursor:
                     out.errors.append(
                         owner_error(
                             kind,

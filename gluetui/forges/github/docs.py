@@ -33,7 +33,7 @@ from gluetui.errors import ForgeError, RateLimited
 from gluetui.forges.github import convert as conv
 from gluetui.forges.github import graphql as gql
 from gluetui.forges.github.batching import Halving
-from gluetui.forges.http import HttpSession, Unreachable
+from gluetui.forges.http import HttpSession, Unreachable, sendable
 from gluetui.records import Commit, DocFile
 from gluetui.textsafe import clean
 
@@ -51,15 +51,6 @@ _NOT_TEXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".pdf", ".zip", ".
 
 #: Exceptions that mean "this repository's answer cannot be read", not "the source failed".
 UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
-
-
-def sendable(text: str) -> bool:
-    """Whether ``text`` can go into a request at all (a lone surrogate cannot be UTF-8)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def doc_dirs(globs: Sequence[str]) -> list[str]:

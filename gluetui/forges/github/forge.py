@@ -39,7 +39,7 @@ from gluetui.forges.github.actions import KINDS, Actions
 from gluetui.forges.github.auth import auth_hint, classify
 from gluetui.forges.github.batching import Halving
 from gluetui.forges.github.discover import Lister, RepoFailed
-from gluetui.forges.github.docs import DocsReader, RepoTree, doc_dirs, sendable
+from gluetui.forges.github.docs import DocsReader, RepoTree, doc_dirs
 from gluetui.forges.github.jobs import JobsReader
 from gluetui.forges.github.repocache import (
     RepoCache,
@@ -50,7 +50,14 @@ from gluetui.forges.github.repocache import (
     valid_until,
 )
 from gluetui.forges.github.runs import build_runs, jobs_wanted, list_runs, rest_jobs
-from gluetui.forges.http import HttpCache, HttpSession, Unreachable, make_client, spent_title
+from gluetui.forges.http import (
+    HttpCache,
+    HttpSession,
+    Unreachable,
+    make_client,
+    sendable,
+    spent_title,
+)
 from gluetui.records import (
     DocFile,
     PullRequest,
@@ -743,5 +750,5 @@ def _dedupe(errors: Sequence[RepoError]) -> tuple[RepoError, ...]:
         if key in seen or (e.kinds and e.repo.lower() in whole):
             continue
         seen.add(key)
-        out.append(e)
+        out.append(e.named())
     return tuple(out)

@@ -9,6 +9,7 @@ and only errors that concern the whole query raise.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,14 @@ async def run_query(
             f"{limits.NODE_LIMIT:,}.",
             _RETRY_HINT,
         )
+    try:
+        json.dumps(dict(variables), ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError) as exc:
+        raise ForgeError(
+            f"The query for {what} cannot be sent: a value in it is not valid Unicode "
+            f"({type(exc).__name__}).",
+            "The value came from an earlier answer; the next refresh asks again.",
+        ) from None
     session.stats["graphql_queries"] += 1
     session.stats["graphql_points"] += spend.points
     reply = await session.post(

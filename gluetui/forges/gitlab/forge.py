@@ -34,6 +34,7 @@ from gluetui.forges.gitlab import fetch
 from gluetui.forges.gitlab import gql_fetch as gitlab_gql_fetch
 from gluetui.forges.gitlab.client import GitLabClient, build_gitlab
 from gluetui.forges.gitlab.graphql import GraphQL, GraphQLUnavailable
+from gluetui.forges.http import Unreachable
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
 
 log = logging.getLogger(__name__)
@@ -132,13 +133,15 @@ class GitLabForge(Forge):
             return result
 
         results = await fetch.gather_all(*(one(p, n) for p, n in projects))
+        if client.fatal is not None:
+            raise client.fatal  # the host went away (or too slow) mid-refresh: the source failed
         repos = tuple(r for r in results if isinstance(r, RepoData))
         errors += [r for r in results if isinstance(r, RepoError)]
         return SourceData(
             source=self.name,
             host=self.host,
             repos=repos,
-            errors=tuple(errors),
+            errors=tuple(e.named() for e in errors),
             viewer=user,
             rate_limits=self.rate_limits,
             stats=_delta(client.stats, before),
@@ -160,7 +163,7 @@ class GitLabForge(Forge):
                 raise
             read = []
             errors += [RepoError(name, exc.title, exc.hint) for _, name in projects]
-        except GraphQLUnavailable:
+        except (GraphQLUnavailable, Unreachable):
             raise
         except ForgeError as exc:
             read = []
@@ -171,6 +174,17 @@ class GitLabForge(Forge):
                 continue
             self._ids[data.repo.full_name] = int(doc["id"])
             repos.append(data)
+        for full, why in reader.failed_docs.items():
+            errors.append(
+                RepoError(
+                    full,
+                    why,
+                    "Its other items refresh; its docs keep their last state.",
+                    ("stale_doc",),
+                )
+            )
+        if client.fatal is not None:
+            raise client.fatal
         if progress is not None:
             progress(len(projects), len(projects), "projects")
         user = reader.viewer or await fetch.viewer(client)
@@ -178,7 +192,7 @@ class GitLabForge(Forge):
             source=self.name,
             host=self.host,
             repos=tuple(repos),
-            errors=tuple(errors),
+            errors=tuple(e.named() for e in errors),
             viewer=user,
             rate_limits=self.rate_limits,
             stats=_delta(client.stats, before),
@@ -232,20 +246,36 @@ class GitLabForge(Forge):
                 found.setdefault(str(doc["id"]), (doc, str(doc.get("path_with_namespace") or name)))
 
         async def group(name: str) -> list[dict[str, Any]] | RepoError:
+            # A group's failure is reported as ``group/*``: every project under it keeps its
+            # last good items (the store matches the prefix).
+            scope = f"{name}/*"
             try:
-                return await fetch.group_projects(client, name)
+                page = await fetch.group_projects(client, name)
             except (RateLimited, AuthError) as exc:
                 if exc.status == 403:
-                    return RepoError(name, exc.title, exc.hint)
+                    return RepoError(scope, exc.title, exc.hint)
+                raise
+            except Unreachable:
                 raise
             except ForgeError as exc:
                 if exc.status == 404:
                     return RepoError(
-                        name,
+                        scope,
                         f"GitLab group '{name}' was not found (404).",
                         "Check the group path in groups and that the token can see it.",
                     )
-                return RepoError(name, exc.title, exc.hint)
+                return RepoError(scope, exc.title, exc.hint)
+            if not page.complete:
+                errors.append(
+                    RepoError(
+                        scope,
+                        f"GitLab group '{name}' could not be listed whole: it stopped after "
+                        f"{len(page.items):,} projects (a page came back twice, or the listing "
+                        "did not end).",
+                        "The projects listed are read; the others keep their last items.",
+                    )
+                )
+            return page.items
 
         groups = fetch.unique(self.source.groups)
         for listed in await fetch.gather_all(*(group(g) for g in groups)):
