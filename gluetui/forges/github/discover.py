@@ -107,7 +107,7 @@ class Lister:
             return False
         return _matches(full, src.include) and not _matches(full, src.exclude)
 
-    async def list(self, dirs: Sequence[str], *, details: bool) -> Listing:
+    async def run(self, dirs: Sequence[str], *, details: bool) -> Listing:
         src = self.source
         out = Listing()
         owners: list[Owner] = [("org", o, None) for o in src.orgs]
@@ -116,10 +116,16 @@ class Lister:
         known = {n.lower() for n in out.names}
         unstamped = list(out.names)
         cursors: dict[tuple[str, str], set[str]] = {}
+        #: Repositories each owner has left to list, when known (pages ask for no more).
+        left: dict[tuple[str, str], int] = {}
         first = True
+        if details and owners:
+            owners, unstamped = await self._counts(out, owners, unstamped, left)
+            first = False
         while first or owners or unstamped:
             explicit = unstamped[:STAMPS_PER_QUERY]
             carry = details and bool(owners)
+            sizes = [left.get((kind, login), self.page) for kind, login, _ in owners]
 
             def build(
                 k: int,
@@ -127,6 +133,7 @@ class Lister:
                 owners: list[Owner] = owners,
                 first: bool = first,
                 explicit: list[str] = explicit,
+                sizes: list[int] = sizes,
             ) -> tuple[str, dict[str, Any]]:
                 return gql.owners_query(
                     owners[:k],
@@ -135,12 +142,13 @@ class Lister:
                     details=carry,
                     doc_dirs=dirs,
                     page=self.page,
+                    sizes=sizes[:k] if carry else (),
                 )
 
             k = limits.fit(build, len(owners)) if owners else 0
             group = owners[:k]
             query, variables = build(k)
-            reading = len(out.listed) + self.page * len(group)
+            reading = len(out.listed) + sum(min(self.page, n) for n in sizes[:k])
             if carry and not self.affordable(limits.cost(query, variables).points, reading):
                 details = False  # the budget pays for stamps; the forge reads what it can
                 continue
@@ -171,49 +179,13 @@ class Lister:
                 out.stamps[full] = stamp_of(conv.obj(result.data.get(f"e{i}")))
             nxt: list[Owner] = []
             for i, (kind, login, cursor) in enumerate(group):
-                alias = f"w{i}"
-                node = conv.obj(result.data.get(alias))
-                if alias in result.alias_errors or not node:
-                    err_kind, message = result.alias_errors.get(alias, ("NULL", ""))
-                    why = (
-                        "not found, or the token cannot see it."
-                        if err_kind
-                        in (
-                            "NOT_FOUND",
-                            "NULL",
-                        )
-                        else f"{message or err_kind}."
-                    )
-                    out.errors.append(owner_error(kind, login, why))
+                following = await self._page(out, result, i, (kind, login, cursor), known, carry)
+                if following is None:
                     continue
-                conn = conv.obj(node.get("repositories"))
-                for repo in conv.nodes(conn):
-                    named = repo.get("nameWithOwner")
-                    if not isinstance(named, str) or "/" not in named or named.lower() in known:
-                        continue
-                    full = named
-                    if not self.watched(full, repo):
-                        continue
-                    known.add(full.lower())
-                    out.names.append(full)
-                    out.stamps[full] = stamp_of(repo)
-                    if carry:
-                        try:
-                            out.listed[full] = await self.parse_node(full, repo)
-                        except RepoFailed as failed:
-                            out.errors.append(failed.error)
-                page_info = conv.obj(conn.get("pageInfo"))
-                if not page_info.get("hasNextPage"):
-                    continue
-                end = page_info.get("endCursor")
+                if (kind, login) in left:
+                    left[(kind, login)] = max(1, left[(kind, login)] - self.page)
+                end = following
                 seen = cursors.setdefault((kind, login), set())
-                if not isinstance(end, str) or not sendable(end):
-                    out.errors.append(
-                        owner_error(
-                            kind, login, "GitHub sent a page cursor that cannot be sent back."
-                        )
-                    )
-                    continue
                 if not end or end in seen or end == cursor:
                     out.errors.append(
                         owner_error(
@@ -227,6 +199,94 @@ class Lister:
                 nxt.append((kind, login, end))
             owners = nxt + owners[k:]
         return out
+
+    async def _counts(
+        self,
+        out: Listing,
+        owners: list[Owner],
+        unstamped: list[str],
+        left: dict[tuple[str, str], int],
+    ) -> tuple[list[Owner], list[str]]:
+        """The first query: the viewer, the first explicit stamps, and how many repositories
+        each owner has (an owner with none needs no page, a small one a small page)."""
+        explicit = unstamped[:STAMPS_PER_QUERY]
+        query, variables = gql.owner_counts_query(owners, with_viewer=True, stamps=explicit)
+        try:
+            result = await gql.run_query(
+                self.session, self.url, query, variables, what="the watched repositories"
+            )
+        except gql.BatchTooBig as exc:
+            raise ForgeError(exc.title, exc.hint, status=exc.status) from None
+        out.viewer = clean(conv.obj(result.data.get("viewer")).get("login") or "", 100)
+        for i, full in enumerate(explicit):
+            out.stamps[full] = stamp_of(conv.obj(result.data.get(f"e{i}")))
+        listed: list[Owner] = []
+        for i, (kind, login, cursor) in enumerate(owners):
+            alias = f"w{i}"
+            node = conv.obj(result.data.get(alias))
+            if alias in result.alias_errors or not node:
+                out.errors.append(self._missing(kind, login, result, alias))
+                continue
+            total = conv.obj(node.get("repositories")).get("totalCount")
+            if isinstance(total, int) and not isinstance(total, bool):
+                if total <= 0:
+                    continue  # nothing to list
+                left[(kind, login)] = total
+            listed.append((kind, login, cursor))
+        return listed, unstamped[len(explicit) :]
+
+    @staticmethod
+    def _missing(kind: str, login: str, result: gql.GraphQLResult, alias: str) -> RepoError:
+        err_kind, message = result.alias_errors.get(alias, ("NULL", ""))
+        why = (
+            "not found, or the token cannot see it."
+            if err_kind in ("NOT_FOUND", "NULL")
+            else f"{message or err_kind}."
+        )
+        return owner_error(kind, login, why)
+
+    async def _page(
+        self,
+        out: Listing,
+        result: gql.GraphQLResult,
+        i: int,
+        owner: Owner,
+        known: set[str],
+        carry: bool,
+    ) -> str | None:
+        """Take one owner's page; the next page's cursor, or None when it is done (or failed)."""
+        kind, login, _ = owner
+        alias = f"w{i}"
+        node = conv.obj(result.data.get(alias))
+        if alias in result.alias_errors or not node:
+            out.errors.append(self._missing(kind, login, result, alias))
+            return None
+        conn = conv.obj(node.get("repositories"))
+        for repo in conv.nodes(conn):
+            named = repo.get("nameWithOwner")
+            if not isinstance(named, str) or "/" not in named or named.lower() in known:
+                continue
+            full = named
+            if not self.watched(full, repo):
+                continue
+            known.add(full.lower())
+            out.names.append(full)
+            out.stamps[full] = stamp_of(repo)
+            if carry:
+                try:
+                    out.listed[full] = await self.parse_node(full, repo)
+                except RepoFailed as failed:
+                    out.errors.append(failed.error)
+        page_info = conv.obj(conn.get("pageInfo"))
+        if not page_info.get("hasNextPage"):
+            return None
+        end = page_info.get("endCursor")
+        if not isinstance(end, str) or not sendable(end):
+            out.errors.append(
+                owner_error(kind, login, "GitHub sent a page cursor that cannot be sent back.")
+            )
+            return None
+        return end
 
 
 class RepoFailed(Exception):

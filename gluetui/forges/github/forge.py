@@ -242,7 +242,7 @@ class GitHubForge(Forge):
             parse_node=lambda full, node: self._parse_listed(full, node, dirs),
             pause=lambda exc: self._pause(run, exc),
         )
-        listing = await lister.list(dirs, details=cold)
+        listing = await lister.run(dirs, details=cold)
         self.sizes["page"] = lister.page
         names = listing.names
         run.errors += listing.errors

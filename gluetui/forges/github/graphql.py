@@ -309,14 +309,16 @@ def owners_query(
     details: bool = False,
     doc_dirs: Sequence[str] = (),
     page: int = DETAIL_PAGE,
+    sizes: Sequence[int] = (),
 ) -> tuple[str, dict[str, Any]]:
     """One page of repositories per organisation/user: ``(kind, login, cursor)``.
 
     Each listed repository comes with its change stamp; with ``details`` (a refresh with nothing
     stored) also with everything :func:`repos_query` reads, :data:`DETAIL_PAGE` per page, so
     listing and reading an organisation cost the same queries (``page`` of them, smaller after
-    GitHub gave up on a page). ``stamps`` are explicitly configured repositories whose stamps
-    (``e0``...) are read in the same query.
+    GitHub gave up on a page; ``sizes`` per owner when it is known to have fewer left: GitHub
+    charges what a page *may* return). ``stamps`` are explicitly configured repositories whose
+    stamps (``e0``...) are read in the same query.
     """
     params: list[str] = []
     fields: list[str] = ["  viewer { login }"] if with_viewer else []
@@ -340,6 +342,8 @@ def owners_query(
         root = "organization" if kind == "org" else "user"
         affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
         size = max(1, min(page, DETAIL_PAGE)) if extra else 100
+        if i < len(sizes):
+            size = max(1, min(size, sizes[i]))
         fields.append(
             f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
             f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos nodes {{ {extra} }} }} }}"
@@ -348,6 +352,38 @@ def owners_query(
             f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos }} }}"
         )
     head = f"query Owners({', '.join(params)})" if params else "query Owners"
+    return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
+
+
+def owner_counts_query(
+    owners: Sequence[tuple[str, str, str | None]],
+    *,
+    with_viewer: bool,
+    stamps: Sequence[str] = (),
+) -> tuple[str, dict[str, Any]]:
+    """How many repositories each organisation/user has (``w0``...), one node each.
+
+    Asked before listing with details, so each page asks for no more repositories than the
+    owner has: GitHub charges the points (and counts the nodes) of what a page may return, and a
+    page of 50 detailed repositories costs 126 points whether the owner has 50 or 5.
+    """
+    params: list[str] = []
+    fields: list[str] = ["  viewer { login }"] if with_viewer else []
+    variables: dict[str, Any] = {}
+    for i, full in enumerate(stamps):
+        owner, name = split_repo(full)
+        params += [f"$eo{i}: String!", f"$en{i}: String!"]
+        variables[f"eo{i}"], variables[f"en{i}"] = owner, name
+        fields.append(f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ ...RepoStamp }}")
+    for i, (kind, login, _) in enumerate(owners):
+        params.append(f"$l{i}: String!")
+        variables[f"l{i}"] = login
+        root = "organization" if kind == "org" else "user"
+        affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
+        fields.append(
+            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: 1{affil}) {{ totalCount }} }}"
+        )
+    head = f"query OwnerCounts({', '.join(params)})" if params else "query OwnerCounts"
     return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
 
 
