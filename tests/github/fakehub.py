@@ -307,7 +307,13 @@ class FakeGitHub:
                 )
             self.points += measured.points
             return self._limit(
-                httpx.Response(200, json=self.graphql(query, variables)),
+                # json.dumps escapes lone surrogates (as GitHub's JSON can carry them); httpx's
+                # own encoder would refuse them.
+                httpx.Response(
+                    200,
+                    content=json.dumps(self.graphql(query, variables)).encode(),
+                    headers={"content-type": "application/json"},
+                ),
                 "graphql",
                 points=measured.points,
             )
