@@ -117,7 +117,7 @@ async def run_query(
     budget check weighs. Every top-level field asked for must be in the answer: one that is
     missing makes the answer unusable, one that is null without an error is that alias's error.
     """
-    spend = limits.cost(query, variables)
+    spend, keys = limits.analyse(query, variables)
     if spend.max_page > limits.MAX_PAGE or spend.min_page < 1:
         raise ForgeError(
             f"gluetui built a query for {what} that asks for {spend.max_page} items of one "
@@ -200,7 +200,7 @@ async def run_query(
         raise ForgeError(f"GitHub's GraphQL API refused {what}: {message or kind}.", _RETRY_HINT)
     if data is None:
         raise ForgeError(f"GitHub's GraphQL API returned no data for {what}.", _RETRY_HINT)
-    for key in limits.top_level_keys(query):
+    for key in keys:
         if key not in data:
             raise ForgeError(
                 f"GitHub's answer to {what} lacks what was asked for ({clean(key, 40)}).",
