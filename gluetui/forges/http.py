@@ -308,6 +308,10 @@ def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
+#: Resource names as a message says them.
+_NAMES = {"rest": "REST", "graphql": "GraphQL"}
+
+
 class Pacer:
     """Keeps one session under per-minute point limits by waiting, never by failing.
 
@@ -348,7 +352,7 @@ class Pacer:
                 wait = max(0.01, spent[0][0] + self.WINDOW - now)
                 if on_wait is not None:
                     until = datetime.fromtimestamp(now + wait, UTC)
-                    on_wait(until, f"{resource} per-minute limit")
+                    on_wait(until, f"the {_NAMES.get(resource, resource)} points-per-minute limit")
                 before = self.clock().timestamp()
                 await self.sleep(wait)
                 self.waited += wait
@@ -541,7 +545,8 @@ class HttpSession:
             last = attempt >= MAX_ATTEMPTS - 1
             wait = self.ensure_budget(resource, points)
             if wait:
-                self._waiting(wait, f"{self.label} {resource} budget")
+                name = _NAMES.get(resource, resource)
+                self._waiting(wait, f"{self.label}'s hourly {name} budget")
                 await self.sleep(wait)
             # GitHub's secondary limits count a read as 1 point and a write as 5.
             await self.pacer.take(resource, 1 if idempotent else 5, self.on_wait)
@@ -572,7 +577,7 @@ class HttpSession:
             if _is_rate_limited(reply.status, reply.headers, reply.body):
                 wait = self._rate_wait(reply.headers, reply.body)  # raises when long
                 if idempotent and waits < MAX_RATE_WAITS:
-                    self._waiting(wait, f"{self.label} rate limit")
+                    self._waiting(wait, f"{self.label}'s rate limit")
                     await self.sleep(wait)
                     waits += 1
                     continue

@@ -202,6 +202,8 @@ class FakeGitHub:
         #: Node count of every query asked (including refused ones), and the points spent.
         self.node_counts: list[int] = []
         self.points = 0
+        #: x-ratelimit-reset when not on the virtual clock.
+        self.reset_epoch = RESET
         # -- limits over time (enforced once wired to a forge, on a virtual clock) --
         self.virtual = False
         self.now = START
@@ -393,7 +395,7 @@ class FakeGitHub:
         if self.hourly is None:
             return resp  # an Enterprise Server with rate limits off sends no budget headers
         left = self.remaining[resource] if remaining is None else remaining
-        reset = int(self.reset_at.timestamp()) if self.virtual else RESET
+        reset = int(self.reset_at.timestamp()) if self.virtual else self.reset_epoch
         resp.headers.update(
             {
                 "x-ratelimit-limit": str(HOURLY),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,27 @@ def test_capacity_and_report_say_what_failed_and_exit_nonzero(
     assert code == 5
     assert "acme/web" in err and "1 of 3 repositories failed" in err
     assert out  # the capacity table / the report is still printed
+
+
+def test_at_the_budget_edge_the_cli_says_what_waits_and_until_when(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], org: tuple[LocalServer, Any]
+) -> None:
+    """The repositories changed since the last refresh, and the GraphQL budget cannot pay for
+    reading them: the refresh stops before GitHub has to refuse, lists each one that waits, says
+    when it continues, keeps their items, and exits 7."""
+    server, hub = org
+    config = first_good(capsys, tmp_path, server)
+    reset = datetime.now(UTC) + timedelta(minutes=40)
+    hub.reset_epoch = int(reset.timestamp())
+    hub.remaining["graphql"] = 10
+    for repo in hub.repos.values():
+        repo.head = "e" * 40  # pushed to: every stamp moved
+    code, out, err = run(capsys, config)
+    assert code == 7
+    lines = err.strip().splitlines()
+    until = reset.astimezone().strftime("%H:%M")
+    for name in REPOS:
+        assert any(name in line and "waits for the rate limit" in line for line in lines), err
+    assert f"paused until {until}" in lines[-1] and f"after {until} continues" in lines[-1]
+    assert repos_of(out) == REPOS
+    assert hub.calls["spent:graphql"] == 0
