@@ -31,6 +31,9 @@ from gluetui.textsafe import clean
 
 T = TypeVar("T")
 
+#: The longest a read waits for GitLab's ``Retry-After`` before the source gives up until later.
+MAX_RETRY_AFTER = 90.0
+
 AUTH_HINT = (
     "Set GITLAB_TOKEN (or the source's token_env / token_command, e.g. "
     '["glab", "config", "get", "token"]) to a token with the read_api scope.'
@@ -136,6 +139,22 @@ def auth_hint(source: SourceConfig) -> str:
     return AUTH_HINT
 
 
+class TooManyRequests(RateLimited):
+    """A 429; ``retry_after`` is GitLab's ``Retry-After`` in seconds, when it sent one."""
+
+    def __init__(
+        self,
+        title: str,
+        hint: str = "",
+        *,
+        reset_at: datetime | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(title, hint, reset_at=reset_at, status=status)
+        self.retry_after = retry_after
+
+
 class RequestTimeout(Unreachable):
     """GitLab did not answer in time; for a write, whether it was applied is unknown."""
 
@@ -169,6 +188,8 @@ class GitLabClient:
         self._local = threading.local()
         self.stats: Counter[str] = Counter()
         self.rate_limit: RateLimit | None = None
+        #: Injected so tests do not wait for a Retry-After.
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         #: The first source-wide failure (bad token, rate limit); later calls fail fast with it.
         self.fatal: ForgeError | None = None
         gl.session.hooks.setdefault("response", []).append(self._on_response)
@@ -205,27 +226,52 @@ class GitLabClient:
 
     async def run(self, what: str, fn: Callable[[], T]) -> T:
         """Run one blocking python-gitlab call in a thread, translating its errors."""
-        return await self.run_async(lambda: asyncio.to_thread(self._call, what, fn))
+        return await self.run_async(
+            lambda: asyncio.to_thread(self._call, what, fn), read=what.startswith("GET ")
+        )
 
-    async def run_async(self, fn: Callable[[], Awaitable[T]]) -> T:
+    async def run_async(self, fn: Callable[[], Awaitable[T]], *, read: bool = True) -> T:
         """Run one request of another transport (GraphQL over httpx) under the same bound and
-        fail-fast rule as the python-gitlab calls."""
-        if self.fatal is not None:
-            raise self.fatal
-        async with self._sem:
+        fail-fast rule as the python-gitlab calls.
+
+        A read GitLab answers with 429 and a short ``Retry-After`` (at most
+        :data:`MAX_RETRY_AFTER` seconds) waits that long and is asked again (twice at most); a
+        longer wait fails the source until the next refresh. A write is never repeated.
+        """
+        waits = 0
+        while True:
             if self.fatal is not None:
                 raise self.fatal
-            try:
-                return await fn()
-            except (AuthError, RateLimited) as exc:
-                if exc.status in (401, 429) and self.fatal is None:
-                    self.fatal = exc
-                raise
-            except Unreachable as exc:
-                # Down or too slow for one request is down for all: the rest fail at once.
-                if self.fatal is None:
-                    self.fatal = exc
-                raise
+            async with self._sem:
+                if self.fatal is not None:
+                    raise self.fatal
+                try:
+                    return await fn()
+                except RateLimited as exc:
+                    wait = self._short_wait(exc)
+                    if not (read and wait is not None and waits < 2):
+                        if exc.status == 429 and self.fatal is None:
+                            self.fatal = exc
+                        raise
+                    waits += 1
+                except AuthError as exc:
+                    if exc.status == 401 and self.fatal is None:
+                        self.fatal = exc
+                    raise
+                except Unreachable as exc:
+                    # Down or too slow for one request is down for all: the rest fail at once.
+                    if self.fatal is None:
+                        self.fatal = exc
+                    raise
+            await self.sleep(wait)  # outside the bound: the others go on meanwhile
+
+    @staticmethod
+    def _short_wait(exc: RateLimited) -> float | None:
+        """GitLab's ``Retry-After`` when it asks for a short wait; None otherwise."""
+        after = exc.retry_after if isinstance(exc, TooManyRequests) else None
+        if after is None or not 0 <= after <= MAX_RETRY_AFTER:
+            return None
+        return float(after)
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         self._local.last = None
@@ -384,11 +430,14 @@ class GitLabClient:
         if status == 429:
             reset = _reset_at(response)
             when = f" until {reset:%H:%M} UTC" if reset else ""
-            return RateLimited(
+            return TooManyRequests(
                 f"GitLab rate limit reached for source '{name}'{when}.",
                 "The last data is kept; the next refresh after the reset picks up.",
                 reset_at=reset,
                 status=429,
+                retry_after=(
+                    _int(response.headers.get("Retry-After")) if response is not None else None
+                ),
             )
         if status == 404:
             return ForgeError(

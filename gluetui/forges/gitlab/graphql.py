@@ -18,7 +18,12 @@ from typing import Any
 import httpx
 
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.gitlab.client import GitLabClient, auth_hint, reset_from_headers
+from gluetui.forges.gitlab.client import (
+    GitLabClient,
+    TooManyRequests,
+    auth_hint,
+    reset_from_headers,
+)
 from gluetui.forges.http import Unreachable, sendable, tls_verify
 
 JSON = Mapping[str, Any]
@@ -156,11 +161,13 @@ class GraphQL:
         if status == 429:
             reset = reset_from_headers(response.headers)
             when = f" until {reset:%H:%M} UTC" if reset else ""
-            raise RateLimited(
+            after = response.headers.get("retry-after", "")
+            raise TooManyRequests(
                 f"GitLab rate limit reached for source '{name}'{when}.",
                 "The last data is kept; the next refresh after the reset picks up.",
                 reset_at=reset,
                 status=429,
+                retry_after=int(after) if after.isdigit() else None,
             )
         if status in (403, 404, 405):
             # GraphQL switched off, blocked by a proxy, or an API that predates it.
