@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from gluetui.errors import AuthError, ForgeError, RateLimited
+from gluetui.errors import AuthError, ForgeError
 from gluetui.forges.gitlab.client import (
     GitLabClient,
     TooManyRequests,
