@@ -36,6 +36,7 @@ from gluetui.forges.gitlab.client import GitLabClient, build_gitlab
 from gluetui.forges.gitlab.graphql import GraphQL, GraphQLUnavailable
 from gluetui.forges.http import Unreachable
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
+from gluetui.textsafe import clean
 
 log = logging.getLogger(__name__)
 
@@ -291,31 +292,43 @@ class GitLabForge(Forge):
         return list(found.values()), errors
 
     async def _project(self, project: JSON, name: str, now: datetime) -> RepoData | RepoError:
+        try:
+            return await self._read_project(project, name, now)
+        except (RateLimited, AuthError) as exc:
+            if exc.status == 403:
+                return RepoError(name, exc.title, exc.hint)
+            raise
+        except Unreachable:
+            raise
+        except ForgeError as exc:
+            log.info("gitlab project %s failed: %s", name, exc.title)
+            return RepoError(name, exc.title, exc.hint)
+        except Exception as exc:  # a malformed answer fails its project, never the source
+            return RepoError(
+                name,
+                f"GitLab sent data gluetui cannot read for {clean(name, 100)} "
+                f"({type(exc).__name__}: {clean(str(exc), 100)}).",
+                "Its last items are kept; the next refresh reads it again.",
+            )
+
+    async def _read_project(self, project: JSON, name: str, now: datetime) -> RepoData:
         client = self._client
         repo = conv.to_repo(self.host, project, name)
         base = fetch.project_path(project["id"])
         branch = repo.default_branch
         self._ids[repo.full_name] = int(project["id"])
-        try:
-            pulls, runs, (tree, dirs, complete) = await fetch.gather3(
-                fetch.fetch_pulls(client, project, repo.full_name, self.config, now),
-                self._runs(project, repo.full_name, branch, now),
-                gitlab_docs.fetch_tree(client, base, branch),
-            )
-            docs = await gitlab_docs.DocReader(
-                client,
-                base,
-                branch,
-                self.config.detectors.stale_doc,
-                now,
-            ).read(tree, dirs)
-        except (RateLimited, AuthError) as exc:
-            if exc.status == 403:
-                return RepoError(repo.full_name, exc.title, exc.hint)
-            raise
-        except ForgeError as exc:
-            log.info("gitlab project %s failed: %s", repo.full_name, exc.title)
-            return RepoError(repo.full_name, exc.title, exc.hint)
+        pulls, runs, (tree, dirs, complete) = await fetch.gather3(
+            fetch.fetch_pulls(client, project, repo.full_name, self.config, now),
+            self._runs(project, repo.full_name, branch, now),
+            gitlab_docs.fetch_tree(client, base, branch),
+        )
+        docs = await gitlab_docs.DocReader(
+            client,
+            base,
+            branch,
+            self.config.detectors.stale_doc,
+            now,
+        ).read(tree, dirs)
         return RepoData(
             repo=repo, pulls=pulls, runs=runs, docs=docs, tree=tree, tree_complete=complete
         )
