@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -270,22 +270,48 @@ def _refreshed_items(args: argparse.Namespace) -> tuple[list[Item], int]:
 
 
 def _refresh_all(rt: Runtime) -> int:
-    """Refresh every source, printing one line per failed source; the first failure's exit code."""
+    """Refresh every source; print what failed to stderr; return the first failure's exit code.
+
+    A failed source gets one line (its error and hint). A source that refreshed in part gets one
+    line per repository or owner that did not (what and why) and one line saying how much that
+    is; its exit code is the forge's (5, or 7 when it stopped at a rate limit), never 0.
+    """
     from gluetui.sync import sync_all
 
     async def refresh() -> list[SyncReport]:
         # One event loop for the refresh and the closing of its connections: closing kept-alive
         # httpx connections from a second loop fails with "Event loop is closed".
         try:
-            return await sync_all(rt)
+            return await sync_all(rt, _waiting_notice())
         finally:
             await _aclose_forges(rt)
 
+    return _report_syncs(asyncio.run(refresh()))
+
+
+def _report_syncs(reports: Sequence[SyncReport]) -> int:
     code = 0
-    for report in asyncio.run(refresh()):
+    for report in reports:
         if not report.ok:
             _print_sync_error(report.error_title, report.error_hint)
             code = code or report.exit_code
+            continue
+        if not report.repo_errors:
+            continue
+        for line in report.failure_lines():
+            print(f"gluetui: {line}", file=sys.stderr)
+        until = (
+            f" The next refresh after {report.paused_until.astimezone():%H:%M} continues;"
+            " nothing read so far is read again."
+            if report.paused_until is not None
+            else ""
+        )
+        print(
+            f"gluetui: {report.source}: refreshed in part ({report.summary()}); the last items "
+            f"of what failed are kept, marked stale.{until}",
+            file=sys.stderr,
+        )
+        code = code or report.exit_code
     return code
 
 
@@ -293,6 +319,18 @@ def _print_sync_error(title: str, hint: str) -> None:
     from gluetui.textsafe import clean
 
     print(f"gluetui: {clean(f'{title} {hint}', 4000, squeeze=False)}".rstrip(), file=sys.stderr)
+
+
+def _waiting_notice() -> Callable[[int, int, str], None]:
+    """Progress for a terminal: silent, but for a wait on a rate limit (said once per wait)."""
+    said: set[str] = set()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if what.startswith("waiting") and what not in said:
+            said.add(what)
+            print(f"gluetui: {what} ({done:,} of {total:,} read)", file=sys.stderr)
+
+    return progress
 
 
 def _planning(args: argparse.Namespace) -> int:
@@ -304,10 +342,9 @@ def _planning(args: argparse.Namespace) -> int:
     since = _since(args.since) if args.command == "report" else None
     rt = build_runtime(args.config, demo=args.demo)
     try:
+        refresh_code = 0
         if args.demo or args.refresh:
-            for sync in asyncio.run(sync_all(rt)):
-                if not sync.ok:
-                    _print_sync_error(sync.error_title, sync.error_hint)
+            refresh_code = _report_syncs(asyncio.run(sync_all(rt, _waiting_notice())))
         if args.demo:
             from gluetui.demo_history import seed_history
 
@@ -318,11 +355,11 @@ def _planning(args: argparse.Namespace) -> int:
             offset = 1 if args.sprint == "next" else 0
             cap = report.capacity_report(rt.config, rt.store.events(), items, now, offset)
             sys.stdout.write(report.render_capacity(cap, args.format))
-            return report.capacity_exit_code(cap)
+            return refresh_code or report.capacity_exit_code(cap)
         assert since is not None
         led = report.ledger(rt.config, rt.store.events(), rt.store.journal(), items, since, now)
         sys.stdout.write(report.render_ledger(led, args.format))
-        return 0
+        return refresh_code
     finally:
         _close(rt)
 

@@ -204,11 +204,36 @@ class RateLimit:
 
 @dataclass(frozen=True, slots=True)
 class RepoError:
-    """One repository that failed this refresh; the others still count."""
+    """One repository (or owner) that failed this refresh; the others still count.
+
+    ``repo`` is ``owner/name`` (``group/sub/project``), or ``owner/*`` when a whole organisation,
+    user or group could not be listed: then every repository under it that this refresh did not
+    read keeps its last good items. ``kinds`` narrows the failure to some item kinds (a
+    repository whose docs could not be read still refreshes its pull requests); empty means all.
+    """
 
     repo: str
     title: str
     hint: str = ""
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def is_owner(self) -> bool:
+        return self.repo.endswith("/*")
+
+    def named(self) -> RepoError:
+        """This error with a title that names what failed (a line on stderr must say which)."""
+        what = self.repo[:-2] if self.is_owner else self.repo
+        if what and what.lower() in self.title.lower():
+            return self
+        return RepoError(self.repo, f"{what}: {self.title}", self.hint, self.kinds)
+
+    def covers(self, repo: str) -> bool:
+        """Whether ``repo`` is (under) what failed; forge names compare case-insensitively."""
+        mine, theirs = self.repo.lower(), repo.lower()
+        if self.is_owner:
+            return theirs.startswith(mine[:-1])
+        return theirs == mine
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +251,9 @@ class SourceData:
     rate_limits: tuple[RateLimit, ...] = ()
     #: Request accounting for benchmarks and the status line.
     stats: Mapping[str, int] = field(default_factory=dict)
+    #: When the refresh stopped at the edge of a rate limit: when that budget returns. The
+    #: repositories it could not read are in ``errors`` and the next refresh continues with them.
+    paused_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

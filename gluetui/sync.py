@@ -1,8 +1,11 @@
 """One refresh: forge -> detectors -> store, one report per source, partial failure allowed.
 
-A source that fails keeps its last good items (marked stale) and reports why; a repository that
-fails inside an otherwise good refresh keeps its previous items too. Nothing here raises for a
-forge's failure: the caller always gets a :class:`SyncReport`.
+A source that fails keeps its last good items (marked stale) and reports why; a repository (or an
+owner's listing, or a repository's docs) that fails inside an otherwise good refresh keeps its
+previous items too, marked stale with the reason (the store does this in the same transaction).
+A partial failure is never reported as success: :attr:`SyncReport.exit_code` is the forge's code
+whenever anything failed, and :meth:`SyncReport.summary` says how much ("3 of 120 repositories
+failed"). Nothing here raises for a forge's failure: the caller always gets a :class:`SyncReport`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
 from gluetui.model import Item
 from gluetui.records import RateLimit, RepoError, SourceData
+from gluetui.textsafe import clean
 from gluetui.triage import apply_triage, triage_states
 
 log = logging.getLogger(__name__)
@@ -40,8 +44,46 @@ class SyncReport:
     rate_limits: tuple[RateLimit, ...] = ()
     repo_errors: tuple[RepoError, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
-    #: The CLI exit code this failure maps to (gluetui.errors); 0 when the refresh worked.
+    #: The CLI exit code this failure maps to (gluetui.errors); 0 only when everything worked.
     exit_code: int = 0
+    #: Repositories this refresh read (the denominator of "3 of 120 repositories failed").
+    repos: int = 0
+    #: When the refresh stopped at a rate limit: when it continues.
+    paused_until: datetime | None = None
+
+    @property
+    def partial(self) -> bool:
+        """The source refreshed, but some of it did not."""
+        return self.ok and bool(self.repo_errors)
+
+    def summary(self) -> str:
+        """What did not refresh, in one phrase ("" when everything did).
+
+        ``3 of 120 repositories failed``, ``1 owner could not be listed``, ``docs of 2
+        repositories failed``, ``paused until 14:05``, joined with commas.
+        """
+        if not self.repo_errors:
+            return ""
+        owners = {e.repo.lower() for e in self.repo_errors if e.is_owner}
+        whole = {e.repo.lower() for e in self.repo_errors if not e.is_owner and not e.kinds}
+        narrow = {e.repo.lower() for e in self.repo_errors if e.kinds} - whole
+        parts = []
+        if whole:
+            total = self.repos + len(whole)
+            parts.append(f"{len(whole):,} of {total:,} repositories failed")
+        if narrow:
+            parts.append(
+                f"part of {len(narrow):,} {'repository' if len(narrow) == 1 else 'repositories'} failed"
+            )
+        if owners:
+            parts.append(f"{len(owners)} {'owner' if len(owners) == 1 else 'owners'} not listed")
+        if self.paused_until is not None:
+            parts.append(f"paused until {self.paused_until.astimezone():%H:%M}")
+        return ", ".join(parts)
+
+    def failure_lines(self) -> list[str]:
+        """One line per failed repository or owner: what failed and why (for stderr, a log)."""
+        return [clean(f"{self.source}: {e.title}", 400) for e in self.repo_errors]
 
 
 def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -> DetectContext:
@@ -95,14 +137,10 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
     store.mark_stale(forge.name, False)
     finished = rt.clock()
     stats = dict(data.stats)
-    store.sync_finished(
-        run_id,
-        at=finished,
-        ok=True,
-        items=len(items),
-        stats={**stats, "repo_errors": len(data.errors)},
-    )
-    return SyncReport(
+    code = 0
+    if data.errors:
+        code = RateLimited.exit_code if data.paused_until is not None else ForgeError.exit_code
+    report = SyncReport(
         forge.name,
         True,
         len(items),
@@ -111,18 +149,35 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
         rate_limits=data.rate_limits or forge.rate_limits,
         repo_errors=data.errors,
         stats=stats,
+        exit_code=code,
+        repos=len(data.repos),
+        paused_until=data.paused_until,
     )
+    store.sync_finished(
+        run_id,
+        at=finished,
+        ok=True,
+        error=report.summary(),
+        items=len(items),
+        stats={**stats, "repo_errors": len(data.errors), "repos": len(data.repos)},
+    )
+    return report
 
 
 def _detect_and_save(rt: Runtime, forge: Forge, data: SourceData, started: datetime) -> list[Item]:
     items = detect_all(data, detect_context(rt, forge, data, started))
-    if data.errors:
-        # Keep the last good items of repositories that failed this time.
-        failed = {e.repo for e in data.errors}
-        kept = [i for i in rt.store.load_items([forge.name]) if i.repo in failed]
-        items = items + kept
-    rt.store.save_snapshot(forge.name, items, at=started)
-    return items
+    # A repository, owner or kind that failed keeps its last good items (the store decides which,
+    # in the same transaction that replaces the rest).
+    fresh = [r.repo.full_name for r in data.repos]
+    kept = rt.store.save_snapshot(forge.name, items, at=started, failed=data.errors, fresh=fresh)
+    narrow = [e for e in data.errors if e.kinds]
+    if narrow:
+        items = [
+            i
+            for i in items
+            if not any(e.covers(i.repo) and i.kind.value in e.kinds for e in narrow)
+        ]
+    return items + kept
 
 
 async def sync_all(rt: Runtime, progress: Progress | None = None) -> list[SyncReport]:

@@ -3,13 +3,18 @@
 Every request a forge adapter sends through :class:`HttpSession` is
 
 * bounded: at most ``max_concurrency`` in flight (plus at most two read-only GraphQL queries), each
-  with the source's timeout, TLS always verified
-  (optionally against the source's CA bundle);
+  with a deadline of the source's timeout for the whole exchange (connect, headers and body: a
+  server that trickles one byte at a time fails in about that time), TLS always verified
+  (optionally against the source's CA bundle), redirects followed only on the same host (a
+  redirect elsewhere is an error, never data);
 * conditional: a cached GET is revalidated with ``If-None-Match``/``If-Modified-Since`` and a 304
   reuses the stored body (GitHub does not count a 304 against the rate limit);
-* rate-aware: ``Retry-After`` and ``x-ratelimit-*`` are read from every answer; a short wait is
-  slept (at most :data:`MAX_WAIT_SECONDS`), a long one raises :class:`RateLimited` at once with the
-  time the budget returns, so a refresh never hangs on a spent budget;
+* rate-aware: ``Retry-After`` and ``x-ratelimit-*`` are read from every answer; a short wait (a
+  secondary limit asks for about a minute) is slept, at most :data:`MAX_WAIT_SECONDS`, a long one
+  raises :class:`RateLimited` at once with the time the budget returns, so a refresh never hangs
+  on a spent budget; a request the known hourly budget cannot pay for is not sent at all, and the
+  per-minute limits the adapter names are paced (:class:`Pacer`): the session waits instead of
+  being refused;
 * translated: httpx errors and error statuses become :mod:`gluetui.errors` types with a hint.
 
 Nothing here knows GitHub or GitLab: the adapter passes its label (``"GitHub"``), the auth hint and
@@ -38,18 +43,38 @@ from gluetui.errors import AuthError, ConfigError, ForgeError, GluetuiError, Rat
 from gluetui.records import CachedResponse, RateLimit
 from gluetui.textsafe import clean
 
-#: The longest a refresh ever sleeps for a rate limit before giving up with RateLimited.
-MAX_WAIT_SECONDS = 5.0
-#: Attempts per GET (the first plus retries on 5xx, timeouts and short rate-limit waits).
+#: The longest a refresh sleeps for a rate limit (a secondary limit without ``Retry-After`` asks for
+#: a minute) before giving up with RateLimited; longer waits are left to the next refresh.
+MAX_WAIT_SECONDS = 90.0
+#: Attempts per GET (the first plus retries on 5xx and connection failures).
 MAX_ATTEMPTS = 3
-#: Pause before retrying a 5xx or a timeout, by attempt.
+#: Rate-limit waits per request before it gives up with RateLimited.
+MAX_RATE_WAITS = 3
+#: Pause before retrying a 5xx or a connection failure, by attempt.
 BACKOFF_SECONDS = (0.5, 1.0)
 #: GitHub's documented wait for a secondary rate limit that names no Retry-After.
 SECONDARY_WAIT = timedelta(seconds=60)
+#: Redirects followed per request (same origin only).
+MAX_REDIRECTS = 5
+#: The largest answer read; a bigger one is an error rather than a memory spike.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+#: Statuses a GraphQL query gets when the server gave up on it (a gateway timeout): a smaller
+#: query may pass, repeating the same one will not, so these are returned, not retried.
+GATEWAY_TIMEOUTS = (502, 504)
 
 JSON = dict[str, Any]
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], datetime]
+#: Told when the session waits for a rate limit: (until when, why).
+WaitHook = Callable[[datetime, str], None]
+
+
+class Unreachable(ForgeError):
+    """The forge could not be reached, or did not answer within the deadline.
+
+    Unlike an error answer this says nothing about one repository: the whole source fails, and
+    the session's later requests fail at once with the same error instead of each waiting.
+    """
 
 
 class HttpCache(Protocol):
@@ -104,10 +129,17 @@ class Reply:
     def json(self) -> Any:
         if not self.body:
             return None
+        host = httpx.URL(self.url).host if self.url else ""
         try:
             return json.loads(self.body)
+        except RecursionError:
+            raise ForgeError(
+                f"The forge at {host or 'the configured url'} answered with JSON nested too "
+                "deeply to read.",
+                "The answer is not what the forge's API sends; check the source's url.",
+                status=self.status,
+            ) from None
         except ValueError as exc:
-            host = httpx.URL(self.url).host if self.url else ""
             raise ForgeError(
                 f"The forge at {host or 'the configured url'} answered with something that is "
                 "not JSON.",
@@ -151,8 +183,9 @@ def make_client(
         verify=tls_verify(ca_bundle),
         limits=httpx.Limits(max_connections=max_concurrency + 2),
         transport=transport,
-        # GitHub redirects renamed repositories; httpx drops Authorization on a cross-origin hop.
-        follow_redirects=True,
+        # HttpSession follows redirects itself, and only on the same origin: GitHub redirects a
+        # renamed repository on its own host, and an answer from anywhere else is not data.
+        follow_redirects=False,
         trust_env=True,
     )
 
@@ -234,6 +267,74 @@ def _is_rate_limited(status: int, headers: Mapping[str, str], body: bytes) -> bo
     return b"rate limit" in body[:2000].lower()
 
 
+def sendable(text: str) -> bool:
+    """Whether ``text`` can go into a request at all: a lone surrogate (valid in a Python str,
+    and in JSON as ``"\\ud800"``) is not Unicode and no forge can be asked for it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Same scheme, host and port: where a redirect may lead and still be the same forge."""
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+#: Resource names as a message says them.
+_NAMES = {"rest": "REST", "graphql": "GraphQL"}
+
+
+class Pacer:
+    """Keeps one session under per-minute point limits by waiting, never by failing.
+
+    ``per_minute`` maps a resource (``rest``, ``graphql``) to the points it may spend in any
+    60 seconds. Time comes from the injected clock; if that clock does not move while the pacer
+    sleeps (a frozen test clock), the sleep still counts, so pacing can never wait forever.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: Mapping[str, int], clock: Clock, sleep: Sleep) -> None:
+        self.per_minute = dict(per_minute)
+        self.clock = clock
+        self.sleep = sleep
+        self._spent: dict[str, list[tuple[float, int]]] = {}
+        self._skew = 0.0
+        self._lock = asyncio.Lock()
+        #: Seconds waited so far, for tests and the status line.
+        self.waited = 0.0
+
+    def now(self) -> float:
+        return self.clock().timestamp() + self._skew
+
+    async def take(self, resource: str, points: int, on_wait: WaitHook | None = None) -> None:
+        """Spend ``points`` of ``resource``, first waiting until the last minute has room."""
+        limit = self.per_minute.get(resource)
+        if not limit:
+            return
+        points = min(points, limit)
+        async with self._lock:  # one waiter at a time keeps the order fair
+            spent = self._spent.setdefault(resource, [])
+            while True:
+                now = self.now()
+                spent[:] = [(t, p) for t, p in spent if t > now - self.WINDOW]
+                if sum(p for _, p in spent) + points <= limit:
+                    spent.append((now, points))
+                    return
+                wait = max(0.01, spent[0][0] + self.WINDOW - now)
+                if on_wait is not None:
+                    until = datetime.fromtimestamp(now + wait, UTC)
+                    on_wait(until, f"the {_NAMES.get(resource, resource)} points-per-minute limit")
+                before = self.clock().timestamp()
+                await self.sleep(wait)
+                self.waited += wait
+                moved = self.clock().timestamp() - before
+                if moved < wait:
+                    self._skew += wait - moved
+
+
 class HttpSession:
     """Sends one source's requests: bounded, conditional, rate-aware, counted and translated.
 
@@ -246,6 +347,8 @@ class HttpSession:
         max_concurrency: Requests in flight at once.
         classify: Forge-specific translation of an error answer (e.g. missing scopes), or None.
         sleep, clock: Injected so tests neither wait nor read the real clock.
+        timeout: The deadline of one whole exchange (connect, headers, body), in seconds.
+        per_minute: Points per minute per resource (``rest``, ``graphql``) to pace below.
     """
 
     def __init__(
@@ -261,6 +364,8 @@ class HttpSession:
         sleep: Sleep = asyncio.sleep,
         clock: Clock | None = None,
         max_wait: float = MAX_WAIT_SECONDS,
+        timeout: float | None = None,
+        per_minute: Mapping[str, int] | None = None,
     ) -> None:
         self.client = client
         self.label = label
@@ -271,12 +376,20 @@ class HttpSession:
         self.sleep = sleep
         self.clock = clock or (lambda: datetime.now(UTC))
         self.max_wait = max_wait
+        configured = client.timeout.read or client.timeout.connect
+        self.timeout = float(timeout if timeout is not None else configured or 30.0)
         self._sem = asyncio.Semaphore(max_concurrency)
         # Read-only POSTs (GraphQL queries) have their own small lane, so a queue of REST reads
         # never holds up the next query; the client's pool has room for them (+2 connections).
         self._query_sem = asyncio.Semaphore(min(2, max_concurrency))
         self.stats: Counter[str] = Counter()
         self.limits: dict[str, RateLimit] = {}
+        self.pacer = Pacer(per_minute or {}, lambda: self.clock(), lambda s: self.sleep(s))
+        #: Told when a request waits for a rate limit (the forge turns it into progress).
+        self.on_wait: WaitHook | None = None
+        #: A failure of the whole source (unreachable, no answer in time, token rejected): later
+        #: requests fail at once with it. The forge clears it when a refresh or action starts.
+        self.fatal: ForgeError | None = None
 
     def __repr__(self) -> str:
         return f"HttpSession(label={self.label!r}, source={self.source!r})"
@@ -342,17 +455,48 @@ class HttpSession:
         headers: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (),
         retry: bool = False,
+        points: int = 1,
     ) -> Reply:
         """POST JSON once, retried only when the connection failed before anything was sent.
 
-        ``retry=True`` marks a POST that only reads (a GraphQL query), retried like a GET.
+        ``retry=True`` marks a POST that only reads (a GraphQL query), retried like a GET (but
+        for a gateway timeout, which is returned: a smaller query may pass where this one did
+        not). ``points`` is what the POST costs of its resource's hourly budget, when known.
         """
         reply = await self._send(
-            "POST", url, json_body=body, headers=dict(headers or {}), what=what, idempotent=retry
+            "POST",
+            url,
+            json_body=body,
+            headers=dict(headers or {}),
+            what=what,
+            idempotent=retry,
+            points=points,
         )
         if reply.status >= 400 and reply.status not in ok:
             raise self.error(reply, what)
         return reply
+
+    def resource(self, method: str, url: str) -> str:
+        """Which budget a request spends (GitHub's names; GitLab reports only one)."""
+        return "graphql" if httpx.URL(url).path.endswith("/graphql") else "rest"
+
+    def ensure_budget(self, resource: str, points: int) -> float:
+        """Seconds to wait before ``points`` of ``resource`` can be spent (0: now).
+
+        Raises :class:`RateLimited` when the last known budget cannot pay for them before its
+        reset and that reset is further away than ``max_wait``: the request is never sent, so
+        a refresh stops at the budget's edge instead of being refused past it.
+        """
+        limit = self.limits.get(resource)
+        if limit is None or limit.remaining is None or limit.reset_at is None:
+            return 0.0
+        now = self.clock()
+        if limit.remaining >= points or limit.reset_at <= now:
+            return 0.0
+        wait = (limit.reset_at - now).total_seconds() + 1.0
+        if wait > self.max_wait:
+            raise self._spent(limit.reset_at, None)
+        return wait
 
     async def _send(
         self,
@@ -364,57 +508,136 @@ class HttpSession:
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
         idempotent: bool = False,
+        points: int = 1,
     ) -> Reply:
         idempotent = idempotent or method in ("GET", "HEAD")
-        for attempt in range(MAX_ATTEMPTS):
-            last = attempt == MAX_ATTEMPTS - 1
+        if self.fatal is not None:
+            raise self.fatal
+        resource = self.resource(method, str(self.client.base_url.join(url)))
+        attempt = waits = 0
+        while True:
+            last = attempt >= MAX_ATTEMPTS - 1
+            wait = self.ensure_budget(resource, points)
+            if wait:
+                name = _NAMES.get(resource, resource)
+                self._waiting(wait, f"{self.label}'s hourly {name} budget")
+                await self.sleep(wait)
+            # GitHub's secondary limits count a read as 1 point and a write as 5.
+            await self.pacer.take(resource, 1 if idempotent else 5, self.on_wait)
             try:
                 lane = self._query_sem if method == "POST" and idempotent else self._sem
                 async with lane:
                     self.stats["requests"] += 1
-                    resp = await self.client.request(
-                        method, url, params=params, headers=headers, json=json_body
-                    )
-                    body = await resp.aread()
+                    reply = await self._exchange(method, url, params, headers, json_body, what)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing reached the server: even a POST may be repeated.
                 if last:
                     raise self._unreachable(exc, what) from exc
                 await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+                attempt += 1
                 continue
-            except httpx.TimeoutException as exc:
-                if idempotent and not last:
-                    await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
-                    continue
-                raise ForgeError(
-                    f"{self.label} did not answer in time ({what}).",
+            except (httpx.TimeoutException, TimeoutError) as exc:
+                # The deadline covers the whole exchange; repeating it would double the wait.
+                self.fatal = Unreachable(
+                    f"{self.label} did not answer in time ({what}, {self.timeout:g} s).",
                     "The forge may be slow or unreachable; raise the source's timeout_seconds "
                     "or try again later."
                     + ("" if idempotent else " The action may or may not have been applied."),
-                ) from exc
+                )
+                raise self.fatal from exc
             except httpx.HTTPError as exc:
                 raise self._unreachable(exc, what) from exc
-            hdrs = {k.lower(): v for k, v in resp.headers.items()}
-            reply = Reply(resp.status_code, hdrs, body, str(resp.url))
-            self._note_rate_limit(hdrs)
-            if _is_rate_limited(reply.status, hdrs, body):
-                wait = self._rate_wait(hdrs)  # raises RateLimited when the wait is long
-                if idempotent and not last:
+            self._note_rate_limit(reply.headers)
+            if _is_rate_limited(reply.status, reply.headers, reply.body):
+                wait = self._rate_wait(reply.headers, reply.body)  # raises when long
+                if idempotent and waits < MAX_RATE_WAITS:
+                    self._waiting(wait, f"{self.label}'s rate limit")
                     await self.sleep(wait)
+                    waits += 1
                     continue
                 raise self._spent(self.clock() + timedelta(seconds=wait), reply.status)
-            if reply.status >= 500 and idempotent and not last:
+            gateway = method == "POST" and reply.status in GATEWAY_TIMEOUTS
+            if reply.status >= 500 and idempotent and not last and not gateway:
                 await self.sleep(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+                attempt += 1
                 continue
             return reply
-        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json_body: Any,
+        what: str,
+    ) -> Reply:
+        """One request and its same-origin redirects, within the deadline."""
+        started = self.clock()
+        async with asyncio.timeout(self.timeout):
+            request = self.client.build_request(
+                method, url, params=params, headers=headers, json=json_body
+            )
+            origin = request.url
+            for _ in range(MAX_REDIRECTS + 1):
+                resp = await self.client.send(request, stream=True)
+                try:
+                    if resp.is_redirect and "location" in resp.headers:
+                        target = request.url.join(resp.headers["location"])
+                        if not same_origin(origin, target):
+                            raise ForgeError(
+                                f"{self.label} at {origin.host} redirected {what} to another "
+                                f"host ({clean(target.host, 80)}); the answer was not used.",
+                                "Check the source's url: it should name the forge's API "
+                                "itself, not a page that forwards elsewhere.",
+                                status=resp.status_code,
+                            )
+                        # 307/308 repeat the method and body; 301/302/303 become a GET.
+                        if resp.status_code in (307, 308):
+                            request = self.client.build_request(
+                                method, target, headers=headers, json=json_body
+                            )
+                        else:
+                            request = self.client.build_request("GET", target, headers=headers)
+                        continue
+                    body = await self._body(resp, started, what)
+                finally:
+                    await resp.aclose()
+                hdrs = {k.lower(): v for k, v in resp.headers.items()}
+                return Reply(resp.status_code, hdrs, body, str(resp.url))
+        raise ForgeError(
+            f"{self.label} redirected {what} too many times.",
+            "Check the source's url.",
+        )
+
+    async def _body(self, resp: httpx.Response, started: datetime, what: str) -> bytes:
+        """The whole body, failing once it takes longer than the deadline or grows too big."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ForgeError(
+                    f"{self.label} answered {what} with more than "
+                    f"{MAX_BODY_BYTES // (1024 * 1024)} MB.",
+                    "That is not an answer gluetui asked for; check the source's url.",
+                    status=resp.status_code,
+                )
+            if (self.clock() - started).total_seconds() > self.timeout:
+                raise TimeoutError(what)
+        return b"".join(chunks)
+
+    def _waiting(self, seconds: float, why: str) -> None:
+        if self.on_wait is not None:
+            self.on_wait(self.clock() + timedelta(seconds=seconds), why)
 
     def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
         limit = parse_rate_limit(headers)
         if limit is not None:
             self.limits[limit.resource] = limit
 
-    def _rate_wait(self, headers: Mapping[str, str]) -> float:
+    def _rate_wait(self, headers: Mapping[str, str], body: bytes = b"") -> float:
         """Seconds to wait before retrying, or RateLimited when that is longer than ``max_wait``."""
         now = self.clock()
         after = retry_after(headers, now)
@@ -424,7 +647,7 @@ class HttpSession:
                 after = max(0.0, (limit.reset_at - now).total_seconds()) + 1.0
         if after is None:
             # A secondary limit without a Retry-After: GitHub asks for at least a minute.
-            raise self._spent(now + SECONDARY_WAIT, None)
+            after = SECONDARY_WAIT.total_seconds()
         if after > self.max_wait:
             raise self._spent(now + timedelta(seconds=after), None)
         return after
@@ -440,10 +663,11 @@ class HttpSession:
 
     def _unreachable(self, exc: httpx.HTTPError, what: str) -> ForgeError:
         host = self.client.base_url.host or "the forge"
-        return ForgeError(
+        self.fatal = Unreachable(
             f"{self.label} at {host} could not be reached ({what}): {type(exc).__name__}.",
             "Check the network, the source's url and, for a private CA, ca_bundle.",
         )
+        return self.fatal
 
     def scrub(self, text: str) -> str:
         """``text`` without this session's token (a server or proxy may echo the credentials)."""
@@ -463,6 +687,8 @@ class HttpSession:
             reply = dataclasses.replace(reply, body=reply.body.replace(secret.encode(), b"***"))
         exc = self._error(reply, what)
         exc.title, exc.hint = self.scrub(exc.title), self.scrub(exc.hint)
+        if isinstance(exc, AuthError) and exc.status == 401 and isinstance(exc, ForgeError):
+            self.fatal = exc  # a rejected token is rejected for every request
         return exc
 
     def _error(self, reply: Reply, what: str) -> GluetuiError:
@@ -481,14 +707,17 @@ class HttpSession:
                 status=401,
             )
         if status == 403:
+            # The token was accepted (a bad one is a 401): what is missing is a permission.
             return AuthError(
-                f"{self.label} refused access to {what} (403){detail}.",
-                self.auth_hint,
+                f"The token for source '{self.source}' lacks a permission {self.label} needs for "
+                f"{what} (403){detail}.",
+                "The token itself is valid: give it (or its owner) access to this, or stop "
+                "watching what it cannot read.",
                 status=403,
             )
         if status == 404:
             return ForgeError(
-                f"{what} was not found on {self.label} (404).",
+                f"{what[:1].upper()}{what[1:]} was not found on {self.label} (404).",
                 "Check the name; a private repository also answers 404 when the token cannot see it.",
                 status=404,
             )

@@ -107,6 +107,19 @@ MIGRATIONS: list[tuple[str, ...]] = [
                 THEN (julianday(json_extract(data, '$.since')) - 2440587.5) * 86400.0 END""",
         "CREATE INDEX items_kind_impact ON items (kind, impact DESC, since_ts, id)",
     ),
+    # 4: what failed in each source's last refresh (a repository, an owner ``acme/*``, maybe only
+    # some kinds), saved with the snapshot: the items kept from before for it are shown stale,
+    # with the reason, until a refresh reads it again.
+    (
+        """CREATE TABLE snapshot_failures (
+            source TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            kinds TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            hint TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (source, scope, kinds)
+        )""",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

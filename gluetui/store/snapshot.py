@@ -1,7 +1,10 @@
 """The last items of each source, so the dashboard starts instantly, and when each id was first seen.
 
 A snapshot is replaced whole per source in one transaction: a reader sees the old set or the new
-one, never a mix. Items are stored as the JSON ``Item.to_json`` gives, one row each, with the
+one, never a mix. When part of a refresh failed (a repository, an owner's listing, or only the docs
+of a repository), the same transaction keeps that part's last good items and records the failure
+(:meth:`SnapshotPart.failures`), so the dashboard marks those items stale and says why; a panel is
+never emptied by a partial failure. Items are stored as the JSON ``Item.to_json`` gives, one row each, with the
 triage state reset to open — the state is derived from the decision log, never stored. Each row
 also carries its kind, impact and start time in indexed columns, so a panel's first screenful is
 one index walk (:meth:`SnapshotPart.top_rows`) instead of parsing all 10,000 rows.
@@ -12,11 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from gluetui.model import Item, State
+from gluetui.records import RepoError
 
 from .db import Part, from_text, storable, to_text
 
@@ -70,12 +74,34 @@ def _item_json(item: Item) -> str:
 
 
 class SnapshotPart(Part):
-    def save_snapshot(self, source: str, items: Sequence[Item], *, at: datetime) -> None:
+    def save_snapshot(
+        self,
+        source: str,
+        items: Sequence[Item],
+        *,
+        at: datetime,
+        failed: Sequence[RepoError] = (),
+        fresh: Collection[str] = (),
+    ) -> list[Item]:
         """Replace ``source``'s items; ids seen before keep their first-seen time.
+
+        ``failed`` are the parts of this refresh that failed, ``fresh`` the repositories it did
+        read. A stored item survives when a failure covers its repository (``acme/app``, or
+        ``acme/*`` for an owner) and this refresh did not read that repository, or when the
+        failure names its kind (then the new items of that kind and repository give way to it).
+        Returns the items kept that way.
 
         Serialisation happens before the transaction so the write lock is held only for the
         inserts. A repeated id keeps its last occurrence.
         """
+        fresh_names = {r.lower() for r in fresh}
+        narrow = [e for e in failed if e.kinds]
+        if narrow:
+            items = [
+                i
+                for i in items
+                if not any(e.covers(i.repo) and i.kind.value in e.kinds for e in narrow)
+            ]
         rows = [
             (
                 storable(source),
@@ -90,17 +116,77 @@ class SnapshotPart(Part):
         ]
         stamp = to_text(at)
         seen = [(storable(item.id), stamp) for item in items]
+        failures = [
+            (source, storable(e.repo), ",".join(e.kinds), storable(e.title), storable(e.hint))
+            for e in failed
+        ]
+        kept: list[Item] = []
+
+        def keeps(item: Item) -> bool:
+            for e in failed:
+                if not e.covers(item.repo):
+                    continue
+                if e.kinds:
+                    if item.kind.value in e.kinds:
+                        return True
+                elif item.repo.lower() not in fresh_names:
+                    return True
+            return False
 
         def replace(conn: sqlite3.Connection) -> None:
+            old = conn.execute(
+                "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
+            ).fetchall()
+            carried: list[tuple[str, str, int, str, str, float, float]] = []
+            if failed:
+                ids = {r[1] for r in rows}
+                for item in parse_rows(SnapshotRow(data, "", None, None) for (data,) in old):
+                    if keeps(item) and storable(item.id) not in ids:
+                        kept.append(item)
+                        carried.append(
+                            (
+                                storable(source),
+                                storable(item.id),
+                                len(rows) + len(carried),
+                                _item_json(item),
+                                item.kind.value,
+                                round(item.impact, 3),
+                                item.since.timestamp(),
+                            )
+                        )
             conn.execute("DELETE FROM items WHERE source = ?", (source,))
             conn.executemany(
                 "INSERT OR REPLACE INTO items (source, id, pos, data, kind, impact, since_ts)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                rows + carried,
             )
             conn.executemany("INSERT OR IGNORE INTO seen (item_id, first_seen) VALUES (?, ?)", seen)
+            conn.execute("DELETE FROM snapshot_failures WHERE source = ?", (source,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO snapshot_failures (source, scope, kinds, title, hint)"
+                " VALUES (?, ?, ?, ?, ?)",
+                failures,
+            )
 
         self._db.write(replace)
+        return kept
+
+    def failures(self, sources: Iterable[str] | None = None) -> dict[str, list[RepoError]]:
+        """Source -> what failed in its last saved refresh (its kept items are stale)."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT source, scope, kinds, title, hint FROM snapshot_failures"
+                " ORDER BY source, scope"
+            ).fetchall()
+        )
+        wanted = None if sources is None else set(sources)
+        out: dict[str, list[RepoError]] = {}
+        for source, scope, kinds, title, hint in rows:
+            if wanted is not None and source not in wanted:
+                continue
+            kinds_t = tuple(k for k in str(kinds).split(",") if k)
+            out.setdefault(source, []).append(RepoError(scope, title, hint, kinds_t))
+        return out
 
     def load_items(self, sources: Iterable[str] | None = None) -> list[Item]:
         """Stored items (state open), by source then in the order they were saved.

@@ -22,6 +22,7 @@ from gluetui.events import Event
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
 from gluetui.model import Item
+from gluetui.records import RepoError
 
 if TYPE_CHECKING:
     from gluetui.delegate import FollowUp, Outcome, Plan
@@ -92,6 +93,10 @@ class Backend:
 
     def last_syncs(self) -> Mapping[str, SyncRun]:
         return self.runtime.store.last_syncs()
+
+    def failures(self) -> dict[str, list[RepoError]]:
+        """Source -> what failed in its last saved refresh (those items are kept, stale)."""
+        return self.runtime.store.failures()
 
     def stale_sources(self) -> set[str]:
         return self.runtime.store.stale_sources()

@@ -33,6 +33,10 @@ class SourceStatus:
     error_hint: str = ""
     rate_limits: tuple[RateLimit, ...] = ()
     stale: bool = False
+    #: What did not refresh when the rest did ("3 of 120 repositories failed"), or "".
+    partial: str = ""
+    #: Why, one line per failed repository or owner.
+    reasons: tuple[str, ...] = ()
 
     def running(self) -> SourceStatus:
         return replace(self, phase=Phase.RUNNING, done=0, total=0, what="")
@@ -57,7 +61,7 @@ def status_line(s: SourceStatus) -> Text:
         line.append("⟳ ", style="bold yellow")
     elif s.phase is Phase.FAILED:
         line.append("✖ ", style="bold red")
-    elif s.stale:
+    elif s.stale or s.partial:
         line.append("! ", style="bold yellow")
     else:
         line.append("● ", style="green")
@@ -69,6 +73,8 @@ def status_line(s: SourceStatus) -> Text:
         parts.append((f"refreshing{step}{what}…", "yellow"))
     if s.phase is Phase.FAILED and s.error_title:
         parts.append((clean(s.error_title, 80), "red"))
+    if s.partial and s.phase is not Phase.FAILED:
+        parts.append((clean(s.partial, 80), "bold yellow"))
     if s.last_refresh is not None:
         parts.append((f"refreshed {s.last_refresh.astimezone():%H:%M}", ""))
     elif s.phase is not Phase.RUNNING:
@@ -80,4 +86,15 @@ def status_line(s: SourceStatus) -> Text:
     for text, style in parts:
         line.append("  ·  " if len(line) > len(s.name) + 2 else "  ", style="dim")
         line.append(text, style=style)
+    return line
+
+
+def reason_line(s: SourceStatus) -> Text | None:
+    """The first reason a partial refresh gives, under its status line (the rest: ``+N more``)."""
+    if not s.reasons or s.phase is Phase.FAILED:
+        return None
+    line = Text("  ↳ ", style="dim")
+    line.append(clean(s.reasons[0], 160), style="yellow")
+    if len(s.reasons) > 1:
+        line.append(f"  (+{len(s.reasons) - 1} more)", style="dim")
     return line

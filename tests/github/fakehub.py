@@ -3,6 +3,16 @@
 It answers the adapter's own query documents by operation name and aliases (``r0``, ``f1``...), from
 plain Python descriptions of repositories, and the REST Actions endpoints with ETags and 304s. It
 counts what it was asked, so tests can assert the number of calls a refresh costs.
+
+It enforces GitHub's documented limits, counted independently of gluetui (:mod:`nodecount`):
+a query that may return more than 500,000 nodes gets GitHub's ``MAX_NODE_LIMIT_EXCEEDED`` answer,
+a connection asking for more than 100 items ``EXCESSIVE_PAGINATION``, and every query spends its
+points by GitHub's formula. With :meth:`FakeGitHub.wire` the forge runs on the fake's virtual
+clock, and the fake also enforces the limits over time: the hourly budget (``RATE_LIMITED`` /
+403 past it, restored at the reset), the secondary per-minute limits (900 REST and 2,000 GraphQL
+points a minute: a 403 with ``Retry-After``), and server time (each repository a query reads
+costs ``repo_seconds``, or its entry in ``slow``; past 10 s GitHub's timeout answer). Waiting costs
+no real time.
 """
 
 from __future__ import annotations
@@ -11,11 +21,24 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from nodecount import NODE_LIMIT, count
 
 RESET = 1_795_000_000  # 2026-11-18T...: a fixed epoch for x-ratelimit-reset
+#: The virtual clock's start (the adapter tests' NOW).
+START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+#: GitHub's documented limits the fake enforces.
+HOURLY = 5000
+PER_MINUTE = {"core": 900, "graphql": 2000}
+SERVER_SECONDS = 10.0
+TIMEOUT_MESSAGE = (
+    "Something went wrong while executing your query. This may be the result of a timeout, or it "
+    "could be a GitHub bug. Please include `E5C8:1B2A:3C4D5E:6F7081:92A3B4C5` when reporting "
+    "this issue."
+)
 
 
 def pr_node(number: int, **over: Any) -> dict[str, Any]:
@@ -172,10 +195,47 @@ class FakeGitHub:
         self.teams: list[str] = ["acme/platform"]
         self.calls: Counter[str] = Counter()
         self.requests: list[httpx.Request] = []
-        self.remaining = {"core": 5000, "graphql": 5000}
+        self.remaining = {"core": HOURLY, "graphql": HOURLY}
         self.listed_pages = 0
         #: Node ids GraphQL answers null for (e.g. an Enterprise Server that cannot resolve them).
         self.unresolvable: set[str] = set()
+        #: Node count of every query asked (including refused ones), and the points spent.
+        self.node_counts: list[int] = []
+        self.points = 0
+        #: x-ratelimit-reset when not on the virtual clock.
+        self.reset_epoch = RESET
+        # -- limits over time (enforced once wired to a forge, on a virtual clock) --
+        self.virtual = False
+        self.now = START
+        self.reset_at = START + timedelta(hours=1)
+        #: Hourly points per resource; None for an Enterprise Server with rate limits off.
+        self.hourly: int | None = HOURLY
+        #: Server seconds per repository a query reads, and per-repository exceptions.
+        self.repo_seconds = 0.0
+        self.slow: dict[str, float] = {}
+        #: Secondary-limit answers to give next (their Retry-After, in seconds).
+        self.retry_after: list[int] = []
+        self._window: dict[str, list[datetime]] = {}
+        #: Waits the forge slept, in seconds (virtual).
+        self.slept: list[float] = []
+
+    # ------------------------------------------------------------------ virtual time
+    def wire(self, forge: Any) -> Any:
+        """Run ``forge``'s session on this fake's clock; the limits over time apply from now."""
+        self.virtual = True
+        forge.session.clock = lambda: self.now
+        forge.session.sleep = self.sleep
+        return forge
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        while self.now >= self.reset_at:
+            self.reset_at += timedelta(hours=1)
+            self.remaining = {k: HOURLY for k in self.remaining}
 
     # ------------------------------------------------------------------ plumbing
     def transport(self) -> httpx.MockTransport:
@@ -183,22 +243,164 @@ class FakeGitHub:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        if request.url.path.endswith("/graphql"):
+        resource = "graphql" if request.url.path.endswith("/graphql") else "core"
+        if self.virtual:
+            refused = self._secondary(resource)
+            if refused is not None:
+                return refused
+            if self.hourly is not None and self.remaining[resource] <= 0:
+                return self._spent(resource)
+        if resource == "graphql":
             payload = json.loads(request.content)
+            query, variables = payload["query"], payload["variables"]
+            measured = count(query, variables)
+            self.node_counts.append(measured.nodes)
+            if any(p > 100 or p < 1 for p in measured.pages):
+                self.calls["graphql:EXCESSIVE_PAGINATION"] += 1
+                return self._limit(
+                    httpx.Response(
+                        200,
+                        json={
+                            "errors": [
+                                {
+                                    "type": "EXCESSIVE_PAGINATION",
+                                    "message": "Requesting more than 100 records on a connection "
+                                    "exceeds the `first` limit of 100 records.",
+                                }
+                            ]
+                        },
+                    ),
+                    "graphql",
+                )
+            if measured.nodes > NODE_LIMIT:
+                # GitHub's documented answer: refused before running, no data.
+                self.calls["graphql:MAX_NODE_LIMIT_EXCEEDED"] += 1
+                return self._limit(
+                    httpx.Response(
+                        200,
+                        json={
+                            "errors": [
+                                {
+                                    "type": "MAX_NODE_LIMIT_EXCEEDED",
+                                    "message": f"This query requests up to {measured.nodes:,} "
+                                    "possible nodes which exceeds the maximum limit of 500,000.",
+                                }
+                            ]
+                        },
+                    ),
+                    "graphql",
+                )
+            if (
+                self.virtual
+                and self.hourly is not None
+                and measured.points > self.remaining["graphql"]
+            ):
+                return self._spent("graphql")
+            seconds = self._server_seconds(query, variables)
+            if self.virtual:
+                self.advance(min(seconds, SERVER_SECONDS))
+            if seconds > SERVER_SECONDS:
+                self.calls["graphql:timeout"] += 1
+                return self._limit(
+                    httpx.Response(
+                        200, json={"data": None, "errors": [{"message": TIMEOUT_MESSAGE}]}
+                    ),
+                    "graphql",
+                )
+            self.points += measured.points
             return self._limit(
-                httpx.Response(200, json=self.graphql(payload["query"], payload["variables"])),
+                # json.dumps escapes lone surrogates (as GitHub's JSON can carry them); httpx's
+                # own encoder would refuse them.
+                httpx.Response(
+                    200,
+                    content=json.dumps(self.graphql(query, variables)).encode(),
+                    headers={"content-type": "application/json"},
+                ),
                 "graphql",
+                points=measured.points,
             )
         return self.rest(request)
 
-    def _limit(self, resp: httpx.Response, resource: str, *, spend: bool = True) -> httpx.Response:
+    def _reads(self, query: str, variables: dict[str, Any]) -> list[str]:
+        """The repositories a query reads in depth (what its server time is made of)."""
+        names = [
+            f"{variables[f'o{i}']}/{variables[f'n{i}']}"
+            for i in sorted({m for m in re.findall(r"\$o(\w+): String!", query)})
+            if f"o{i}" in variables and f"n{i}" in variables
+        ]
+        if "...RepoFields" in query:
+            for alias in re.findall(r"\b(w\d+): ", query):
+                i = alias[1:]
+                size = self.page_size(query, i)
+                login, cursor = variables.get(f"l{i}"), variables.get(f"c{i}")
+                start = int(cursor or 0)
+                names += sorted(self.orgs.get(str(login), []))[start : start + size]
+        return names
+
+    def _server_seconds(self, query: str, variables: dict[str, Any]) -> float:
+        return sum(self.slow.get(n, self.repo_seconds) for n in self._reads(query, variables))
+
+    def _secondary(self, resource: str) -> httpx.Response | None:
+        """GitHub's secondary limits: points per minute (a request is 1 point here)."""
+        if self.retry_after:
+            wait = self.retry_after.pop(0)
+            self.calls["secondary"] += 1
+            return httpx.Response(
+                403,
+                headers={"retry-after": str(wait)},
+                json={"message": "You have exceeded a secondary rate limit. Please wait."},
+            )
+        window = self._window.setdefault(resource, [])
+        window[:] = [t for t in window if t > self.now - timedelta(seconds=60)]
+        if len(window) >= PER_MINUTE[resource]:
+            self.calls["secondary"] += 1
+            wait = int((window[0] + timedelta(seconds=60) - self.now).total_seconds()) + 1
+            return httpx.Response(
+                403,
+                headers={"retry-after": str(wait)},
+                json={"message": "You have exceeded a secondary rate limit. Please wait."},
+            )
+        window.append(self.now)
+        return None
+
+    def _spent(self, resource: str) -> httpx.Response:
+        self.calls[f"spent:{resource}"] += 1
+        if resource == "graphql":
+            resp = httpx.Response(
+                200,
+                json={
+                    "errors": [
+                        {
+                            "type": "RATE_LIMITED",
+                            "message": "API rate limit exceeded for user ID 1.",
+                        }
+                    ]
+                },
+            )
+        else:
+            resp = httpx.Response(403, json={"message": "API rate limit exceeded for user ID 1."})
+        return self._limit(resp, resource, spend=False, remaining=0)
+
+    def _limit(
+        self,
+        resp: httpx.Response,
+        resource: str,
+        *,
+        spend: bool = True,
+        points: int = 1,
+        remaining: int | None = None,
+    ) -> httpx.Response:
         if spend:
-            self.remaining[resource] -= 1
+            self.remaining[resource] -= points
+        if self.hourly is None:
+            return resp  # an Enterprise Server with rate limits off sends no budget headers
+        left = self.remaining[resource] if remaining is None else remaining
+        reset = int(self.reset_at.timestamp()) if self.virtual else self.reset_epoch
         resp.headers.update(
             {
-                "x-ratelimit-limit": "5000",
-                "x-ratelimit-remaining": str(self.remaining[resource]),
-                "x-ratelimit-reset": str(RESET),
+                "x-ratelimit-limit": str(HOURLY),
+                "x-ratelimit-remaining": str(max(0, left)),
+                "x-ratelimit-reset": str(reset),
                 "x-ratelimit-resource": resource,
             }
         )
@@ -241,8 +443,19 @@ class FakeGitHub:
                 errors.append(self._not_found(alias, variables[f"en{i}"]))
         for alias in sorted(set(re.findall(r"\b([rw]\d+): ", query))):
             i = alias[1:]
+            if alias.startswith("w") and name == "OwnerCounts":
+                login = variables[f"l{i}"]
+                found = self.orgs.get(login)
+                data[alias] = (
+                    None if found is None else {"repositories": {"totalCount": len(found)}}
+                )
+                if found is None:
+                    errors.append(self._not_found(alias, login))
+                continue
             if alias.startswith("w"):
-                data[alias] = self._owner(variables[f"l{i}"], variables[f"c{i}"], query, variables)
+                data[alias] = self._owner(
+                    variables[f"l{i}"], variables[f"c{i}"], query, variables, i
+                )
                 if data[alias] is None:
                     errors.append(self._not_found(alias, variables[f"l{i}"]))
                 continue
@@ -318,18 +531,25 @@ class FakeGitHub:
             "message": f"Could not resolve to a Repository with the name '{what}'.",
         }
 
+    @staticmethod
+    def page_size(query: str, i: str) -> int:
+        """The ``first`` of owner alias ``w{i}``'s repositories connection."""
+        m = re.search(rf"\bw{i}: \w+\(login: \$l{i}\) {{ repositories\(first: (\d+)", query)
+        return int(m.group(1)) if m else 100
+
     def _owner(
         self,
         login: str,
         cursor: str | None,
         query: str = "",
         variables: dict[str, Any] | None = None,
+        i: str = "0",
     ) -> dict[str, Any] | None:
         if login not in self.orgs:
             return None
         names = sorted(self.orgs[login])
         start = int(cursor or 0)
-        size = int(m.group(1)) if (m := re.search(r"repositories\(first: (\d+)", query)) else 100
+        size = self.page_size(query, i)
         page = names[start : start + size]
         more = start + size < len(names)
         self.listed_pages += 1

@@ -54,6 +54,19 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "owners+details", q, v
     q, v = gql.owners_query([], with_viewer=True)
     yield "viewer", q, v
+    q, v = gql.owner_counts_query(
+        [("org", "acme", None), ("user", "alice", None)], with_viewer=True, stamps=["acme/app"]
+    )
+    yield "owner-counts", q, v
+    q, v = gql.owners_query(
+        [("org", "acme", "Y3Vy"), ("user", "alice", None)],
+        with_viewer=False,
+        details=True,
+        doc_dirs=["docs"],
+        page=12,
+        sizes=[3, 40],
+    )
+    yield "owners+details+sizes", q, v
     q, v = gql.docs_query({"acme/app": ["README.md", "docs/a.md"], "acme/lib": ["README.md"]})
     yield "docs", q, v
     asks = {"acme/app": [gql.SinceAsk("src", "2026-01-01T00:00:01Z"), gql.SinceAsk("", "2026")]}

@@ -15,6 +15,7 @@ from gluetui.forges.github.forge import GitHubForge
 from gluetui.forges.http import (
     HttpSession,
     MemoryHttpCache,
+    Unreachable,
     make_client,
     parse_rate_limit,
     retry_after,
@@ -132,7 +133,9 @@ async def test_secondary_limit_without_retry_after() -> None:
     with pytest.raises(RateLimited) as info:
         await s.get("/x", what="x")
     assert info.value.reset_at == NOW + timedelta(seconds=60)
-    assert slept == []
+    # GitHub asks for at least a minute: the session waits that long (three times), then leaves
+    # the rest to the next refresh.
+    assert slept == [60.0, 60.0, 60.0]
 
 
 async def test_server_errors_are_retried_then_reported() -> None:
@@ -179,15 +182,21 @@ async def test_post_timeout_is_not_retried() -> None:
     assert "may or may not have been applied" in info.value.hint
 
 
-async def test_get_timeout_retried_then_reported() -> None:
+async def test_get_timeout_is_reported_at_once_and_fails_fast_after() -> None:
+    """The deadline covers the whole exchange: repeating it would make a refresh wait a multiple
+    of timeout_seconds, so a timeout is reported at once and the next request fails with it."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
     s, slept = session(handler)
-    with pytest.raises(ForgeError) as info:
+    with pytest.raises(Unreachable) as info:
         await s.get("/x", what="the runs")
     assert "did not answer in time" in info.value.title
-    assert s.stats["requests"] == 3 and len(slept) == 2
+    assert s.stats["requests"] == 1 and slept == []
+    with pytest.raises(Unreachable):
+        await s.get("/y", what="the jobs")
+    assert s.stats["requests"] == 1
 
 
 async def test_unreachable_host() -> None:
@@ -304,7 +313,7 @@ def test_spent_title_uses_local_time() -> None:
     assert spent_title("GitHub", reset).endswith(f"{reset.astimezone().strftime('%H:%M')}.")
 
 
-async def test_rate_limit_during_runs_fails_the_source() -> None:
+async def test_rate_limit_during_runs_pauses_the_repository() -> None:
     from fakehub import FakeGitHub, FakeRepo
 
     hub = FakeGitHub([FakeRepo("acme/app")])
@@ -318,5 +327,11 @@ async def test_rate_limit_during_runs_fails_the_source() -> None:
         return original(request)
 
     hub.rest = rest  # type: ignore[method-assign]
-    with pytest.raises(RateLimited):
-        await make_forge(hub.transport(), repos=["acme/app"]).fetch(NOW)
+    data = await make_forge(hub.transport(), repos=["acme/app"]).fetch(NOW)
+    # The refresh stops at the budget's edge: the repository waits (its last items are kept),
+    # and the source says when it continues.
+    assert data.repos == ()
+    assert [e.repo for e in data.errors] == ["acme/app"]
+    assert "waits for the rate limit" in data.errors[0].title
+    assert data.paused_until is not None
+    assert abs((data.paused_until - datetime.fromtimestamp(int(reset), UTC)).total_seconds()) <= 1

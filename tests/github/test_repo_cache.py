@@ -44,8 +44,10 @@ async def test_unchanged_repositories_cost_only_the_listing(forge_for: Build) ->
     forge = forge_for(hub, orgs=["acme"], cache=MemoryHttpCache())
     first = await forge.fetch(NOW)
     cold = _graphql(hub)
-    # Nothing stored: the one listing query carries the details; then the viewer's teams.
+    # Nothing stored: the owner's size (1 point, so the page asks for 2 repositories, not 50),
+    # then one listing query carries the details; then the viewer's teams.
     assert cold == {
+        "graphql:OwnerCounts": 1,
         "graphql:Owners": 1,
         "graphql:Teams": 1,
         "graphql:Docs": 1,

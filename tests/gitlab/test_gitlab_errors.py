@@ -69,9 +69,37 @@ async def test_429_retry_after_counts_from_the_response_date(serve: Serve) -> No
         ["Date", "Wed, 25 Nov 2026 12:00:00 GMT"],
     ]
     forge = make_forge(serve([exchange("GET", "/api/v4/user", {}, 429, headers)]))
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    forge._client.sleep = sleep
     with pytest.raises(RateLimited) as info:
         await forge.fetch(NOW)
     assert info.value.reset_at == datetime(2026, 11, 25, 12, 1, tzinfo=UTC)
+    # A short Retry-After is honoured (a read waits and asks again, twice), then it gives up.
+    assert waited == [60.0, 60.0]
+    assert forge._client.stats["requests"] == 3
+
+
+async def test_a_short_retry_after_is_waited_out(serve: Serve) -> None:
+    busy = [["Content-Type", "application/json"], ["Retry-After", "2"]]
+    url = serve(
+        [
+            exchange("GET", "/api/v4/user", {}, 429, busy),
+            exchange("GET", "/api/v4/user", {"id": 1, "username": "carol"}),
+        ]
+    )
+    forge = make_forge(url)
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    forge._client.sleep = sleep
+    data = await forge.fetch(NOW)
+    assert waited == [2.0] and data.viewer == "carol"
 
 
 async def test_500_is_forge_error_without_retry(serve: Serve) -> None:

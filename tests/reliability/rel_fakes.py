@@ -38,6 +38,8 @@ def fakehub() -> ModuleType:
     """tests/github/fakehub.py, shared with the GitHub tests when they already imported it."""
     if "fakehub" in sys.modules:
         return sys.modules["fakehub"]
+    if str(TESTS / "github") not in sys.path:
+        sys.path.append(str(TESTS / "github"))  # fakehub imports nodecount by name
     spec = importlib.util.spec_from_file_location("fakehub", TESTS / "github" / "fakehub.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

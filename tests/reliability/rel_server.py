@@ -37,7 +37,8 @@ class Answer:
     """What to send back. ``body`` that is not bytes/str is JSON-encoded.
 
     ``delay`` sleeps before answering (a timeout); ``truncate`` promises more bytes than it sends
-    and closes the connection (a body cut short).
+    and closes the connection (a body cut short); ``trickle`` sends the body one byte every that
+    many seconds (a server that never times out a read, and never finishes).
     """
 
     status: int = 200
@@ -45,6 +46,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     truncate: bool = False
+    trickle: float = 0.0
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -109,6 +111,17 @@ class LocalServer:
                     return
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
+                if answer.trickle:
+                    try:
+                        for i in range(len(payload)):
+                            if server._stopped:
+                                return
+                            self.wfile.write(payload[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(answer.trickle)
+                    except OSError:  # the client gave up: that is the point
+                        self.close_connection = True
+                    return
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815

@@ -18,7 +18,7 @@ from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
 from gluetui.forges.github import actions as github_actions
 from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
-from gluetui.records import RateLimit, SourceData
+from gluetui.records import RateLimit, RepoError, SourceData
 from gluetui.store import Store
 from gluetui.ui.app import GluetuiApp, make_app
 from gluetui.ui.backend import Backend
@@ -152,6 +152,15 @@ class Report:
     error_title: str = ""
     error_hint: str = ""
     rate_limits: tuple[RateLimit, ...] = ()
+    repo_errors: tuple[RepoError, ...] = ()
+
+    def summary(self) -> str:
+        """Like ``SyncReport.summary``: what failed in part ("" when nothing did)."""
+        return (
+            f"{len(self.repo_errors)} of {self.items} repositories failed"
+            if self.repo_errors
+            else ""
+        )
 
 
 @dataclass

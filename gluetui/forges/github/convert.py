@@ -56,6 +56,36 @@ def clean(text: object, max_len: int = DEFAULT_MAX, *, single_line: bool = True)
     return _clean(text, max_len, single_line=single_line)
 
 
+def int_of(value: object, default: int) -> int:
+    """An integer field as GitHub documents it; anything else (``"2x"``, ``1.5``, ``null``, a
+    bool) is ``default``, so one malformed field cannot fail the repository it came with."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return default
+
+
+class Malformed(ValueError):
+    """A field the forge sent that cannot mean anything: its repository fails, not the source."""
+
+
+def attempt_of(run: JSON) -> int:
+    """A run's (or job's) ``run_attempt``: 1 when absent, :class:`Malformed` when not a number.
+
+    The attempt decides which jobs belong to which run: guessing would put one attempt's failure
+    on another, so a repository whose runs say nonsense fails this refresh and keeps its last
+    good items instead.
+    """
+    value = run.get("run_attempt")
+    if value is None:
+        return 1
+    number = int_of(value, -1)
+    if number < 1:
+        raise Malformed(f"run_attempt {clean(repr(value), 40)} is not an attempt number")
+    return number
+
+
 def obj(value: object) -> JSON:
     return value if isinstance(value, Mapping) else {}
 
@@ -103,7 +133,11 @@ def repo_record(host: str, node: JSON) -> Repo:
 
 def pull_record(repo: str, node: JSON) -> PullRequest | None:
     created = when(node.get("createdAt"))
-    if created is None or not isinstance(node.get("number"), int):
+    if (
+        created is None
+        or not isinstance(node.get("number"), int)
+        or isinstance(node.get("number"), bool)
+    ):
         return None
     author, is_bot = login_of(node.get("author"))
     reviews = []
@@ -133,9 +167,9 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
         draft=bool(node.get("isDraft")),
         author_is_bot=is_bot,
         ready_at=next((r for r in reversed(ready) if r is not None), None),
-        additions=int(node.get("additions") or 0),
-        deletions=int(node.get("deletions") or 0),
-        changed_files=int(node.get("changedFiles") or 0),
+        additions=max(0, int_of(node.get("additions"), 0)),
+        deletions=max(0, int_of(node.get("deletions"), 0)),
+        changed_files=max(0, int_of(node.get("changedFiles"), 0)),
         head_branch=clean(node.get("headRefName", ""), 200),
         base_branch=clean(node.get("baseRefName", ""), 200),
         head_sha=str(node.get("headRefOid") or ""),
@@ -186,7 +220,7 @@ def job_record(data: JSON) -> Job:
         id=str(data.get("id", "")),
         started_at=when(data.get("started_at")),
         completed_at=when(data.get("completed_at")),
-        attempt=int(data.get("run_attempt") or 1),
+        attempt=attempt_of(data),
     )
 
 
@@ -198,7 +232,7 @@ def run_records(
     ``jobs`` (None when they were not fetched) may span several attempts (``filter=all``); earlier
     attempts get their conclusion from their jobs, since the run object only describes the latest.
     """
-    latest = int(run.get("run_attempt") or 1)
+    latest = attempt_of(run)
     created = when(run.get("created_at")) or EPOCH
     updated = when(run.get("updated_at")) or created
     head = obj(run.get("head_commit"))

@@ -9,6 +9,7 @@ and only errors that concern the whole query raise.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,13 @@ from importlib import resources
 from typing import Any
 
 from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.http import JSON, HttpSession, spent_title
+from gluetui.forges.github import limits
+from gluetui.forges.http import GATEWAY_TIMEOUTS, JSON, HttpSession, spent_title
 from gluetui.textsafe import clean
 
-#: Repositories per batched query: 40 x 50 PRs x ~52 nested nodes is ~105,000 of GitHub's 500,000
-#: node limit, and fewer, larger queries are what keeps an organisation's refresh short.
+#: Repositories per batched query: 40 x 50 PRs x ~57 nested nodes is 116,100 of GitHub's 500,000
+#: node limit (:mod:`limits` computes it), and fewer, larger queries keep a refresh short. A batch
+#: GitHub gives up on is halved (:mod:`batching`).
 BATCH_SIZE = 40
 #: Aliased objects per doc/history query (docs of ~100 repositories share one query). GitHub limits
 #: nodes (500,000), not aliases; each alias here is one blob or a history of at most 5 commits.
@@ -80,19 +83,97 @@ class GraphQLResult:
     alias_errors: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+class BatchTooBig(ForgeError):
+    """GitHub gave up on a query (server time, node or resource limit): a smaller one may pass.
+
+    The caller splits the batch in half and asks again, down to a single repository.
+    """
+
+
+#: Error types and message parts that mean "this query was too big or too slow", not "wrong".
+_TOO_BIG_TYPES = frozenset({"MAX_NODE_LIMIT_EXCEEDED", "RESOURCE_LIMITS_EXCEEDED", "TIMEOUT"})
+_TOO_BIG_TEXT = (
+    "something went wrong while executing your query",
+    "this may be the result of a timeout",
+    "timedout",
+    "timed out",
+    "couldn't respond to your request in time",
+    "exceeds the maximum limit of 500,000",
+)
+
+
+def too_big(kind: str, message: str) -> bool:
+    low = message.lower()
+    return kind in _TOO_BIG_TYPES or any(t in low for t in _TOO_BIG_TEXT)
+
+
 async def run_query(
     session: HttpSession, url: str, query: str, variables: Mapping[str, Any], *, what: str
 ) -> GraphQLResult:
-    """POST one query; raise for whole-query failures, keep per-alias errors."""
+    """POST one query; raise for whole-query failures, keep per-alias errors.
+
+    The document's node count and points are computed first (:mod:`limits`): a query over
+    GitHub's limits is never sent (:class:`BatchTooBig`), and its points are what the session's
+    budget check weighs. Every top-level field asked for must be in the answer: one that is
+    missing makes the answer unusable, one that is null without an error is that alias's error.
+    """
+    spend, keys = limits.analyse(query, variables)
+    if spend.max_page > limits.MAX_PAGE or spend.min_page < 1:
+        raise ForgeError(
+            f"gluetui built a query for {what} that asks for {spend.max_page} items of one "
+            f"connection (GitHub allows 1 to {limits.MAX_PAGE}).",
+            "This is a bug in gluetui; please report it.",
+        )
+    if spend.nodes > limits.NODE_LIMIT:
+        raise BatchTooBig(
+            f"The query for {what} could return {spend.nodes:,} nodes, over GitHub's limit of "
+            f"{limits.NODE_LIMIT:,}.",
+            _RETRY_HINT,
+        )
+    try:
+        json.dumps(dict(variables), ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError) as exc:
+        raise ForgeError(
+            f"The query for {what} cannot be sent: a value in it is not valid Unicode "
+            f"({type(exc).__name__}).",
+            "The value came from an earlier answer; the next refresh asks again.",
+        ) from None
     session.stats["graphql_queries"] += 1
+    session.stats["graphql_points"] += spend.points
     reply = await session.post(
-        url, {"query": query, "variables": dict(variables)}, what=what, retry=True
+        url,
+        {"query": query, "variables": dict(variables)},
+        what=what,
+        retry=True,
+        ok=(404, 405, *GATEWAY_TIMEOUTS),
+        points=spend.points,
     )
-    payload = reply.json()
+    if reply.status in (404, 405):
+        raise ForgeError(
+            f"There is no GitHub GraphQL API at {url} ({reply.status}).",
+            "Check the source's url: leave it empty for github.com; for GitHub Enterprise Server "
+            "use https://HOST/api/v3 (its GraphQL API is then https://HOST/api/graphql).",
+            status=reply.status,
+        )
+    if reply.status in GATEWAY_TIMEOUTS:
+        raise BatchTooBig(
+            f"GitHub gave up on the query for {what} ({reply.status}, a server timeout).",
+            _RETRY_HINT,
+            status=reply.status,
+        )
+    try:
+        payload = reply.json()
+    except ForgeError as exc:
+        raise ForgeError(
+            f"The GitHub GraphQL API at {url} answered {what} with something that is not JSON.",
+            "Check the source's url; a proxy or captive portal may be in the way.",
+            status=exc.status,
+        ) from None
     if not isinstance(payload, dict):
         raise ForgeError("GitHub's GraphQL API answered with something unexpected.", status=200)
     data = payload.get("data") if isinstance(payload.get("data"), dict) else None
-    errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+    raw_errors = payload.get("errors")
+    errors = [e for e in raw_errors if isinstance(e, dict)] if isinstance(raw_errors, list) else []
     result = GraphQLResult(data or {})
     for err in errors:
         kind = str(err.get("type") or "")
@@ -106,6 +187,8 @@ async def run_query(
                 f"Source '{session.source}' keeps its last data until then.",
                 reset_at=reset,
             )
+        if too_big(kind, message):
+            raise BatchTooBig(f"GitHub gave up on the query for {what}: {message or kind}", "")
         if isinstance(path, list) and path and isinstance(path[0], str) and data is not None:
             result.alias_errors.setdefault(path[0], (kind, message))
             continue
@@ -117,6 +200,15 @@ async def run_query(
         raise ForgeError(f"GitHub's GraphQL API refused {what}: {message or kind}.", _RETRY_HINT)
     if data is None:
         raise ForgeError(f"GitHub's GraphQL API returned no data for {what}.", _RETRY_HINT)
+    for key in keys:
+        if key not in data:
+            raise ForgeError(
+                f"GitHub's answer to {what} lacks what was asked for ({clean(key, 40)}).",
+                "The answer did not come from GitHub's GraphQL API as asked; check the "
+                "source's url and any proxy in between. " + _RETRY_HINT,
+            )
+        if data[key] is None and key not in result.alias_errors:
+            result.alias_errors[key] = ("NULL", "GitHub answered nothing for it")
     return result
 
 
@@ -138,6 +230,11 @@ def repo_error_text(full_name: str, kind: str, message: str) -> tuple[str, str]:
         )
     if kind in ("FORBIDDEN", "INSUFFICIENT_SCOPES"):
         return (f"GitHub refused access to {full_name}: {message}", SCOPE_HINT)
+    if kind == "NULL":
+        return (
+            f"GitHub answered nothing for {full_name} and gave no reason.",
+            "The next refresh retries; its last items are kept meanwhile.",
+        )
     return (f"GitHub could not read {full_name}: {message or kind}", "The next refresh retries.")
 
 
@@ -211,13 +308,17 @@ def owners_query(
     stamps: Sequence[str] = (),
     details: bool = False,
     doc_dirs: Sequence[str] = (),
+    page: int = DETAIL_PAGE,
+    sizes: Sequence[int] = (),
 ) -> tuple[str, dict[str, Any]]:
     """One page of repositories per organisation/user: ``(kind, login, cursor)``.
 
     Each listed repository comes with its change stamp; with ``details`` (a refresh with nothing
     stored) also with everything :func:`repos_query` reads, :data:`DETAIL_PAGE` per page, so
-    listing and reading an organisation cost the same queries. ``stamps`` are explicitly
-    configured repositories whose stamps (``e0``...) are read in the same query.
+    listing and reading an organisation cost the same queries (``page`` of them, smaller after
+    GitHub gave up on a page; ``sizes`` per owner when it is known to have fewer left: GitHub
+    charges what a page *may* return). ``stamps`` are explicitly configured repositories whose
+    stamps (``e0``...) are read in the same query.
     """
     params: list[str] = []
     fields: list[str] = ["  viewer { login }"] if with_viewer else []
@@ -240,7 +341,9 @@ def owners_query(
         variables[f"l{i}"], variables[f"c{i}"] = login, cursor
         root = "organization" if kind == "org" else "user"
         affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
-        size = DETAIL_PAGE if extra else 100
+        size = max(1, min(page, DETAIL_PAGE)) if extra else 100
+        if i < len(sizes):
+            size = max(1, min(size, sizes[i]))
         fields.append(
             f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
             f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos nodes {{ {extra} }} }} }}"
@@ -249,6 +352,38 @@ def owners_query(
             f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos }} }}"
         )
     head = f"query Owners({', '.join(params)})" if params else "query Owners"
+    return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
+
+
+def owner_counts_query(
+    owners: Sequence[tuple[str, str, str | None]],
+    *,
+    with_viewer: bool,
+    stamps: Sequence[str] = (),
+) -> tuple[str, dict[str, Any]]:
+    """How many repositories each organisation/user has (``w0``...), one node each.
+
+    Asked before listing with details, so each page asks for no more repositories than the
+    owner has: GitHub charges the points (and counts the nodes) of what a page may return, and a
+    page of 50 detailed repositories costs 126 points whether the owner has 50 or 5.
+    """
+    params: list[str] = []
+    fields: list[str] = ["  viewer { login }"] if with_viewer else []
+    variables: dict[str, Any] = {}
+    for i, full in enumerate(stamps):
+        owner, name = split_repo(full)
+        params += [f"$eo{i}: String!", f"$en{i}: String!"]
+        variables[f"eo{i}"], variables[f"en{i}"] = owner, name
+        fields.append(f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ ...RepoStamp }}")
+    for i, (kind, login, _) in enumerate(owners):
+        params.append(f"$l{i}: String!")
+        variables[f"l{i}"] = login
+        root = "organization" if kind == "org" else "user"
+        affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
+        fields.append(
+            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: 1{affil}) {{ totalCount }} }}"
+        )
+    head = f"query OwnerCounts({', '.join(params)})" if params else "query OwnerCounts"
     return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
 
 

@@ -21,12 +21,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gluetui.errors import ForgeError, RateLimited
 from gluetui.forges.github import convert as conv
 from gluetui.forges.github import graphql as gql
-from gluetui.forges.http import HttpSession
+from gluetui.forges.github.batching import Halving
+from gluetui.forges.http import HttpSession, Unreachable
 from gluetui.records import TestResult
 
-#: Runs per jobs query (each costs ~12 of GitHub's "requests": 1/100 point each).
+#: Runs per jobs query (each costs ~12 of GitHub's "requests": 1/100 point each; the node count,
+#: 260 per run, keeps 400 runs at 104,000 of GitHub's 500,000).
 MAX_RUNS_PER_QUERY = 400
 
 JSON = Mapping[str, Any]
@@ -76,7 +79,9 @@ def jobs_of(suite: JSON, latest: int) -> list[JSON]:
         by_name.setdefault(str(node.get("name") or ""), []).append(node)
     out: list[JSON] = []
     for runs in by_name.values():
-        runs.sort(key=lambda n: (str(n.get("startedAt") or ""), int(n.get("databaseId") or 0)))
+        runs.sort(
+            key=lambda n: (str(n.get("startedAt") or ""), conv.int_of(n.get("databaseId"), 0))
+        )
         # "Re-run failed jobs" re-runs some jobs only: the others ran in attempt 1 alone.
         for k, node in enumerate(runs):
             out.append(_rest_like(node, min(k + 1, latest)))
@@ -113,36 +118,72 @@ def flaky_tests(jobs: Sequence[JSON], suite: JSON) -> dict[str, list[TestResult]
     return tests
 
 
-async def fetch_jobs(
-    session: HttpSession, url: str, wanted: Mapping[str, Sequence[JSON]]
-) -> dict[str, RunJobs]:
-    """Jobs of the ``wanted`` REST runs (repo -> runs with ``node_id``), batched across repos."""
-    out = {repo: RunJobs() for repo in wanted}
-    batches: list[dict[str, list[JSON]]] = [{}]
-    count = 0
-    for repo, runs in wanted.items():
-        if count + len(runs) > MAX_RUNS_PER_QUERY and batches[-1]:
-            batches.append({})
-            count = 0
-        batches[-1][repo] = list(runs)
-        count += len(runs)
-    for batch in batches:
-        if not batch:
+class JobsReader:
+    """Reads the jobs of many repositories' runs, batched, halving what GitHub gives up on."""
+
+    def __init__(self, session: HttpSession, url: str, size: int = MAX_RUNS_PER_QUERY) -> None:
+        self.session = session
+        self.url = url
+        #: Repositories per query that worked (the weight limit is MAX_RUNS_PER_QUERY runs).
+        self.size = size
+        #: Repository -> (title, hint) for those whose jobs could not be read.
+        self.failed: dict[str, tuple[str, str]] = {}
+
+    async def read(self, wanted: Mapping[str, Sequence[JSON]]) -> dict[str, RunJobs]:
+        """Jobs of the ``wanted`` REST runs (repo -> runs with ``node_id``), batched across repos.
+
+        A repository whose answer cannot be read, or that GitHub gives up on even alone, goes to
+        :attr:`failed`; a rate limit or a failure of the whole source raises (what was read so
+        far is in the answer of the caller's next attempt, not here).
+        """
+        out = {repo: RunJobs() for repo in wanted}
+
+        async def call(batch: list[str]) -> None:
+            asks = {repo: [str(r["node_id"]) for r in wanted[repo]] for repo in batch}
+            query, variables, order = jobs_query(asks)
+            try:
+                result = await gql.run_query(
+                    self.session, self.url, query, variables, what="workflow run jobs"
+                )
+            except (gql.BatchTooBig, RateLimited, Unreachable):
+                raise
+            except ForgeError as exc:
+                if exc.status == 401:
+                    raise
+                for repo in batch:
+                    self.failed[repo] = (exc.title, exc.hint)
+                return
+            for i, repo in enumerate(order):
+                try:
+                    _take(out[repo], wanted[repo], result.data.get(f"j{i}"))
+                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+                    out[repo] = RunJobs()
+                    self.failed[repo] = (
+                        f"GitHub sent workflow jobs gluetui cannot read for {repo} "
+                        f"({type(exc).__name__}: {conv.clean(str(exc), 80)}).",
+                        "Its last items are kept; the next refresh reads it again.",
+                    )
+
+        def too_big(repo: str, exc: gql.BatchTooBig) -> None:
+            self.failed[repo] = (f"GitHub gave up reading the jobs of {repo}: {exc.title}", "")
+
+        halving: Halving[str] = Halving(
+            self.size, weight=lambda repo: len(wanted[repo]), max_weight=MAX_RUNS_PER_QUERY
+        )
+        await halving.run(list(wanted), call, too_big)
+        self.size = halving.size
+        return {repo: jobs for repo, jobs in out.items() if repo not in self.failed}
+
+
+def _take(into: RunJobs, runs: Sequence[JSON], got: object) -> None:
+    answers = got if isinstance(got, list) else []
+    for k, run in enumerate(runs):
+        node = conv.obj(answers[k]) if k < len(answers) else {}
+        suite = obj_of(node, "checkSuite")
+        run_id = str(run.get("id"))
+        if not suite:
+            into.missing.append(run_id)
             continue
-        asks = {repo: [str(r["node_id"]) for r in runs] for repo, runs in batch.items()}
-        query, variables, order = jobs_query(asks)
-        result = await gql.run_query(session, url, query, variables, what="workflow run jobs")
-        for i, repo in enumerate(order):
-            got = result.data.get(f"j{i}")
-            answers = got if isinstance(got, list) else []
-            for k, run in enumerate(batch[repo]):
-                node = conv.obj(answers[k]) if k < len(answers) else {}
-                suite = obj_of(node, "checkSuite")
-                run_id = str(run.get("id"))
-                if not suite:
-                    out[repo].missing.append(run_id)
-                    continue
-                jobs = jobs_of(suite, int(run.get("run_attempt") or 1))
-                out[repo].jobs[run_id] = jobs
-                out[repo].tests.update(flaky_tests(jobs, suite))
-    return out
+        jobs = jobs_of(suite, conv.attempt_of(run))
+        into.jobs[run_id] = jobs
+        into.tests.update(flaky_tests(jobs, suite))

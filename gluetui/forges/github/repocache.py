@@ -259,3 +259,29 @@ class RepoCache:
             headers={},
             at=now,
         )
+
+
+#: How long a batch size learnt from a timeout is trusted before the default is tried again.
+SIZES_MAX_AGE = timedelta(days=1)
+
+
+def get_sizes(cache: HttpCache | None, host: str, source: str, now: datetime) -> dict[str, int]:
+    """The batch sizes that worked for ``source`` (after GitHub gave up on bigger ones)."""
+    if cache is None:
+        return {}
+    stored = cache.http_get(_key("sizes", host, source))
+    if stored is None or stored.etag != VERSION or now - stored.stored_at >= SIZES_MAX_AGE:
+        return {}
+    try:
+        data = json.loads(stored.body)
+        return {str(k): int(v) for k, v in dict(data).items() if int(v) >= 1}
+    except (TypeError, ValueError):
+        return {}
+
+
+def put_sizes(
+    cache: HttpCache | None, host: str, source: str, sizes: Mapping[str, int], now: datetime
+) -> None:
+    if cache is not None:
+        body = json.dumps(dict(sizes), sort_keys=True).encode()
+        cache.http_put(_key("sizes", host, source), etag=VERSION, body=body, headers={}, at=now)

@@ -58,12 +58,12 @@ def jobs_wanted(runs: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         wf = str(run.get("workflow_id") or run.get("name"))
         failed = run.get("conclusion") in conv.FAILED
         if (
-            int(run.get("run_attempt") or 1) > 1
+            conv.attempt_of(run) > 1
             or (failed and newest.get(wf) is run)
             or (failed and (wf, str(run.get("head_sha"))) in passed)
         ):
             wanted.append(run)
-    wanted.sort(key=lambda r: int(r.get("run_attempt") or 1) == 1)  # re-runs first (flakes)
+    wanted.sort(key=lambda r: conv.attempt_of(r) == 1)  # re-runs first (flakes)
     return wanted[:MAX_JOB_CALLS]
 
 
@@ -88,7 +88,7 @@ async def rest_jobs(
     for run in runs:
         run_id = str(run.get("id"))
         params: dict[str, Any] = {"per_page": 100}
-        if int(run.get("run_attempt") or 1) > 1:
+        if conv.attempt_of(run) > 1:
             params["filter"] = "all"
         got = await session.get(
             f"/repos/{repo}/actions/runs/{run_id}/jobs",

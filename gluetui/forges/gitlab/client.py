@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import gitlab
 import requests
 
 from gluetui.config.schema import SourceConfig
 from gluetui.errors import AuthError, ForgeError, RateLimited
+from gluetui.forges.http import Unreachable
 from gluetui.records import RateLimit
 from gluetui.textsafe import clean
 
 T = TypeVar("T")
+
+#: The longest a read waits for GitLab's ``Retry-After`` before the source gives up until later.
+MAX_RETRY_AFTER = 90.0
 
 AUTH_HINT = (
     "Set GITLAB_TOKEN (or the source's token_env / token_command, e.g. "
@@ -34,9 +40,68 @@ AUTH_HINT = (
 )
 
 
+class CrossHostRedirect(requests.exceptions.InvalidURL):
+    """GitLab answered with a redirect to another host: not followed, never taken as data."""
+
+
+class DeadlineExceeded(requests.exceptions.ReadTimeout):
+    """The whole exchange took longer than the source's timeout (a server trickling bytes)."""
+
+
 class _SameHostAuthSession(requests.Session):
-    """requests drops ``Authorization`` on a redirect to another host, but not GitLab's
-    ``PRIVATE-TOKEN``: drop that too, so a redirect never hands the token to a stranger."""
+    """The python-gitlab session: a deadline per request, and redirects only on the same host.
+
+    requests' timeout applies to each read, so a server that trickles a byte every few seconds
+    never times out: every answer here is read in pieces against a deadline of ``deadline``
+    seconds for the whole exchange. A redirect to another host raises :class:`CrossHostRedirect`
+    (the token never goes there, and what it answers is not GitLab's data); requests drops
+    ``Authorization`` on such a hop anyway, and this drops GitLab's ``PRIVATE-TOKEN`` too.
+    """
+
+    def __init__(self, deadline: float = 30.0) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        streamed = bool(kwargs.get("stream"))
+        kwargs["stream"] = True
+        started = time.monotonic()
+        response = super().send(request, **kwargs)
+        if streamed or response.raw is None:
+            return response
+        chunks: list[bytes] = []
+        try:
+            while True:
+                if time.monotonic() - started > self.deadline:
+                    raise DeadlineExceeded(
+                        f"no complete answer within {self.deadline:g} s", response=response
+                    )
+                chunk = response.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        response.raw.release_conn()
+        return response
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        if target:
+            here = urlsplit(resp.url)
+            there = urlsplit(urljoin(resp.url, target))
+            if (here.scheme, here.hostname, here.port) != (
+                there.scheme,
+                there.hostname,
+                there.port,
+            ):
+                raise CrossHostRedirect(
+                    f"redirected to another host ({there.hostname or target})", response=resp
+                )
+        return target
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
@@ -58,7 +123,7 @@ def build_gitlab(source: SourceConfig, token: str) -> gitlab.Gitlab:
         retry_transient_errors=False,
         per_page=100,
         keep_base_url=True,
-        session=_SameHostAuthSession(),
+        session=_SameHostAuthSession(deadline=source.timeout_seconds),
     )
 
 
@@ -74,7 +139,23 @@ def auth_hint(source: SourceConfig) -> str:
     return AUTH_HINT
 
 
-class RequestTimeout(ForgeError):
+class TooManyRequests(RateLimited):
+    """A 429; ``retry_after`` is GitLab's ``Retry-After`` in seconds, when it sent one."""
+
+    def __init__(
+        self,
+        title: str,
+        hint: str = "",
+        *,
+        reset_at: datetime | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(title, hint, reset_at=reset_at, status=status)
+        self.retry_after = retry_after
+
+
+class RequestTimeout(Unreachable):
     """GitLab did not answer in time; for a write, whether it was applied is unknown."""
 
 
@@ -107,6 +188,8 @@ class GitLabClient:
         self._local = threading.local()
         self.stats: Counter[str] = Counter()
         self.rate_limit: RateLimit | None = None
+        #: Injected so tests do not wait for a Retry-After.
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         #: The first source-wide failure (bad token, rate limit); later calls fail fast with it.
         self.fatal: ForgeError | None = None
         gl.session.hooks.setdefault("response", []).append(self._on_response)
@@ -143,22 +226,52 @@ class GitLabClient:
 
     async def run(self, what: str, fn: Callable[[], T]) -> T:
         """Run one blocking python-gitlab call in a thread, translating its errors."""
-        return await self.run_async(lambda: asyncio.to_thread(self._call, what, fn))
+        return await self.run_async(
+            lambda: asyncio.to_thread(self._call, what, fn), read=what.startswith("GET ")
+        )
 
-    async def run_async(self, fn: Callable[[], Awaitable[T]]) -> T:
+    async def run_async(self, fn: Callable[[], Awaitable[T]], *, read: bool = True) -> T:
         """Run one request of another transport (GraphQL over httpx) under the same bound and
-        fail-fast rule as the python-gitlab calls."""
-        if self.fatal is not None:
-            raise self.fatal
-        async with self._sem:
+        fail-fast rule as the python-gitlab calls.
+
+        A read GitLab answers with 429 and a short ``Retry-After`` (at most
+        :data:`MAX_RETRY_AFTER` seconds) waits that long and is asked again (twice at most); a
+        longer wait fails the source until the next refresh. A write is never repeated.
+        """
+        waits = 0
+        while True:
             if self.fatal is not None:
                 raise self.fatal
-            try:
-                return await fn()
-            except (AuthError, RateLimited) as exc:
-                if exc.status in (401, 429) and self.fatal is None:
-                    self.fatal = exc
-                raise
+            async with self._sem:
+                if self.fatal is not None:
+                    raise self.fatal
+                try:
+                    return await fn()
+                except RateLimited as exc:
+                    wait = self._short_wait(exc)
+                    if not (read and wait is not None and waits < 2):
+                        if exc.status == 429 and self.fatal is None:
+                            self.fatal = exc
+                        raise
+                    waits += 1
+                except AuthError as exc:
+                    if exc.status == 401 and self.fatal is None:
+                        self.fatal = exc
+                    raise
+                except Unreachable as exc:
+                    # Down or too slow for one request is down for all: the rest fail at once.
+                    if self.fatal is None:
+                        self.fatal = exc
+                    raise
+            await self.sleep(wait)  # outside the bound: the others go on meanwhile
+
+    @staticmethod
+    def _short_wait(exc: RateLimited) -> float | None:
+        """GitLab's ``Retry-After`` when it asks for a short wait; None otherwise."""
+        after = exc.retry_after if isinstance(exc, TooManyRequests) else None
+        if after is None or not 0 <= after <= MAX_RETRY_AFTER:
+            return None
+        return float(after)
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         self._local.last = None
@@ -280,6 +393,13 @@ class GitLabClient:
                 f"TLS verification failed for GitLab at {host} (source '{name}').",
                 "For a private CA, set ca_bundle to its PEM file in this source.",
             )
+        if isinstance(exc, CrossHostRedirect):
+            return ForgeError(
+                f"GitLab at {host} redirected {what} to another host; the answer was not used "
+                f"(source '{name}').",
+                "Check the source's url: it should name the GitLab instance itself, not a page "
+                "that forwards elsewhere.",
+            )
         if isinstance(exc, requests.exceptions.Timeout):
             return RequestTimeout(
                 f"GitLab at {host} did not answer within {self.source.timeout_seconds:g} s "
@@ -287,7 +407,7 @@ class GitLabClient:
                 "Check the network, or raise timeout_seconds for this source.",
             )
         if isinstance(exc, requests.RequestException):
-            return ForgeError(
+            return Unreachable(
                 f"Could not reach GitLab at {host} (source '{name}').",
                 "Check the network, a proxy, and the source's url setting.",
             )
@@ -310,11 +430,14 @@ class GitLabClient:
         if status == 429:
             reset = _reset_at(response)
             when = f" until {reset:%H:%M} UTC" if reset else ""
-            return RateLimited(
+            return TooManyRequests(
                 f"GitLab rate limit reached for source '{name}'{when}.",
                 "The last data is kept; the next refresh after the reset picks up.",
                 reset_at=reset,
                 status=429,
+                retry_after=(
+                    _int(response.headers.get("Retry-After")) if response is not None else None
+                ),
             )
         if status == 404:
             return ForgeError(

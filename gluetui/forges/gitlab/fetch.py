@@ -21,7 +21,7 @@ from urllib.parse import quote
 from gluetui.config.schema import Config, SourceConfig
 from gluetui.errors import ForgeError
 from gluetui.forges.gitlab import convert as conv
-from gluetui.forges.gitlab.client import GitLabClient
+from gluetui.forges.gitlab.client import GitLabClient, Page
 from gluetui.records import PullRequest, Review, Run
 
 JSON = Mapping[str, Any]
@@ -33,7 +33,9 @@ C = TypeVar("C")
 #: Upper bounds that keep one refresh of a huge project cheap.
 MAX_MRS = 300
 MAX_PIPELINES = 300
-MAX_GROUP_PROJECTS = 2000
+#: Not a cap on what is watched, a guard against a server that pages for ever: a group listing
+#: that reaches it is reported (the projects listed so far are read).
+MAX_GROUP_PROJECTS = 100_000
 
 
 def project_path(project: str | int) -> str:
@@ -54,9 +56,10 @@ def wanted(project: JSON, source: SourceConfig) -> bool:
     return not (project.get("forked_from_project") is not None and not source.include_forks)
 
 
-async def group_projects(client: GitLabClient, group: str) -> list[dict[str, Any]]:
-    """Every project of a group and its subgroups (paginated)."""
-    page = await client.list(
+async def group_projects(client: GitLabClient, group: str) -> Page:
+    """Every project of a group and its subgroups (paginated); ``complete`` says whether the
+    listing reached its end (a page loop or the guard stop it)."""
+    return await client.list(
         f"/groups/{quote(group, safe='')}/projects",
         {
             "include_subgroups": "true",
@@ -66,7 +69,6 @@ async def group_projects(client: GitLabClient, group: str) -> list[dict[str, Any
         },
         limit=MAX_GROUP_PROJECTS,
     )
-    return page.items
 
 
 async def fetch_pulls(

@@ -34,7 +34,9 @@ from gluetui.forges.gitlab import fetch
 from gluetui.forges.gitlab import gql_fetch as gitlab_gql_fetch
 from gluetui.forges.gitlab.client import GitLabClient, build_gitlab
 from gluetui.forges.gitlab.graphql import GraphQL, GraphQLUnavailable
+from gluetui.forges.http import Unreachable
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
+from gluetui.textsafe import clean
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +136,15 @@ class GitLabForge(Forge):
             return result
 
         results = await fetch.gather_all(*(one(p, n) for p, n in projects))
+        if client.fatal is not None:
+            raise client.fatal  # the host went away (or too slow) mid-refresh: the source failed
         repos = tuple(r for r in results if isinstance(r, RepoData))
         errors += [r for r in results if isinstance(r, RepoError)]
         return SourceData(
             source=self.name,
             host=self.host,
             repos=repos,
-            errors=tuple(errors),
+            errors=tuple(e.named() for e in errors),
             viewer=user,
             rate_limits=self.rate_limits,
             stats=_delta(client.stats, before),
@@ -162,7 +166,7 @@ class GitLabForge(Forge):
                 raise
             read = []
             errors += [RepoError(name, exc.title, exc.hint) for _, name in projects]
-        except GraphQLUnavailable:
+        except (GraphQLUnavailable, Unreachable):
             raise
         except ForgeError as exc:
             read = []
@@ -173,6 +177,17 @@ class GitLabForge(Forge):
                 continue
             self._ids[data.repo.full_name] = int(doc["id"])
             repos.append(data)
+        for full, why in reader.failed_docs.items():
+            errors.append(
+                RepoError(
+                    full,
+                    why,
+                    "Its other items refresh; its docs keep their last state.",
+                    ("stale_doc",),
+                )
+            )
+        if client.fatal is not None:
+            raise client.fatal
         if progress is not None:
             progress(len(projects), len(projects), "projects")
         user = reader.viewer or await fetch.viewer(client)
@@ -180,7 +195,7 @@ class GitLabForge(Forge):
             source=self.name,
             host=self.host,
             repos=tuple(repos),
-            errors=tuple(errors),
+            errors=tuple(e.named() for e in errors),
             viewer=user,
             rate_limits=self.rate_limits,
             stats=_delta(client.stats, before),
@@ -222,12 +237,27 @@ class GitLabForge(Forge):
                 found.setdefault(str(doc["id"]), (doc, str(doc.get("path_with_namespace") or name)))
 
         async def group(name: str) -> list[dict[str, Any]] | RepoError:
-            return await _or_repo_error(
+            # A group's failure is reported as ``group/*``: every project under it keeps its
+            # last good items (the store matches the prefix).
+            page = await _or_repo_error(
                 fetch.group_projects(client, name),
                 f"GitLab group '{name}'",
                 "Check the group path in groups and that the token can see it.",
-                name,
+                f"{name}/*",
             )
+            if isinstance(page, RepoError):
+                return page
+            if not page.complete:
+                errors.append(
+                    RepoError(
+                        f"{name}/*",
+                        f"GitLab group '{name}' could not be listed whole: it stopped after "
+                        f"{len(page.items):,} projects (a page came back twice, or the listing "
+                        "did not end).",
+                        "The projects listed are read; the others keep their last items.",
+                    )
+                )
+            return page.items
 
         groups = fetch.unique(self.source.groups)
         for listed in await fetch.gather_all(*(group(g) for g in groups)):
@@ -243,31 +273,43 @@ class GitLabForge(Forge):
         return list(found.values()), errors
 
     async def _project(self, project: JSON, name: str, now: datetime) -> RepoData | RepoError:
+        try:
+            return await self._read_project(project, name, now)
+        except (RateLimited, AuthError) as exc:
+            if exc.status == 403:
+                return RepoError(name, exc.title, exc.hint)
+            raise
+        except Unreachable:
+            raise
+        except ForgeError as exc:
+            log.info("gitlab project %s failed: %s", name, exc.title)
+            return RepoError(name, exc.title, exc.hint)
+        except Exception as exc:  # a malformed answer fails its project, never the source
+            return RepoError(
+                name,
+                f"GitLab sent data gluetui cannot read for {clean(name, 100)} "
+                f"({type(exc).__name__}: {clean(str(exc), 100)}).",
+                "Its last items are kept; the next refresh reads it again.",
+            )
+
+    async def _read_project(self, project: JSON, name: str, now: datetime) -> RepoData:
         client = self._client
         repo = conv.to_repo(self.host, project, name)
         base = fetch.project_path(project["id"])
         branch = repo.default_branch
         self._ids[repo.full_name] = int(project["id"])
-        try:
-            pulls, runs, (tree, dirs, complete) = await fetch.gather3(
-                fetch.fetch_pulls(client, project, repo.full_name, self.config, now),
-                self._runs(project, repo.full_name, branch, now),
-                gitlab_docs.fetch_tree(client, base, branch),
-            )
-            docs = await gitlab_docs.DocReader(
-                client,
-                base,
-                branch,
-                self.config.detectors.stale_doc,
-                now,
-            ).read(tree, dirs)
-        except (RateLimited, AuthError) as exc:
-            if exc.status == 403:
-                return RepoError(repo.full_name, exc.title, exc.hint)
-            raise
-        except ForgeError as exc:
-            log.info("gitlab project %s failed: %s", repo.full_name, exc.title)
-            return RepoError(repo.full_name, exc.title, exc.hint)
+        pulls, runs, (tree, dirs, complete) = await fetch.gather3(
+            fetch.fetch_pulls(client, project, repo.full_name, self.config, now),
+            self._runs(project, repo.full_name, branch, now),
+            gitlab_docs.fetch_tree(client, base, branch),
+        )
+        docs = await gitlab_docs.DocReader(
+            client,
+            base,
+            branch,
+            self.config.detectors.stale_doc,
+            now,
+        ).read(tree, dirs)
         return RepoData(
             repo=repo, pulls=pulls, runs=runs, docs=docs, tree=tree, tree_complete=complete
         )
@@ -313,6 +355,8 @@ async def _or_repo_error(call: Awaitable[T], what: str, hint: str, name: str) ->
         if exc.status == 403:
             return RepoError(name, exc.title, exc.hint)
         raise
+    except Unreachable:
+        raise  # the network, not this project: the whole source fails at once
     except ForgeError as exc:
         if exc.status == 404:
             return RepoError(name, f"{what} was not found (404).", hint)

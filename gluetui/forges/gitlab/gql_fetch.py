@@ -23,18 +23,28 @@ from typing import Any, TypeVar
 
 from gluetui.config.schema import Config
 from gluetui.docrefs import is_doc
+from gluetui.errors import AuthError, RateLimited
 from gluetui.forges.gitlab import docs as gitlab_docs
 from gluetui.forges.gitlab import gql_convert as gconv
 from gluetui.forges.gitlab.client import GitLabClient
 from gluetui.forges.gitlab.fetch import gather_all, project_path
-from gluetui.forges.gitlab.graphql import GraphQL, QueryTooComplex, literal
+from gluetui.forges.gitlab.graphql import (
+    MAX_FULL_PATHS,
+    GraphQL,
+    QueryTooComplex,
+    Unsendable,
+    literal,
+)
+from gluetui.forges.http import Unreachable, sendable
 from gluetui.records import Commit, DocFile, RepoData, RepoError, Run
+from gluetui.textsafe import clean
 
 JSON = Mapping[str, Any]
 T = TypeVar("T")
 
-#: Projects per query: small enough for GitLab's complexity limit on MR- and pipeline-rich projects.
-BATCH = 20
+#: Projects per query: small enough for GitLab's complexity limit on MR- and pipeline-rich projects
+#: (and within its 50 ``fullPaths`` per ``projects`` query).
+BATCH = min(20, MAX_FULL_PATHS)
 
 #: REST commit counts per project for drifting docs (GraphQL has no commits-by-path list).
 REST_COUNTS_PER_PROJECT = 1
@@ -109,11 +119,18 @@ async def split_on_complexity(
 
 
 async def resolve(gql: GraphQL, names: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Explicit project paths -> REST-shaped project documents (missing ones are left out)."""
+    """Explicit project paths -> REST-shaped project documents (missing ones are left out).
+
+    At most :data:`MAX_FULL_PATHS` paths a query, GitLab's own limit.
+    """
     found: dict[str, dict[str, Any]] = {}
-    for batch in chunks(list(names), 100):
-        data = await gql.query(ROUND_0, {"paths": batch})
-        for node in gconv.nodes(data.get("projects")):
+
+    async def run(paths: list[str]) -> list[JSON]:
+        data = await gql.query(ROUND_0, {"paths": paths})
+        return gconv.nodes(data.get("projects"))
+
+    for batch in chunks(list(names), MAX_FULL_PATHS):
+        for node in await split_on_complexity(batch, run):
             doc = gconv.project_doc(node)
             found[doc["path_with_namespace"].lower()] = doc
     return found
@@ -155,17 +172,53 @@ class GraphQLReader:
         self.now = now
         self.settings = config.detectors.stale_doc
         self.viewer = ""
+        #: Project -> why its answer could not be used (it fails alone, named).
+        self.failed: dict[str, str] = {}
+        #: Project -> why some of its docs could not be read (its stale-doc items are kept).
+        self.failed_docs: dict[str, str] = {}
 
     async def read(self, projects: Sequence[JSON]) -> list[tuple[JSON, RepoData | RepoError]]:
         states = [_Project(doc=p) for p in projects]
         by_ref: dict[str, list[_Project]] = {}
         for state in states:
+            if not sendable(state.full) or not sendable(state.branch):
+                self.failed[state.full] = (
+                    f"GitLab project {clean(state.full, 100)} has a path or default branch that is "
+                    "not valid Unicode; it cannot be asked for."
+                )
+                continue
             by_ref.setdefault(state.branch, []).append(state)
         batches = [b for group in by_ref.values() for b in chunks(group, BATCH)]
         await gather_all(*(self._round_a(b) for b in batches))
         await gather_all(*(self._round_b(b) for b in batches))
         await gather_all(*(self._round_c(b) for b in batches))
-        return [(s.doc, self._repo_data(s) if s.node else _invisible(s.full)) for s in states]
+        return [(s.doc, self._result(s)) for s in states]
+
+    def _result(self, state: _Project) -> RepoData | RepoError:
+        if state.full in self.failed:
+            return RepoError(
+                state.full,
+                self.failed[state.full],
+                "Its last items are kept; the next refresh reads it again.",
+            )
+        if not state.node:
+            return _invisible(state.full)
+        try:
+            return self._repo_data(state)
+        except Exception as exc:  # a malformed answer fails its project, never the source
+            return RepoError(
+                state.full,
+                f"GitLab sent data gluetui cannot read for {clean(state.full, 100)} "
+                f"({type(exc).__name__}: {clean(str(exc), 100)}).",
+                "Its last items are kept; the next refresh reads it again.",
+            )
+
+    def _unreadable(self, state: _Project, exc: BaseException) -> None:
+        self.failed.setdefault(
+            state.full,
+            f"GitLab sent data gluetui cannot read for {clean(state.full, 100)} "
+            f"({type(exc).__name__}: {clean(str(exc), 100)}).",
+        )
 
     # -- round A ------------------------------------------------------------------------------
 
@@ -189,7 +242,13 @@ class GraphQLReader:
         for node in await split_on_complexity(batch, run):
             state = by_path.get(str(node.get("fullPath") or "").lower())
             if state is not None:
-                await self._take_a(state, node)
+                try:
+                    await self._take_a(state, node)
+                except (RateLimited, AuthError, Unreachable):
+                    raise
+                except Exception as exc:  # this project's answer, or its tree over REST
+                    state.node = {}
+                    self._unreadable(state, exc)
 
     async def _take_a(self, state: _Project, node: JSON) -> None:
         state.node = node
@@ -213,7 +272,15 @@ class GraphQLReader:
 
     def _doc_paths(self, state: _Project) -> list[str]:
         docs = sorted(p for p in state.tree if is_doc(p, self.settings.doc_globs))
-        return docs[: self.settings.max_docs_per_repo]
+        chosen = docs[: self.settings.max_docs_per_repo]
+        bad = [p for p in chosen if not sendable(p)]
+        if bad:
+            self.failed_docs.setdefault(
+                state.full,
+                f"A doc path in {clean(state.full, 100)} is not valid Unicode and cannot be asked "
+                f"for ({clean(bad[0], 80)}).",
+            )
+        return [p for p in chosen if sendable(p)]
 
     def _deep(self, state: _Project) -> list[JSON]:
         """Pipelines whose test cases matter: failed ones and those sharing a sha with one."""
@@ -241,11 +308,18 @@ class GraphQLReader:
             for k, pipeline in enumerate(state.deep):
                 suites = gconv.nodes(_get(pipeline, "testReportSummary", "testSuites"))
                 for s, suite in enumerate(suites):
-                    ids = ", ".join(literal(str(b)) for b in suite.get("buildIds") or ())
+                    try:
+                        builds = suite.get("buildIds")
+                        ids = ", ".join(
+                            literal(str(b)) for b in (builds if isinstance(builds, list) else ())
+                        )
+                        iid = literal(str(pipeline["iid"]))
+                    except Unsendable:
+                        continue  # an id that cannot be sent has no test cases to ask for
                     if not ids:
                         continue
                     inner.append(
-                        f"t{k}_{s}: pipeline(iid: {literal(str(pipeline['iid']))}) {{ "
+                        f"t{k}_{s}: pipeline(iid: {iid}) {{ "
                         f"testSuite(buildIds: [{ids}]) {{ name testCases(first: 100) "
                         "{ nodes { name classname status } } } }"
                     )
@@ -259,7 +333,10 @@ class GraphQLReader:
         for i, state in enumerate(batch):
             answer = data.get(f"p{i}")
             if isinstance(answer, Mapping):
-                self._take_b(state, answer)
+                try:
+                    self._take_b(state, answer)
+                except Exception as exc:  # a malformed answer fails its project
+                    self._unreadable(state, exc)
 
     def _take_b(self, state: _Project, answer: JSON) -> None:
         repo = answer.get("repository")
@@ -300,7 +377,7 @@ class GraphQLReader:
             paths: list[str] = []
             for doc in self._stale(state):
                 targets = doc.described_paths[: gitlab_docs.MAX_PATHS_PER_DOC] or ("",)
-                paths += [p for p in targets if p not in paths]
+                paths += [p for p in targets if p not in paths and sendable(p)]
             if not paths:
                 continue
             wanted[i] = paths
@@ -316,12 +393,16 @@ class GraphQLReader:
         if not parts:
             return
         data = await self.gql.query("query { " + " ".join(parts) + " }")
-        await gather_all(
-            *(
-                self._take_c(batch[i], paths, _get(data, f"p{i}", "repository"))
-                for i, paths in wanted.items()
-            )
-        )
+
+        async def take(i: int, paths: list[str]) -> None:
+            try:
+                await self._take_c(batch[i], paths, _get(data, f"p{i}", "repository"))
+            except (RateLimited, AuthError, Unreachable):
+                raise
+            except Exception as exc:  # this project's answer, or its REST commit count
+                self._unreadable(batch[i], exc)
+
+        await gather_all(*(take(i, paths) for i, paths in wanted.items()))
 
     async def _take_c(self, state: _Project, paths: list[str], repo: object) -> None:
         last: dict[str, Commit | None] = {

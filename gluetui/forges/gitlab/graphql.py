@@ -8,6 +8,7 @@ those answers raise :class:`GraphQLUnavailable` so the forge falls back to REST 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import ssl
@@ -16,20 +17,33 @@ from typing import Any
 
 import httpx
 
-from gluetui.errors import AuthError, ForgeError, RateLimited
-from gluetui.forges.gitlab.client import GitLabClient, auth_hint, reset_from_headers
-from gluetui.forges.http import tls_verify
+from gluetui.errors import AuthError, ForgeError
+from gluetui.forges.gitlab.client import (
+    GitLabClient,
+    TooManyRequests,
+    auth_hint,
+    reset_from_headers,
+)
+from gluetui.forges.http import Unreachable, sendable, tls_verify
 
 JSON = Mapping[str, Any]
 
-#: Error texts that mean "this GitLab does not have what the query asks for" (not "try again").
+#: Error texts that mean "this GitLab does not have what the query asks for" (not "try again"):
+#: graphql-ruby's (GitLab's) wordings, and the GraphQL reference implementation's.
 _MISSING = re.compile(
     r"doesn't exist on type|does not exist on type|Unknown argument|Unknown type|"
-    r"doesn't accept argument|isn't a defined input type|has no field",
+    r"doesn't accept argument|isn't a defined input type|has no field|Cannot query field",
     re.IGNORECASE,
 )
-#: GitLab refuses a query that is too big; the caller splits the batch and asks again.
-_TOO_COMPLEX = re.compile(r"exceeds max complexity|exceeds max depth|too many", re.IGNORECASE)
+#: GitLab refuses a query that is too big (its complexity or depth limit, or more than
+#: MAX_FULL_PATHS paths); the caller splits the batch and asks again.
+_TOO_COMPLEX = re.compile(
+    r"exceeds max complexity|exceeds max depth|too many|cannot provide more than",
+    re.IGNORECASE,
+)
+#: ``projects(fullPaths:)`` takes at most this many paths ("You cannot provide more than 50
+#: full_paths", GitLab's resolver).
+MAX_FULL_PATHS = 50
 
 
 class GraphQLUnavailable(ForgeError):
@@ -40,8 +54,15 @@ class QueryTooComplex(ForgeError):
     """GitLab's complexity limit refused the query; a smaller batch will pass."""
 
 
+class Unsendable(ValueError):
+    """A value (a path, a branch) that is not valid Unicode, so no query can carry it."""
+
+
 def literal(value: str) -> str:
-    """A GraphQL string literal (JSON's escaping is valid GraphQL)."""
+    """A GraphQL string literal (JSON's escaping is valid GraphQL, but for lone surrogates,
+    which GraphQL refuses: those raise :class:`Unsendable`)."""
+    if not sendable(value):
+        raise Unsendable(f"{value!r} is not valid Unicode")
     return json.dumps(value)
 
 
@@ -90,11 +111,22 @@ class GraphQL:
     async def _post(self, text: str, variables: dict[str, Any]) -> dict[str, Any]:
         name, host = self.client.source.name, self.client.source.host
         try:
-            response = await self._session().post(
-                self.url, json={"query": text, "variables": variables}
-            )
-        except httpx.TimeoutException:
+            json.dumps(variables, ensure_ascii=False).encode("utf-8")
+        except (UnicodeEncodeError, TypeError, ValueError):
             raise ForgeError(
+                f"A GraphQL query for GitLab at {host} cannot be sent: a value in it is not "
+                f"valid Unicode (source '{name}').",
+                "The value came from an earlier answer; the next refresh asks again.",
+            ) from None
+        try:
+            # The deadline covers the whole exchange: httpx's timeouts are per read, so a server
+            # trickling bytes would otherwise hold the refresh for ever.
+            async with asyncio.timeout(self.client.source.timeout_seconds):
+                response = await self._session().post(
+                    self.url, json={"query": text, "variables": variables}
+                )
+        except (httpx.TimeoutException, TimeoutError):
+            raise Unreachable(
                 f"GitLab at {host} did not answer a GraphQL query in time (source '{name}').",
                 "Check the network, or raise timeout_seconds for this source.",
             ) from None
@@ -104,13 +136,22 @@ class GraphQL:
                     f"TLS verification failed for GitLab at {host} (source '{name}').",
                     "For a private CA, set ca_bundle to its PEM file in this source.",
                 ) from None
-            raise ForgeError(
+            raise Unreachable(
                 f"Could not reach GitLab GraphQL at {host} (source '{name}').",
                 "Check the network, a proxy, and the source's url setting.",
             ) from None
         self.client.account("POST", response.status_code, response.headers, read=True)
         self.client.stats["graphql"] += 1
         status = response.status_code
+        if response.is_redirect:
+            where = response.headers.get("location", "")
+            raise ForgeError(
+                f"GitLab at {host} redirected a GraphQL query ({status}) to "
+                f"{self.client.scrub(where) or 'somewhere else'}; the answer was not used "
+                f"(source '{name}').",
+                "Check the source's url: it should name the GitLab instance itself (https://...).",
+                status=status,
+            )
         if status == 401:
             raise AuthError(
                 f"GitLab rejected the token for source '{name}' (401).",
@@ -120,11 +161,13 @@ class GraphQL:
         if status == 429:
             reset = reset_from_headers(response.headers)
             when = f" until {reset:%H:%M} UTC" if reset else ""
-            raise RateLimited(
+            after = response.headers.get("retry-after", "")
+            raise TooManyRequests(
                 f"GitLab rate limit reached for source '{name}'{when}.",
                 "The last data is kept; the next refresh after the reset picks up.",
                 reset_at=reset,
                 status=429,
+                retry_after=int(after) if after.isdigit() else None,
             )
         if status in (403, 404, 405):
             # GraphQL switched off, blocked by a proxy, or an API that predates it.

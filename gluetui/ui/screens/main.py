@@ -87,6 +87,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.baseline: datetime | None = backend.last_look()
         self.new_ids: set[str] = set()
         self.stale: set[str] = backend.stale_sources()
+        self.failures = backend.failures()
         self.can_undo = False
         #: Only a first screenful of each kind is loaded (the rest is on its way).
         self.partial = False
@@ -216,7 +217,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 i,
                 now,
                 is_new=i.id in self.new_ids,
-                stale=i.source in self.stale,
+                stale=self.is_stale(i),
                 follow_up=f.status if (f := self.followups.get(i.id)) else None,
             )
 

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from gluetui.forges.base import Forge
 from gluetui.model import Item
+from gluetui.records import RepoError
 from gluetui.textsafe import clean
 from gluetui.ui.backend import Backend
 from gluetui.ui.messages import SyncProgress
@@ -31,11 +32,27 @@ SYNC_GROUP = "sync:"
 FIRST_FRAME_WAIT = 1.0
 
 
+#: Reasons a partial refresh's notification lists (the status bar's tooltip has more).
+NOTIFY_REASONS = 3
+
+
 class RefreshMixin(Screen[None]):
     backend: Backend
     statuses: tuple[SourceStatus, ...]
     stale: set[str]
+    #: Source -> what failed in its last refresh (items kept for it are stale too).
+    failures: dict[str, list[RepoError]]
     refresh_on_start: bool
+
+    def is_stale(self, item: Item) -> bool:
+        """Whether ``item`` is older than its source's last refresh: the source failed, or the
+        repository, owner or kind it belongs to did and its last good item was kept."""
+        if item.source in self.stale:
+            return True
+        return any(
+            e.covers(item.repo) and (not e.kinds or item.kind.value in e.kinds)
+            for e in self.failures.get(item.source, ())
+        )
 
     def set_items(self, items: Iterable[Item], *, partial: bool | None = None) -> None:
         raise NotImplementedError
@@ -58,10 +75,12 @@ class RefreshMixin(Screen[None]):
     def _initial_statuses(self) -> tuple[SourceStatus, ...]:
         runs = self.backend.last_syncs()
         stale = self.backend.stale_sources()
+        failures = self.backend.failures()
         out = []
         for forge in self.backend.forges:
             run = runs.get(forge.name)
             failed = run is not None and run.ok is False
+            partial = run.error if run is not None and run.ok else ""
             out.append(
                 SourceStatus(
                     forge.name,
@@ -69,6 +88,8 @@ class RefreshMixin(Screen[None]):
                     last_refresh=run.finished_at if run is not None and run.ok else None,
                     error_title=run.error if run is not None and failed else "",
                     stale=forge.name in stale,
+                    partial=partial,
+                    reasons=tuple(e.title for e in failures.get(forge.name, ())) if partial else (),
                 )
             )
         return tuple(out)
@@ -151,6 +172,7 @@ class RefreshMixin(Screen[None]):
             self.post_message(SyncProgress(name, done, total, what))
 
         report = await self.backend.refresh(forge, progress)
+        self.failures = self.backend.failures()
         self._finished(report)
         await self.reload_items()
         if report.ok:
@@ -158,8 +180,21 @@ class RefreshMixin(Screen[None]):
         return report
 
     def _finished(self, report: SyncReport) -> None:
+        partial = report.summary() if report.ok else ""
+        reasons = tuple(e.title for e in report.repo_errors) if partial else ()
         if report.ok:
             self.stale.discard(report.source)
+            if partial:
+                listed = "\n".join(clean(r, 200) for r in reasons[:NOTIFY_REASONS])
+                more = len(reasons) - NOTIFY_REASONS
+                self.notify(
+                    listed + (f"\n… and {more} more (hover the status line)" if more > 0 else ""),
+                    title=f"{clean(report.source, 40)}: {clean(partial, 80)}; their last items are "
+                    "kept, marked stale",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
         else:
             self.stale.add(report.source)
             hint = f" {clean(report.error_hint, 200)}" if report.error_hint else ""
@@ -180,6 +215,8 @@ class RefreshMixin(Screen[None]):
                 error_hint="" if report.ok else report.error_hint,
                 rate_limits=report.rate_limits or s.rate_limits,
                 stale=not report.ok,
+                partial=partial,
+                reasons=reasons,
             )
 
         self._update_status(report.source, change)

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from gluetui.budget import BudgetStatus
-from gluetui.ui.status import SourceStatus, status_line
+from gluetui.ui.status import SourceStatus, reason_line, status_line
 
 BAR_WIDTH = 24
 #: The bar never gets narrower than this; below it the oversight part goes first.
@@ -69,12 +69,33 @@ class CapacityGauge(Static):
         return gauge_text(self.budget, self.size.width or None)
 
 
+#: Reasons listed in the status bar's tooltip (the full list is on stderr with the CLI).
+TOOLTIP_REASONS = 20
+
+
 class SyncStatusBar(Static):
-    """One line per source: last refresh, progress, error title, rate limit, stale marker."""
+    """One line per source: last refresh, progress, error title, what failed in part (and the
+    first reason why, the others in the tooltip), rate limit, stale marker."""
 
     statuses: reactive[tuple[SourceStatus, ...]] = reactive((), layout=True)
 
     def render(self) -> Text:
         if not self.statuses:
             return Text("No sources configured: run `gluetui init`.", style="dim")
-        return Text("\n").join(status_line(s) for s in self.statuses)
+        lines: list[Text] = []
+        for s in self.statuses:
+            lines.append(status_line(s))
+            if (reason := reason_line(s)) is not None:
+                lines.append(reason)
+        return Text("\n").join(lines)
+
+    def watch_statuses(self, statuses: tuple[SourceStatus, ...]) -> None:
+        reasons = [r for s in statuses for r in s.reasons]
+        if not reasons:
+            self.tooltip = None
+            return
+        shown = reasons[:TOOLTIP_REASONS]
+        more = len(reasons) - len(shown)
+        self.tooltip = Text("\n").join(
+            [Text(r) for r in shown] + ([Text(f"… and {more} more")] if more else [])
+        )
