@@ -316,7 +316,7 @@ def _planning(args: argparse.Namespace) -> int:
         now = rt.clock()
         if args.command == "capacity":
             offset = 1 if args.sprint == "next" else 0
-            cap = report.capacity_report(rt.config, rt.store.events(), items, now, offset)
+            cap = report.stored_capacity_report(rt.config, rt.store, items, now, offset)
             sys.stdout.write(report.render_capacity(cap, args.format))
             return report.capacity_exit_code(cap)
         assert since is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,9 @@ def test_capacity_next_sprint_starts_after_the_current_one(
 ) -> None:
     _, now, _ = _run(capsys, "capacity", "--demo", "--format", "json")
     _, nxt, _ = _run(capsys, "capacity", "--demo", "--sprint", "next", "--format", "json")
-    assert json.loads(nxt)["start"] == json.loads(now)["end"]
+    # ``end`` is the sprint's last day (inclusive): the next sprint starts the day after.
+    last = date.fromisoformat(json.loads(now)["end"])
+    assert json.loads(nxt)["start"] == (last + timedelta(days=1)).isoformat()
     assert json.loads(nxt)["sprint"] == "next"
 
 

@@ -133,10 +133,10 @@ class Backend:
 
     def capacity(self, items: Sequence[Item], sprint_offset: int = 0) -> CapacityReport:
         """The capacity report (``gluetui capacity``'s numbers) for this or the next sprint."""
-        from gluetui.report import capacity_report
+        from gluetui.report import stored_capacity_report
 
         rt = self.runtime
-        return capacity_report(rt.config, rt.store.events(), items, rt.clock(), sprint_offset)
+        return stored_capacity_report(rt.config, rt.store, items, rt.clock(), sprint_offset)
 
     def check_budget(self, hours: float) -> BudgetStatus:
         """The budget now; raises :class:`gluetui.decisions.OverBudget` if ``hours`` do not fit."""

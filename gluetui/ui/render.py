@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.markup import escape as markup_escape
 
+from gluetui import formatting
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
 from gluetui.textsafe import clean, safe_url
@@ -114,23 +115,13 @@ def state_word(st: State) -> str:
 
 
 def age(since: datetime, now: datetime) -> str:
-    """Compact age: 45m, 7h, 3d, 5w, 2y."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes}m"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours}h"
-    days = hours // 24
-    if days < 14:
-        return f"{days}d"
-    if days < 730:
-        return f"{days // 7}w"
-    return f"{days // 365}y"
+    """Compact age: 45m, 7h, 3d, 5w, 2y (:func:`gluetui.formatting.age`, as the CLI shows it)."""
+    return formatting.age(since, now)
 
 
 def hours(value: float) -> str:
-    return f"{value:.1f}h" if value < 10 else f"{value:.0f}h"
+    """The Effort cell: ``2.25h`` (:func:`gluetui.formatting.hours_cell`, as the CLI shows it)."""
+    return formatting.hours_cell(value)
 
 
 def repo_cell(item: Item) -> Text:
