@@ -356,6 +356,7 @@ def _close(rt: Runtime) -> None:
 
 
 def _print_table(items: Sequence[Item], now: datetime) -> None:
+    from gluetui import formatting
     from gluetui.textsafe import cell_width, clean, pad
 
     if not items:
@@ -366,8 +367,9 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
             i.kind.value,
             clean(i.repo, 30),
             clean(i.title, 70),
-            _age(i.age_hours(now)),
-            f"{i.effort_hours:g}h",
+            # The dashboard's own ages and hours (one formatting module for both).
+            formatting.age(i.since, now),
+            formatting.hours_cell(i.effort_hours),
             i.state.value,
         )
         for i in items
@@ -377,12 +379,6 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
     widths = [max(cell_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
-
-def _age(hours: float) -> str:
-    if hours < 48:
-        return f"{hours:.0f}h"
-    return f"{hours / 24:.0f}d"
 
 
 def _config(args: argparse.Namespace) -> int:

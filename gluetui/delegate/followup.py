@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from gluetui import formatting
 from gluetui.delegate.plan import is_unknown
 from gluetui.events import Event, EventAction, effective_events
 from gluetui.model import Item
@@ -103,7 +104,10 @@ def _verdict(
     if now >= deadline:
         return made(Status.STALLED, "stalled: back in the queue", item.url)
     left = (deadline - now).total_seconds() / 3600
-    return made(Status.WAITING, f"waiting for {name} ({left:.0f} h before it counts as stalled)")
+    return made(
+        Status.WAITING,
+        f"waiting for {name} ({formatting.duration(left)} before it counts as stalled)",
+    )
 
 
 def _follow_up_hours(event: Event) -> float:
