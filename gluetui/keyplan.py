@@ -320,7 +320,11 @@ COMMANDS: tuple[KeyCommand, ...] = (
     ),
     # The view.
     KeyCommand(
-        "filter", "slash", "filter", "Filter", "Filter: words, repo:, kind:, author:, mine, new."
+        "filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter: words, repo:, kind:, author:, mine (reviews asked of you), new.",
     ),
     KeyCommand(
         "sort",

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gluetui import decisions
+from gluetui import browser, decisions
 from gluetui.budget import BudgetStatus, budget_status
 from gluetui.config.schema import Config
 from gluetui.events import Event
@@ -39,13 +39,15 @@ class Backend:
     """The runtime plus the core functions the dashboard calls.
 
     ``first_items`` gives the first screenful before ``items`` gives everything; None skips it
-    (the screen then waits for ``items``).
+    (the screen then waits for ``items``). ``open_url`` is :func:`gluetui.browser.open_url`.
     """
 
     runtime: Runtime
     sync: SyncFn
     items: ItemsFn
     first_items: FirstItemsFn | None = field(default_factory=lambda: first_items)
+    #: Opens a link and says what happened (blocking: call it off the UI thread); tests fake it.
+    open_url: Callable[[str], browser.Opened] = field(default=browser.open_url)
 
     # -- what the app and the screens read ---------------------------------------------------
 

@@ -69,7 +69,9 @@ def test_a_flaky_test_is_listed_under_its_job_one_item_per_flake() -> None:
     assert item.title == "Flaky test: tests/test_auth.py::test_refresh in unit (CI)"
     assert item.metrics["flakes"] == 1 and item.metrics["flaky_tests"] == 1
     tests = [e.detail for e in item.evidence if e.label == "flaky test"]
-    assert tests == ["tests/test_auth.py::test_refresh: failed and then passed 1 time in 2 runs (50%)."]
+    assert tests == [
+        "tests/test_auth.py::test_refresh: failed and then passed 1 time in 2 runs (50%)."
+    ]
 
 
 def test_several_flaky_tests_of_one_job_are_one_item_listing_them() -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from gluetui.browser import Opened
 from gluetui.config.schema import CapacityConfig, Config, automation
 from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
@@ -221,14 +222,30 @@ def seed(rt: Runtime, items: Mapping[str, list[Item]], *, look: datetime | None 
         rt.store.set_last_look(look)
 
 
-def app_for(rt: Runtime, sync: FakeSync | None = None, **kw: Any) -> GluetuiApp:
-    """The app over ``rt`` with a fake refresh; snapshot loading and budget are the real ones."""
+@dataclass
+class FakeBrowser:
+    """Stands in for :func:`gluetui.browser.open_url`: records the links, answers as told."""
+
+    opened: list[str] = field(default_factory=list)
+    answer: Opened = field(default_factory=lambda: Opened(True, "Opened with xdg-open."))
+
+    def __call__(self, url: str) -> Opened:
+        self.opened.append(url)
+        return self.answer
+
+
+def app_for(
+    rt: Runtime, sync: FakeSync | None = None, *, browser: FakeBrowser | None = None, **kw: Any
+) -> GluetuiApp:
+    """The app over ``rt`` with a fake refresh and browser; snapshot loading and budget are the
+    real ones."""
     from gluetui.sync import current_items
 
     backend = Backend(
         runtime=rt,
         sync=sync or FakeSync(standard_items()),
         items=current_items,
+        open_url=browser or FakeBrowser(),
     )
     return make_app(rt, backend=backend, **kw)
 
