@@ -158,4 +158,27 @@ def test_items_refresh_exits_with_the_failed_sources_code(
     assert code == 6  # AuthError: no token anywhere
     assert "No token for source 'gh'" in err and "GITHUB_TOKEN" in err
     assert "Traceback" not in err and "refresh of" not in err
-    assert "No glue work found." in out
+    # Not "No glue work found.": nothing was looked at (issue 16).
+    assert "No glue work found." not in out
+    assert out == (
+        "No items to show: the refresh of gh failed (see above) and nothing was stored from it "
+        "before.\n"
+    )
+    # The stored snapshot (no refresh) says the same, with the reason.
+    code, out, _ = _run(capsys, "--config", str(config), "items")
+    assert code == 0 and "No glue work found." not in out
+    assert out.startswith("No items to show: the last refresh of gh failed (No token for source")
+    assert out.rstrip().endswith("Fix it, then run `gluetui items --refresh`.")
+
+
+def test_no_glue_work_found_only_when_the_refresh_worked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from gluetui import paths
+
+    now = datetime.now(UTC)
+    with Store.open(paths.store_path()) as store:
+        store.save_snapshot("gh", [], at=now)
+        store.sync_finished(store.sync_started("gh", at=now), at=now, ok=True)
+    code, out, _ = _run(capsys, "items")
+    assert (code, out) == (0, "No glue work found.\n")

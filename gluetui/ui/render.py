@@ -55,10 +55,9 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
-def nothing_to_do(sources: int, config_path: object = None) -> str:
-    """A panel's empty state (Textual markup): with no source configured, how to add one."""
-    if sources:
-        return "Nothing to do here."
+def no_sources_text(config_path: object = None) -> str:
+    """A panel's empty state with no source configured (Textual markup): how to add one. With
+    sources, :func:`gluetui.ui.status.empty_panel_text` says what their refreshes found."""
     where = markup_escape(str(config_path)) if config_path else "your config"
     return (
         f"No sources configured. Add a sources block (kind, token_env, repos or orgs) to {where}"

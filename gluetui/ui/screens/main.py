@@ -38,7 +38,7 @@ from gluetui.ui.screens.help import HelpScreen
 from gluetui.ui.screens.main_delegation import DelegationMixin
 from gluetui.ui.screens.main_refresh import RefreshMixin
 from gluetui.ui.screens.main_triage import TriageMixin
-from gluetui.ui.status import SourceStatus
+from gluetui.ui.status import SourceStatus, empty_panel_text
 from gluetui.ui.widgets.detail import DetailPane, DetailView
 from gluetui.ui.widgets.header import CapacityGauge, SyncStatusBar
 from gluetui.ui.widgets.item_table import Cells, ItemTable
@@ -229,18 +229,18 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 follow_up=f.status if (f := self.followups.get(i.id)) else None,
             )
 
+        with_items = {i.source for i in items.values()}
+        refresh_key = keys.live_display(keys.COMMANDS_BY_ID["refresh"], self.backend.config.keymap)
         tabs = []
         for panel in self.panels:
             rows, total = self.panel_items(panel.kind)
             panel.table.show([i.id for i in rows], cells, render.content_widths(rows))
             if total and not rows:
                 empty = "Nothing matches the filter."
-            elif not self.items:
-                backend = self.backend
-                nothing = render.nothing_to_do(len(backend.forges), backend.config_path)
-                empty = "Nothing yet: refreshing…" if self.running else nothing
+            elif not self.backend.forges:
+                empty = render.no_sources_text(self.backend.config_path)
             else:
-                empty = "Nothing to do here."
+                empty = empty_panel_text(self.statuses, with_items, refresh_key)
             if self.partial:
                 # Only the top is loaded: the stored count (decided ones too) until the rest is in.
                 total = self._stored_counts.get(panel.kind.value, total)
