@@ -224,6 +224,8 @@ def _ledger_markdown(report: Ledger) -> str:
         ]
         for d in report.delegations:
             outcome = md_link(d.outcome, d.result_url) if d.result_url else d.outcome
+            if d.undone:
+                outcome += " (undone locally; the action stays on the forge)"
             out.append(
                 f"| {md_link(d.title, d.url)} | {md_cell(d.repo)} | {md_cell(d.automation)} | "
                 f"{outcome} | {d.at.date().isoformat()} |"

@@ -161,7 +161,7 @@ class Backend:
     def dismiss(self, item: Item, reason: str) -> Event:
         return decisions.dismiss(self.runtime, item, reason)
 
-    def undo(self) -> Event | None:
+    def undo(self) -> decisions.Undone | None:
         return decisions.undo(self.runtime)
 
     def fitting_automations(self, item: Item) -> list[str]:
