@@ -91,7 +91,7 @@ async def test_an_empty_panel_beside_a_failed_source_says_it_may_not_be_all(
             await settle(pilot)
             empty = [
                 t
-                for t, p in zip(_panel_texts(app), app.screen.query(Panel))
+                for t, p in zip(_panel_texts(app), app.screen.query(Panel), strict=True)
                 if p.kind is not Kind.BROKEN_CI
             ]
             assert empty and all(
