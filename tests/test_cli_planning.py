@@ -182,3 +182,15 @@ def test_no_glue_work_found_only_when_the_refresh_worked(
         store.sync_finished(store.sync_started("gh", at=now), at=now, ok=True)
     code, out, _ = _run(capsys, "items")
     assert (code, out) == (0, "No glue work found.\n")
+
+
+def test_the_demo_does_not_forecast_a_flood_from_its_first_refresh(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 16: "Incoming glue work outpaces the budget" fired on the demo, whose every item is
+    new to a store that has watched for a moment. The backlog found is the queue, not incoming."""
+    _, table, _ = _run(capsys, "capacity", "--demo")
+    data = json.loads(_run(capsys, "capacity", "--demo", "--format", "json")[1])
+    assert "outpaces" not in table and not any("outpaces" in w for w in data["warnings"])
+    assert data["forecast"]["known"] is False and data["forecast"]["items_per_week"] == 0
+    assert "no forecast yet: watching since" in table

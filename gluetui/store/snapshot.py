@@ -268,6 +268,15 @@ class SnapshotPart(Part):
                 out.append(GoneItem(item, from_text(gone_at)))
         return out
 
+    def gone_ids(self) -> set[str]:
+        """The ids of :meth:`gone_items` (cheap: no item is parsed)."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT id FROM gone WHERE id NOT IN (SELECT id FROM items)"
+            ).fetchall()
+        )
+        return {item_id for (item_id,) in rows}
+
     def mark_stale(self, source: str, stale: bool) -> None:
         """Flag ``source`` whose last refresh failed, so its items are shown as old."""
         self._db.write(

@@ -205,12 +205,20 @@ class Backend:
 
         rt = self.runtime
         log = rt.store.events() if events is None else events
-        return follow_up(list(items), log, rt.store.journal(), rt.clock())
+        # An item that left the snapshot is shown (with its outcome) but resolved on the forge.
+        gone = rt.store.gone_ids()
+        on_forge = [i for i in items if i.id not in gone]
+        return follow_up(on_forge, log, rt.store.journal(), rt.clock())
 
     def requeue_stalled(self, followups: Mapping[str, FollowUp]) -> list[Event]:
         from gluetui.delegate import requeue_stalled
 
         return requeue_stalled(self.runtime, followups)
+
+    def record_resolved(self, followups: Mapping[str, FollowUp]) -> list[Event]:
+        from gluetui.delegate import record_resolved
+
+        return record_resolved(self.runtime, followups)
 
 
 async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReport:
@@ -222,7 +230,7 @@ async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncRep
 def _items(rt: Runtime) -> list[Item]:
     from gluetui.sync import current_items
 
-    return current_items(rt)
+    return current_items(rt, with_gone=True)
 
 
 def first_items(rt: Runtime, per_kind: int) -> list[Item]:
