@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gluetui import browser, decisions
 from gluetui.budget import BudgetStatus, budget_status
+from gluetui.capacity import Estimate, estimate
 from gluetui.config.schema import Config
 from gluetui.events import Event
 from gluetui.factory import Runtime
@@ -148,6 +149,10 @@ class Backend:
 
     def effort_estimate(self, item: Item) -> float:
         return decisions.effort_estimate(self.runtime, item)
+
+    def estimate(self, item: Item) -> Estimate:
+        """How the item's effort is estimated under the configured rules (the detail says it)."""
+        return estimate(item.kind, item.metrics, self.runtime.config.capacity.effort)
 
     def take(self, item: Item, hours: float, *, override: bool = False) -> BudgetStatus:
         return decisions.take(self.runtime, item, hours, override=override)

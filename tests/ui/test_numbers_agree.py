@@ -44,3 +44,24 @@ def test_capacity_prose_has_no_two_decimal_averages() -> None:
     assert "4.75" not in text and "10.69" not in text
     warning = next(w for w in report.warnings if "outpaces" in w)
     assert "about 21 h a sprint" in warning
+
+
+def test_the_detail_says_how_the_estimate_was_made() -> None:
+    from gluetui.capacity import estimate
+    from gluetui.config.schema import EffortConfig
+    from gluetui.ui.widgets.detail import side_text
+
+    doc = replace(
+        item(1, Kind.STALE_DOC, effort=1.5),
+        metrics={"dead_refs": 2.0, "drift": 0.0, "code_changes": 0.0},
+    )
+    how = estimate(doc.kind, doc.metrics, EffortConfig())
+    side = side_text(DetailView(item=doc, now=NOW, estimate=how)).plain
+    assert "1.5 h estimated" in side
+    assert (
+        "how: 1 h to bring a doc up to date + 0.5 h for 2 dead references (0.25 h each) = 1.5 h"
+        in side
+    )
+    assert "the rules now say" not in side
+    stale = side_text(DetailView(item=replace(doc, effort_hours=1.0), now=NOW, estimate=how)).plain
+    assert "(the rules now say 1.5 h: the list shows the estimate of the last refresh)" in stale

@@ -286,6 +286,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             journal=tuple(backend.journal(item.id)),
             delegating=item.id in self.delegating,
             last_outcome=self.outcomes.get(item.id),
+            estimate=backend.estimate(item),
         )
 
     def _detail_hint(self) -> str:
