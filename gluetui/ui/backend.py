@@ -232,7 +232,9 @@ async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncRep
     return await sync_source(rt, forge, progress)
 
 
-def _items(rt: Runtime) -> list[Item]:
+def dashboard_items(rt: Runtime) -> list[Item]:
+    """What the dashboard shows: the snapshot, and the items that left it under a decision (with
+    their outcome), triage applied."""
     from gluetui.sync import current_items
 
     return current_items(rt, with_gone=True)
@@ -259,4 +261,4 @@ def first_items(rt: Runtime, per_kind: int) -> list[Item]:
 
 
 def default_backend(runtime: Runtime) -> Backend:
-    return Backend(runtime=runtime, sync=_sync, items=_items)
+    return Backend(runtime=runtime, sync=_sync, items=dashboard_items)

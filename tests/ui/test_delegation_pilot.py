@@ -306,8 +306,13 @@ async def test_a_hand_off_that_resolves_on_the_next_refresh_is_announced(rt: Run
         sync.items = {**items, "acme": items["acme"][1:]}  # the re-run went green: CI_1 is gone
         await pilot.press("r")
         await settle(pilot)
-        assert screen.followups[CI_1.id].status is Status.RESOLVED
+        # Resolved on the forge: announced, recorded done (the outcome in its history), and
+        # still shown with the done items (h) rather than vanishing.
         assert "Follow-up: resolved" in messages(pilot.app)
+        assert CI_1.id not in screen.followups
+        assert screen.items[CI_1.id].state is State.DONE
+        done = rt.store.events(CI_1.id)[-1]
+        assert done.action is EventAction.DONE and done.note.startswith("resolved on the forge")
         await pilot.press("c")
         await pilot.pause()
         rows = pilot.app.screen.query_one("#capacity-items")

@@ -85,3 +85,31 @@ async def test_a_re_run_that_turned_green_shows_its_outcome(tmp_path: Path) -> N
         assert done.note.startswith("resolved on the forge: the workflow is green again")
     finally:
         rt.close()
+
+
+async def test_the_readme_walkthrough_counts_the_flaky_panel_as_the_demo_does(
+    tmp_path: Path,
+) -> None:
+    """The demo's flaky panel counts each flake once (issue 16: a job and the test inside it
+    were two items, 6 of 17), and the README's walk through the demo says how many there are."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"\*\*`4`, Flaky tests: (\d+) items, one per flake\.\*\*", readme)
+    assert said is not None
+    rt = build_runtime(demo=True, store_path=tmp_path / "demo.sqlite3", clock=lambda: NOW)
+    try:
+        app = make_app(rt)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            flaky = screen.panels[3]
+            assert flaky.table.row_count == int(said.group(1))
+            rows = screen.panel_items(flaky.kind)[0]
+            # One item per job: no test item beside its job, no job counted twice.
+            jobs = [(i.repo, i.where.get("workflow"), i.where.get("job")) for i in rows]
+            assert len(set(jobs)) == len(jobs)
+            assert not any("#flaky_test/test:" in i.id for i in rows)
+    finally:
+        rt.close()

@@ -22,7 +22,7 @@ from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
 from gluetui.records import RateLimit, SourceData
 from gluetui.store import Store
 from gluetui.ui.app import GluetuiApp, make_app
-from gluetui.ui.backend import Backend
+from gluetui.ui.backend import Backend, dashboard_items
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -239,12 +239,10 @@ def app_for(
 ) -> GluetuiApp:
     """The app over ``rt`` with a fake refresh and browser; snapshot loading and budget are the
     real ones."""
-    from gluetui.sync import current_items
-
     backend = Backend(
         runtime=rt,
         sync=sync or FakeSync(standard_items()),
-        items=current_items,
+        items=dashboard_items,
         open_url=browser or FakeBrowser(),
     )
     return make_app(rt, backend=backend, **kw)
