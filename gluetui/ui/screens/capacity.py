@@ -78,7 +78,9 @@ def summary_text(report: CapacityReport, width: int | None = None) -> Text:
     return text
 
 
-def bucket_table(title: str, first: str, rows: Sequence[tuple[str, int, float]]) -> Table:
+def bucket_table(
+    title: str, first: str, rows: Sequence[tuple[str, int, float]], empty: str = "nothing"
+) -> Table:
     """A small table (kind / repository / week, items, hours) that fits whatever width it gets."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
     table.add_column(first, ratio=1, no_wrap=True, overflow="ellipsis", min_width=len(first))
@@ -87,7 +89,7 @@ def bucket_table(title: str, first: str, rows: Sequence[tuple[str, int, float]])
     for name, count, hours in rows:
         table.add_row(Text(name), str(count), _hours(hours))
     if not rows:
-        table.add_row(Text("nothing", style="dim"), "", "")
+        table.add_row(Text(empty, style="dim"), "", "")
     return table
 
 
@@ -149,7 +151,12 @@ class CapacityScreen(ModalScreen[None]):
         )
         weeks = [(w.name, w.items, w.hours) for w in report.forecast.weeks]
         self.query_one("#capacity-forecast", Static).update(
-            bucket_table("Incoming per week", "Week of", weeks)
+            bucket_table(
+                "Incoming per week",
+                "Week of",
+                weeks if report.forecast.known else [],
+                "no forecast yet" if report.forecast.watching_since else "nothing refreshed yet",
+            )
         )
         self._commitments(report, budget)
 
