@@ -216,7 +216,7 @@ def _nothing_found(failed: Sequence[tuple[str, str]], *, refreshed: bool) -> str
             f"No items to show: the refresh of {names} failed (see above) and nothing was "
             "stored from it before."
         )
-    why = clean(failed[0][1], 200)
+    why = clean(failed[0][1], 200).rstrip(".")
     return (
         f"No items to show: the last refresh of {names} failed"
         f"{f' ({why})' if why else ''}. Fix it, then run `gluetui items --refresh`."

@@ -19,7 +19,7 @@ from gluetui.detect.run import detect_all
 from gluetui.errors import ForgeError, GluetuiError, RateLimited
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
-from gluetui.model import Evidence, Item
+from gluetui.model import Evidence, Item, State
 from gluetui.records import RateLimit, RepoError, SourceData
 from gluetui.triage import apply_triage, triage_states
 
@@ -141,9 +141,13 @@ def current_items(
     """
     now = rt.clock()
     loaded = list(items) if items is not None else rt.store.load_items()
+    states = triage_states(rt.store.events(), now)
+    current = apply_triage(loaded, states, now)
     if with_gone:
-        loaded += [gone_item(g.item, g.gone_at) for g in rt.store.gone_items()]
-    return apply_triage(loaded, triage_states(rt.store.events(), now), now)
+        gone = [gone_item(g.item, g.gone_at) for g in rt.store.gone_items()]
+        # Only while a decision is in force: an undone or reopened one is simply gone.
+        current += [i for i in apply_triage(gone, states, now) if i.state is not State.OPEN]
+    return current
 
 
 def gone_item(item: Item, gone_at: datetime) -> Item:

@@ -167,7 +167,7 @@ def test_items_refresh_exits_with_the_failed_sources_code(
     # The stored snapshot (no refresh) says the same, with the reason.
     code, out, _ = _run(capsys, "--config", str(config), "items")
     assert code == 0 and "No glue work found." not in out
-    assert out.startswith("No items to show: the last refresh of gh failed (No token for source")
+    assert out.startswith("No items to show: the last refresh of gh failed (No token for source 'gh')")
     assert out.rstrip().endswith("Fix it, then run `gluetui items --refresh`.")
 
 
@@ -193,4 +193,4 @@ def test_the_demo_does_not_forecast_a_flood_from_its_first_refresh(
     data = json.loads(_run(capsys, "capacity", "--demo", "--format", "json")[1])
     assert "outpaces" not in table and not any("outpaces" in w for w in data["warnings"])
     assert data["forecast"]["known"] is False and data["forecast"]["items_per_week"] == 0
-    assert "no forecast yet: watching since" in table
+    assert "no forecast until " in table

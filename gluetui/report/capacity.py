@@ -111,11 +111,9 @@ def forecast_line(forecast: Forecast) -> str:
             f"(about {formatting.about(forecast.hours_per_sprint)} h a sprint)"
         )
     if forecast.watching_since is None:
-        return "no forecast yet: nothing refreshed so far"
-    return (
-        f"no forecast yet: watching since {formatting.day_month(forecast.watching_since.date())}"
-        f" (a forecast needs {MIN_WATCHED_DAYS} days)"
-    )
+        return "no forecast: nothing refreshed yet"
+    ready = forecast.watching_since + timedelta(days=MIN_WATCHED_DAYS)
+    return f"no forecast until {formatting.day_month(ready.date())} (needs a week)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,8 @@ def empty_panel_text(
         return "Nothing yet: refreshing…"
     if failed:
         first = failed[0]
-        why = f" ({escape(clean(first.error_title, 120))})" if first.error_title else ""
+        reason = clean(first.error_title, 120).rstrip(".")
+        why = f" ({escape(reason)})" if reason else ""
         names = ", ".join(escape(clean(s.name, 30)) for s in failed)
         if len(failed) + len(never) == len(statuses):
             return (

@@ -83,3 +83,36 @@ async def test_undoing_a_take_that_assigned_you_says_the_assignment_stays(tmp_pa
     assert undone is not None and undone.event.action is EventAction.TAKEN
     assert undone.on_forge == "did assign on 7."
     assert "(1 h freed)" in undone.message and "On the forge it stays done" in undone.message
+
+
+async def test_an_item_gone_under_a_hand_off_is_shown_resolved_and_recorded_done(
+    tmp_path: Path,
+) -> None:
+    """Outcomes (issue 16): the re-run turned the build green and the item left the snapshot; the
+    dashboard still has it, its outcome first, and the follow-up records it done. Undone, it is
+    simply gone."""
+    from gluetui.delegate import Status, follow_up, record_resolved
+    from gluetui.sync import current_items
+
+    rt = make_runtime(tmp_path)
+    red, other = make_item(), make_item(key="other.yml", title="Other CI")
+    rt.store.save_snapshot("gh", [red, other], at=NOW - timedelta(hours=1))
+    await delegate(rt, red, "rerun")
+    rt.store.save_snapshot("gh", [other], at=NOW)  # the next refresh: green, no longer flagged
+    shown = {i.id: i for i in current_items(rt, with_gone=True)}
+    assert set(shown) == {red.id, other.id} and red.id not in {i.id for i in current_items(rt)}
+    ghost = shown[red.id]
+    assert ghost.evidence[0].label == "outcome"
+    assert ghost.evidence[0].detail.startswith("Resolved on the forge: the workflow is green again")
+    verdicts = follow_up([other], rt.store.events(), rt.store.journal(), NOW)
+    assert verdicts[red.id].status is Status.RESOLVED
+    assert verdicts[red.id].message == (
+        "resolved on the forge: the workflow is green again since rerun took it"
+    )
+    (done,) = record_resolved(rt, verdicts)
+    assert done.action is EventAction.DONE and done.note == verdicts[red.id].message
+    assert {i.id: i.state.value for i in current_items(rt, with_gone=True)}[red.id] == "done"
+    # Its hand-off undone, then its done undone: no decision in force, it is just gone.
+    decisions.undo(rt)
+    decisions.undo(rt)
+    assert red.id not in {i.id for i in current_items(rt, with_gone=True)}

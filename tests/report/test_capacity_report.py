@@ -99,13 +99,10 @@ def test_no_forecast_until_a_week_was_watched() -> None:
     )
     assert not r.forecast.known and r.forecast.items_per_week == 0
     assert not any("outpaces" in w for w in r.warnings)
-    assert (
-        forecast_line(r.forecast)
-        == "no forecast yet: watching since 25 Nov (a forecast needs 7 days)"
-    )
+    assert forecast_line(r.forecast) == "no forecast until 2 Dec (needs a week)"
     assert r.to_json()["forecast"]["known"] is False
     nothing = capacity_report(config(), [], [], NOW, arrivals=[], watching={})
-    assert forecast_line(nothing.forecast) == "no forecast yet: nothing refreshed so far"
+    assert forecast_line(nothing.forecast) == "no forecast: nothing refreshed yet"
 
 
 def test_a_source_added_later_brings_its_backlog_not_a_flood() -> None:

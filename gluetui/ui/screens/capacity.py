@@ -155,7 +155,8 @@ class CapacityScreen(ModalScreen[None]):
                 "Incoming per week",
                 "Week of",
                 weeks if report.forecast.known else [],
-                "no forecast yet" if report.forecast.watching_since else "nothing refreshed yet",
+                # The summary above says until when; the column is narrow.
+                "not yet",
             )
         )
         self._commitments(report, budget)
