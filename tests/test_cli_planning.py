@@ -167,7 +167,9 @@ def test_items_refresh_exits_with_the_failed_sources_code(
     # The stored snapshot (no refresh) says the same, with the reason.
     code, out, _ = _run(capsys, "--config", str(config), "items")
     assert code == 0 and "No glue work found." not in out
-    assert out.startswith("No items to show: the last refresh of gh failed (No token for source 'gh')")
+    assert out.startswith(
+        "No items to show: the last refresh of gh failed (No token for source 'gh')"
+    )
     assert out.rstrip().endswith("Fix it, then run `gluetui items --refresh`.")
 
 
