@@ -394,15 +394,21 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             return None
         return True
 
+    def live_key(self, command_id: str) -> str:
+        """The first key that runs ``command_id`` now (the user's keymap applied)."""
+        command = keys.COMMANDS_BY_ID[command_id]
+        return keys.live_display(command, self.backend.config.keymap).split(" / ")[0]
+
     def why_greyed(self, action: str) -> str:
         """Why ``action`` does nothing now (what :meth:`check_action` greys out), in words."""
+        key = self.live_key
         item = self.current_item
         if action in ITEM_ACTIONS and item is None:
             return "Nothing highlighted: this list is empty."
         if action == "undo":
             return "Nothing to undo: no decision is in force."
         if action in ("detail_down", "detail_up"):
-            return "The detail is closed: enter opens it."
+            return f"The detail is closed: {key('detail')} opens it."
         if item is None:
             return ""
         if action == "delegate" and item.id in self.delegating:
@@ -413,11 +419,11 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 f'[automations] with fits = ["{item.kind.value}"].'
             )
         if action == "done":
-            return "Already done (u undoes it, h shows done items)."
+            return f"Already done ({key('undo')} undoes it, {key('hidden')} shows done items)."
         if action == "settle":
             return (
-                "Nothing to settle: v is for a hand-off marked ? (its outcome unknown), and this "
-                "item has none."
+                f"Nothing to settle: {key('settle')} is for a hand-off marked ? (its outcome "
+                "unknown), and this item has none."
             )
         if action in ("open_url", "copy_url"):
             return "This item has no valid http(s) link to open or copy."

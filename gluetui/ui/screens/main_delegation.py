@@ -58,6 +58,9 @@ class DelegationMixin(Screen[None]):
     def update_detail(self) -> None:
         raise NotImplementedError
 
+    def live_key(self, command_id: str) -> str:
+        raise NotImplementedError
+
     def init_delegation(self) -> None:
         self.followups = {}
         self.delegating = set()
@@ -121,7 +124,7 @@ class DelegationMixin(Screen[None]):
             if old is not None and old.status is not f.status and f.status in NEWS:
                 _, word, _ = handoff.FOLLOW_UP_TEXT[f.status]
                 where = (
-                    " It moves to the done items (h shows them)."
+                    f" It moves to the done items ({self.live_key('hidden')} shows them)."
                     if f.status is Status.RESOLVED
                     else ""
                 )
