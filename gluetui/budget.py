@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from gluetui.capacity import sprint_window
 from gluetui.config.schema import Config
@@ -33,7 +33,11 @@ class Commitment:
 
 @dataclass(frozen=True, slots=True)
 class BudgetStatus:
-    """The sprint's budget, what is committed and what is left."""
+    """The sprint's budget, what is committed and what is left.
+
+    ``start`` is the sprint's first day and ``end`` the first day after it (exclusive, for
+    arithmetic); what people and reports see is :attr:`last_day`, inclusive.
+    """
 
     start: date
     end: date
@@ -43,6 +47,12 @@ class BudgetStatus:
     commitments: tuple[Commitment, ...] = ()
     #: Items taken in earlier sprints and not finished: they still need doing this sprint.
     carried: tuple[Commitment, ...] = ()
+
+    @property
+    def last_day(self) -> date:
+        """The sprint's last day (inclusive): what the gauge, the capacity screen and every report
+        format name as its end."""
+        return self.end - timedelta(days=1)
 
     @property
     def carry_over_hours(self) -> float:

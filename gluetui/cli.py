@@ -189,16 +189,43 @@ def _items(args: argparse.Namespace) -> int:
         items_json.write(_stored_json({k.value for k in kinds}, args.all), sys.stdout)
         return 0
     if args.demo or args.refresh:
-        items, code = _refreshed_items(args)
+        items, code, failed = _refreshed_items(args)
     else:
-        items = _stored_items()
+        items, failed = _stored_items()
     shown = [i for i in items if i.kind in kinds and (args.all or i.state is State.OPEN)]
     shown.sort(key=lambda i: (-i.impact, i.id))
     if args.json:
         items_json.write((items_json.item_line(i.to_json()) for i in shown), sys.stdout)
-    else:
+    elif shown:
         _print_table(shown, datetime.now(UTC))
+    else:
+        print(_nothing_found(failed, refreshed=args.demo or args.refresh))
     return code
+
+
+def _nothing_found(failed: Sequence[tuple[str, str]], *, refreshed: bool) -> str:
+    """What an empty list says: "No glue work found." only when every source refreshed fine;
+    a failed refresh (no token, no network) is named instead of passing for "nothing to do"."""
+    from gluetui.textsafe import clean
+
+    if not failed:
+        return "No glue work found."
+    names = ", ".join(clean(name, 40) for name, _ in failed)
+    if refreshed:
+        return (
+            f"No items to show: the refresh of {names} failed (see above) and nothing was "
+            "stored from it before."
+        )
+    why = clean(failed[0][1], 200).rstrip(".")
+    return (
+        f"No items to show: the last refresh of {names} failed"
+        f"{f' ({why})' if why else ''}. Fix it, then run `gluetui items --refresh`."
+    )
+
+
+def _failed_sources(store: Store) -> list[tuple[str, str]]:
+    """(source, error) of each source whose latest refresh failed."""
+    return [(name, run.error) for name, run in store.last_syncs().items() if run.ok is False]
 
 
 def _stored_json(kinds: set[str], include_hidden: bool) -> list[str]:
@@ -239,8 +266,9 @@ def _snapshot_path() -> Path:
     return path
 
 
-def _stored_items() -> list[Item]:
-    """The stored snapshot with triage applied — no config, no forge, no Textual."""
+def _stored_items() -> tuple[list[Item], list[tuple[str, str]]]:
+    """The stored snapshot with triage applied — no config, no forge, no Textual — and the
+    sources whose last refresh failed."""
     from gluetui.store import Store
     from gluetui.triage import apply_triage, triage_states
 
@@ -248,14 +276,18 @@ def _stored_items() -> list[Item]:
     now = datetime.now(UTC)
     with Store.open(path) as store:
         _warn_recovered(store)
-        return apply_triage(store.load_items(), triage_states(store.events(), now), now)
+        items = apply_triage(store.load_items(), triage_states(store.events(), now), now)
+        return items, _failed_sources(store)
 
 
-def _refreshed_items(args: argparse.Namespace) -> tuple[list[Item], int]:
+def _refreshed_items(
+    args: argparse.Namespace,
+) -> tuple[list[Item], int, list[tuple[str, str]]]:
     """Refresh every source, then the items (a failed source keeps its last good items).
 
     The exit code is the first failed source's (5 forge, 6 token, 7 rate limited), so a script
-    notices a partial refresh while still getting every item that could be had.
+    notices a partial refresh while still getting every item that could be had. Also the sources
+    that failed.
     """
     from gluetui.factory import build_runtime
     from gluetui.sync import current_items
@@ -264,7 +296,7 @@ def _refreshed_items(args: argparse.Namespace) -> tuple[list[Item], int]:
     try:
         _warn_recovered(rt.store)
         code = _refresh_all(rt)
-        return current_items(rt), code
+        return current_items(rt), code, _failed_sources(rt.store)
     finally:
         _close(rt)
 
@@ -353,7 +385,7 @@ def _planning(args: argparse.Namespace) -> int:
         now = rt.clock()
         if args.command == "capacity":
             offset = 1 if args.sprint == "next" else 0
-            cap = report.capacity_report(rt.config, rt.store.events(), items, now, offset)
+            cap = report.stored_capacity_report(rt.config, rt.store, items, now, offset)
             sys.stdout.write(report.render_capacity(cap, args.format))
             return refresh_code or report.capacity_exit_code(cap)
         assert since is not None
@@ -393,18 +425,17 @@ def _close(rt: Runtime) -> None:
 
 
 def _print_table(items: Sequence[Item], now: datetime) -> None:
+    from gluetui import formatting
     from gluetui.textsafe import cell_width, clean, pad
 
-    if not items:
-        print("No glue work found.")
-        return
     rows = [
         (
             i.kind.value,
             clean(i.repo, 30),
             clean(i.title, 70),
-            _age(i.age_hours(now)),
-            f"{i.effort_hours:g}h",
+            # The dashboard's own ages and hours (one formatting module for both).
+            formatting.age(i.since, now),
+            formatting.hours_cell(i.effort_hours),
             i.state.value,
         )
         for i in items
@@ -414,12 +445,6 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
     widths = [max(cell_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
-
-def _age(hours: float) -> str:
-    if hours < 48:
-        return f"{hours:.0f}h"
-    return f"{hours / 24:.0f}d"
 
 
 def _config(args: argparse.Namespace) -> int:

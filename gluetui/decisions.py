@@ -13,21 +13,26 @@ The UI and the CLI call these with the runtime; nothing here imports Textual.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from gluetui import formatting
 from gluetui.budget import BudgetStatus, budget_status
 from gluetui.capacity import estimated_hours
 from gluetui.config.automations import fitting
 from gluetui.delegate import Plan, plan_for
+from gluetui.delegate.plan import is_unknown
 from gluetui.errors import ActionError, GluetuiError
 from gluetui.events import Event, EventAction
 from gluetui.model import Item, State
+from gluetui.textsafe import clean, safe_url
 
 if TYPE_CHECKING:
     from gluetui.factory import Runtime
+    from gluetui.store import JournalEntry
 
 #: Snoozes end at this local hour of the day they run out.
 MORNING = time(8, 0)
@@ -40,8 +45,9 @@ class OverBudget(GluetuiError):
 
     def __init__(self, status: BudgetStatus, hours: float) -> None:
         super().__init__(
-            f"Taking this ({hours:g} h) would go over the sprint's glue-work budget: "
-            f"{status.committed_hours:g} of {status.budget_hours:g} h already committed.",
+            f"Taking this ({formatting.hours(hours)}) would go over the sprint's glue-work "
+            f"budget: {formatting.hours(status.committed_hours)} of "
+            f"{formatting.hours(status.budget_hours)} already committed.",
             "Take it anyway (override), mark finished items done, delegate it instead, "
             "or raise capacity.hours_per_sprint.",
         )
@@ -171,9 +177,92 @@ def dismiss(runtime: Runtime, item: Item, reason: str) -> Event:
     )
 
 
-def undo(runtime: Runtime) -> Event | None:
-    """Cancel the latest decision in force; returns it, or None when there was nothing to undo."""
-    return runtime.store.undo_last(at=runtime.clock())
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What ``u`` cancelled here, and what it cannot cancel: an action already done on the forge.
+
+    Undo is local: it takes a decision back in gluetui's log (the item returns to the queue, its
+    hours leave the budget). A re-run, a comment, an issue or an assignment that a hand-off (or
+    ``assign_on_take``) already made stays on the forge; ``on_forge`` says which, so the user
+    can undo that there, and the ledger keeps the hand-off, marked as undone locally.
+    """
+
+    event: Event
+    #: What the cancelled decision did on the forge, that stays there ("" when nothing did).
+    on_forge: str = ""
+    #: Hours the cancelled decision held against the budget (taken, or oversight).
+    hours: float = 0.0
+
+    @property
+    def message(self) -> str:
+        """One sentence for the user."""
+        action = self.event.action
+        freed = f" ({formatting.hours(self.hours)} freed)" if self.hours else ""
+        if self.on_forge:
+            what = (
+                f"the hand-off to {self.event.automation or 'the automation'}"
+                if action is EventAction.DELEGATED
+                else f"{action.value}"
+            )
+            return (
+                f"Undid {what} here: the item is back in your queue{freed}. On the forge it "
+                f"stays done: {self.on_forge} Undo that on the forge if it matters."
+            )
+        return f"Undid {action.value}{freed}."
+
+
+#: The undo's note for a decision whose forge action stays (the detail's history shows it).
+STAYS_ON_FORGE = "undone locally; the action stays on the forge"
+
+
+def forge_action(event: Event, journal: Sequence[JournalEntry]) -> str:
+    """What ``event`` did on the forge, in words, if it did (or may have) anything there.
+
+    A hand-off's own journal entry (its key); for a take, the ``assign_on_take`` action journaled
+    with it. A definite failure did nothing; an unknown outcome may have done it.
+    """
+    if event.action is EventAction.DELEGATED:
+        key = str(event.data.get("key", ""))
+        entries = [e for e in journal if e.key == key] if key else []
+    elif event.action is EventAction.TAKEN:
+        entries = [
+            e
+            for e in journal
+            if e.item_id == event.item_id and e.request.get("on_take") and e.intent_at >= event.at
+        ][:1]
+    else:
+        return ""
+    for entry in entries:
+        message = clean(entry.message, 200).rstrip(".")
+        url = safe_url(entry.url)
+        where = f" ({url})" if url else ""
+        if entry.ok:
+            return f"{message or entry.automation}{where}."
+        if is_unknown(entry) or entry.pending:
+            return f"{entry.automation} may have acted; check the forge{where}."
+    return ""
+
+
+def undo(runtime: Runtime) -> Undone | None:
+    """Cancel the latest decision in force; None when there was nothing to undo.
+
+    Says what stays on the forge (and notes it on the undo, for the history and the ledger).
+    """
+    store = runtime.store
+    journal = store.journal()
+    said: dict[int, str] = {}
+
+    def note_for(target: Event) -> str:
+        said[target.id] = forge_action(target, journal)
+        return STAYS_ON_FORGE if said[target.id] else ""
+
+    event = store.undo_last(at=runtime.clock(), note_for=note_for)
+    if event is None:
+        return None
+    hours = float(event.hours or 0.0) if event.action is EventAction.TAKEN else 0.0
+    if event.action is EventAction.DELEGATED:
+        hours = float(event.data.get("oversight_hours", 0.0) or 0.0)
+    return Undone(event, said.get(event.id, ""), hours)
 
 
 # -- a: what delegating can pick from --------------------------------------------------------------

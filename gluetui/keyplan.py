@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gluetui.model import Kind
+from gluetui.textsafe import clean
 
 
 class Scope(StrEnum):
@@ -172,18 +173,23 @@ def display_keys(keys: str) -> str:
 
 
 def key_problem(key: str) -> str:
-    """Why ``key`` (normalized) is not a key name Textual knows, or ""."""
+    """Why ``key`` (normalized) is not a key name Textual knows, or "" (the key is quoted as
+    plain characters: a config value may hold invisible or terminal-control ones)."""
+    shown = clean(key, 40)
     *mods, base = key.split("+") if "+" in key[1:] else ("", key)
     bad = [m for m in mods if m and m not in _MODIFIERS]
     if bad:
-        return f"{key!r} is not a key: unknown modifier {bad[0]!r} (use {', '.join(_MODIFIERS)})"
+        return (
+            f"{shown!r} is not a key: unknown modifier {clean(bad[0], 20)!r} "
+            f"(use {', '.join(_MODIFIERS)})"
+        )
     if len(base) == 1 or base in _NAMED_KEYS:
         return ""
     try:
         unicodedata.lookup(_UNICODE_OF.get(base, base).replace("_", " "))
     except KeyError:
         return (
-            f"{key!r} is not a key: use a character, a name such as enter, escape, tab, space, "
+            f"{shown!r} is not a key: use a character, a name such as enter, escape, tab, space, "
             "pagedown or f5, with modifiers such as ctrl+"
         )
     return ""
@@ -320,7 +326,11 @@ COMMANDS: tuple[KeyCommand, ...] = (
     ),
     # The view.
     KeyCommand(
-        "filter", "slash", "filter", "Filter", "Filter: words, repo:, kind:, author:, mine, new."
+        "filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter: words, repo:, kind:, author:, mine (reviews asked of you), new.",
     ),
     KeyCommand(
         "sort",

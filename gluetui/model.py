@@ -28,12 +28,26 @@ class Kind(StrEnum):
         """The panel title."""
         return _KIND_LABELS[self]
 
+    @property
+    def resolved(self) -> str:
+        """What it means on the forge that an item of this kind is no longer flagged."""
+        return _KIND_RESOLVED.get(self, "it is no longer flagged")
+
 
 _KIND_LABELS = {
     Kind.STALE_DOC: "Stale docs",
     Kind.BROKEN_CI: "Broken CI",
     Kind.UNREVIEWED_PR: "Unreviewed PRs/MRs",
     Kind.FLAKY_TEST: "Flaky tests",
+}
+
+
+#: Said when an item leaves the snapshot (a kind not listed: "it is no longer flagged").
+_KIND_RESOLVED = {
+    Kind.STALE_DOC: "the doc is no longer flagged (updated, or its problems fixed)",
+    Kind.BROKEN_CI: "the workflow is green again",
+    Kind.UNREVIEWED_PR: "it was reviewed, merged, closed or turned back into a draft",
+    Kind.FLAKY_TEST: "no flake in the window any more",
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from gluetui.config.loader import is_accountable
@@ -22,7 +22,7 @@ from gluetui.detect.run import detect_all
 from gluetui.errors import ForgeError, GluetuiError, RateLimited
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
-from gluetui.model import Item
+from gluetui.model import Evidence, Item, State
 from gluetui.records import RateLimit, RepoError, SourceData
 from gluetui.textsafe import clean
 from gluetui.triage import apply_triage, triage_states
@@ -185,11 +185,34 @@ async def sync_all(rt: Runtime, progress: Progress | None = None) -> list[SyncRe
     return list(await asyncio.gather(*(sync_source(rt, f, progress) for f in rt.forges)))
 
 
-def current_items(rt: Runtime, items: Sequence[Item] | None = None) -> list[Item]:
-    """The stored snapshot with each item's triage state applied (hidden ones included)."""
+def current_items(
+    rt: Runtime, items: Sequence[Item] | None = None, *, with_gone: bool = False
+) -> list[Item]:
+    """The stored snapshot with each item's triage state applied (hidden ones included).
+
+    ``with_gone`` adds the items that left the snapshot while a decision was on them (a re-run
+    turned the build green), each with its outcome as its first evidence, so the dashboard shows
+    what happened instead of letting the row vanish.
+    """
     now = rt.clock()
     loaded = list(items) if items is not None else rt.store.load_items()
-    return apply_triage(loaded, triage_states(rt.store.events(), now), now)
+    states = triage_states(rt.store.events(), now)
+    current = apply_triage(loaded, states, now)
+    if with_gone:
+        gone = [gone_item(g.item, g.gone_at) for g in rt.store.gone_items()]
+        # Only while a decision is in force: an undone or reopened one is simply gone.
+        current += [i for i in apply_triage(gone, states, now) if i.state is not State.OPEN]
+    return current
+
+
+def gone_item(item: Item, gone_at: datetime) -> Item:
+    """``item`` as last seen, its outcome first among its evidence."""
+    outcome = Evidence(
+        "outcome",
+        f"Resolved on the forge: {item.kind.resolved} "
+        f"(no longer flagged since {gone_at:%Y-%m-%d %H:%M} UTC).",
+    )
+    return replace(item, evidence=(outcome, *item.evidence))
 
 
 def _describe(exc: BaseException, forge: Forge) -> tuple[str, str]:

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 _SECRETS = ("GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "GLUETUI_CONFIG", "GLUETUI_DATA_DIR")
+#: No test may start the developer's browser (``o``): no display, no $BROWSER.
+_BROWSER = ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Fresh XDG dirs and data dir per test; tokens and config overrides removed."""
-    for name in _SECRETS:
+    for name in (*_SECRETS, *_BROWSER):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     for sub, var in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,9 @@ def test_capacity_next_sprint_starts_after_the_current_one(
 ) -> None:
     _, now, _ = _run(capsys, "capacity", "--demo", "--format", "json")
     _, nxt, _ = _run(capsys, "capacity", "--demo", "--sprint", "next", "--format", "json")
-    assert json.loads(nxt)["start"] == json.loads(now)["end"]
+    # ``end`` is the sprint's last day (inclusive): the next sprint starts the day after.
+    last = date.fromisoformat(json.loads(now)["end"])
+    assert json.loads(nxt)["start"] == (last + timedelta(days=1)).isoformat()
     assert json.loads(nxt)["sprint"] == "next"
 
 
@@ -156,4 +158,41 @@ def test_items_refresh_exits_with_the_failed_sources_code(
     assert code == 6  # AuthError: no token anywhere
     assert "No token for source 'gh'" in err and "GITHUB_TOKEN" in err
     assert "Traceback" not in err and "refresh of" not in err
-    assert "No glue work found." in out
+    # Not "No glue work found.": nothing was looked at (issue 16).
+    assert "No glue work found." not in out
+    assert out == (
+        "No items to show: the refresh of gh failed (see above) and nothing was stored from it "
+        "before.\n"
+    )
+    # The stored snapshot (no refresh) says the same, with the reason.
+    code, out, _ = _run(capsys, "--config", str(config), "items")
+    assert code == 0 and "No glue work found." not in out
+    assert out.startswith(
+        "No items to show: the last refresh of gh failed (No token for source 'gh')"
+    )
+    assert out.rstrip().endswith("Fix it, then run `gluetui items --refresh`.")
+
+
+def test_no_glue_work_found_only_when_the_refresh_worked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from gluetui import paths
+
+    now = datetime.now(UTC)
+    with Store.open(paths.store_path()) as store:
+        store.save_snapshot("gh", [], at=now)
+        store.sync_finished(store.sync_started("gh", at=now), at=now, ok=True)
+    code, out, _ = _run(capsys, "items")
+    assert (code, out) == (0, "No glue work found.\n")
+
+
+def test_the_demo_does_not_forecast_a_flood_from_its_first_refresh(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 16: "Incoming glue work outpaces the budget" fired on the demo, whose every item is
+    new to a store that has watched for a moment. The backlog found is the queue, not incoming."""
+    _, table, _ = _run(capsys, "capacity", "--demo")
+    data = json.loads(_run(capsys, "capacity", "--demo", "--format", "json")[1])
+    assert "outpaces" not in table and not any("outpaces" in w for w in data["warnings"])
+    assert data["forecast"]["known"] is False and data["forecast"]["items_per_week"] == 0
+    assert "no forecast until " in table

@@ -75,7 +75,9 @@ def seeded() -> list[Item]:
 
 def _generic(kinds: set[Kind], include_hidden: bool) -> list[dict[str, object]]:
     shown = [
-        i for i in _stored_items() if i.kind in kinds and (include_hidden or i.state is State.OPEN)
+        i
+        for i in _stored_items()[0]
+        if i.kind in kinds and (include_hidden or i.state is State.OPEN)
     ]
     shown.sort(key=lambda i: (-i.impact, i.id))
     # What leaves the program is the item's JSON with forge text made inert (one function).

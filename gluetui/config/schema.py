@@ -210,6 +210,14 @@ class _EffortConfig(Strict):
     """Extra review hours per hundred changed lines."""
     per_failing_job: float = Field(default=0.5, ge=0)
     """Extra hours per failing job beyond the first."""
+    per_red_day: float = Field(default=0.25, ge=0)
+    """Extra hours per whole day a build has been red (commits pile up on top of it)."""
+    per_dead_reference: float = Field(default=0.25, ge=0)
+    """Extra hours per path or link a doc mentions that no longer exists."""
+    per_code_change: float = Field(default=0.05, ge=0)
+    """Extra hours per code change since a stale doc was last edited (re-reading the code)."""
+    per_flaky_test: float = Field(default=1.0, ge=0)
+    """Hours per named flaky test of a flaky job (a job with none named costs the base)."""
     max_hours: float = Field(default=8.0, gt=0)
     """No single item is estimated above this."""
 

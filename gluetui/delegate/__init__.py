@@ -15,7 +15,13 @@ from gluetui.delegate.engine import (
     reconcile,
     resolve_unknown,
 )
-from gluetui.delegate.followup import FollowUp, Status, follow_up, requeue_stalled
+from gluetui.delegate.followup import (
+    FollowUp,
+    Status,
+    follow_up,
+    record_resolved,
+    requeue_stalled,
+)
 from gluetui.delegate.plan import Plan, idempotency_key, plan
 from gluetui.delegate.templates import PLACEHOLDERS, TemplateError, render
 
@@ -35,6 +41,7 @@ __all__ = [
     "plan",
     "plan_for",
     "reconcile",
+    "record_resolved",
     "render",
     "requeue_stalled",
     "resolve_unknown",

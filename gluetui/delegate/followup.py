@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from gluetui import formatting
 from gluetui.delegate.plan import is_unknown
 from gluetui.events import Event, EventAction, effective_events
-from gluetui.model import Item
+from gluetui.model import Item, Kind
 
 if TYPE_CHECKING:
     from gluetui.factory import Runtime
@@ -89,7 +90,11 @@ def _verdict(
     if entry is not None and entry.ok is False:
         return made(Status.FAILED, f"{name} failed: {entry.message}", result_url)
     if item is None:
-        return made(Status.RESOLVED, f"resolved: gone from the forge since {name} took it")
+        try:
+            resolved = Kind(str(event.data.get("kind", ""))).resolved
+        except ValueError:
+            resolved = "it is no longer flagged"
+        return made(Status.RESOLVED, f"resolved on the forge: {resolved} since {name} took it")
     # A link to the item itself (assigning a PR returns the PR) is not news; another PR is.
     pr = _PR_URL.search(result_url) if result_url.rstrip("/") != item.url.rstrip("/") else None
     if pr:
@@ -103,7 +108,10 @@ def _verdict(
     if now >= deadline:
         return made(Status.STALLED, "stalled: back in the queue", item.url)
     left = (deadline - now).total_seconds() / 3600
-    return made(Status.WAITING, f"waiting for {name} ({left:.0f} h before it counts as stalled)")
+    return made(
+        Status.WAITING,
+        f"waiting for {name} ({formatting.duration(left)} before it counts as stalled)",
+    )
 
 
 def _follow_up_hours(event: Event) -> float:
@@ -113,6 +121,25 @@ def _follow_up_hours(event: Event) -> float:
     except (TypeError, ValueError):
         return DEFAULT_FOLLOW_UP_HOURS
     return hours if hours > 0 else DEFAULT_FOLLOW_UP_HOURS
+
+
+def record_resolved(runtime: Runtime, followups: Mapping[str, FollowUp]) -> list[Event]:
+    """Record DONE for every hand-off resolved on the forge (the re-run turned the build green):
+    the outcome is in the item's history, the item moves to the done ones (``h`` shows it), and
+    its oversight hours stay spent in the budget (the work was done)."""
+    now = runtime.clock()
+    return [
+        runtime.store.record(
+            f.item_id,
+            EventAction.DONE,
+            at=now,
+            automation=f.automation,
+            note=f.message,
+            data={"key": f.key, "follow_up": f.status.value},
+        )
+        for f in followups.values()
+        if f.status is Status.RESOLVED
+    ]
 
 
 def requeue_stalled(runtime: Runtime, followups: Mapping[str, FollowUp]) -> list[Event]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gluetui import formatting
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural, short_sha
 from gluetui.globs import name_match
@@ -102,7 +103,8 @@ def _item(
     evidence = [
         Evidence(
             "failing since",
-            f"Red for {hours_red:.0f} h: {plural(len(streak), 'consecutive failing run')} on "
+            f"Red for {formatting.duration(hours_red)}: "
+            f"{plural(len(streak), 'consecutive failing run')} on "
             f"{latest.branch} since {first.created_at:%Y-%m-%d %H:%M} UTC.",
             first.url or None,
         ),

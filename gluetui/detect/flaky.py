@@ -56,7 +56,13 @@ _Seen = dict[str, list[bool]]
 
 
 def detect(data: RepoData, ctx: DetectContext) -> list[Item]:
-    """One item per flaky job and per flaky test with at least ``min_flakes`` flakes in the window."""
+    """One item per flaky job, its flaky tests listed in it; a flaky test whose job is unknown (or
+    ignored) is an item of its own. Reported from ``min_flakes`` flakes in the window.
+
+    A test that flakes fails its job on that attempt, so the job flakes with it: reporting both
+    would count one flake twice (and estimate it twice). The job is the unit a re-run acts on and
+    the test is the cause, so the job's item names its tests.
+    """
     settings = ctx.settings.flaky_test
     start = ctx.now - timedelta(days=settings.window_days)
     runs = [r for r in data.runs if r.status == "completed" and start <= r.created_at <= ctx.now]
@@ -70,13 +76,30 @@ def detect(data: RepoData, ctx: DetectContext) -> list[Item]:
         for tally in tests.values():
             if tally.workflow == workflow and not tally.job:
                 tally.job = _test_job(of_workflow, tally.name)
+
+    def reported(tally: _Tally) -> bool:
+        return tally.flakes >= settings.min_flakes and not name_match(
+            tally.name, settings.ignore_jobs
+        )
+
+    # Tests under their job (by workflow and job name); the others stand alone.
+    listed: dict[tuple[str, str], list[_Tally]] = {}
+    alone: list[_Tally] = []
+    for (_workflow, _test), tally in sorted(tests.items()):
+        if not reported(tally):
+            continue
+        if tally.job and not name_match(tally.job, settings.ignore_jobs):
+            listed.setdefault((tally.workflow, tally.job), []).append(tally)
+        else:
+            alone.append(tally)
     items: list[Item] = []
-    for (workflow, job), tally in sorted(jobs.items()):
-        if tally.flakes >= settings.min_flakes and not name_match(job, settings.ignore_jobs):
-            items.append(_item(data, ctx, tally, f"job:{workflow}/{job}", test=False))
-    for (_workflow, test), tally in sorted(tests.items()):
-        if tally.flakes >= settings.min_flakes and not name_match(test, settings.ignore_jobs):
-            items.append(_item(data, ctx, tally, f"test:{test}", test=True))
+    for key in sorted(set(listed) | {k for k, t in jobs.items() if reported(t)}):
+        workflow, job = key
+        job_tally = jobs.get(key)
+        flaky_tests = sorted(listed.get(key, []), key=lambda t: (-t.flakes, t.name))
+        items.append(_job_item(data, ctx, workflow, job, job_tally, flaky_tests))
+    for tally in alone:
+        items.append(_item(data, ctx, tally, f"test:{tally.name}", test=True))
     return _merge_tests(items)
 
 
@@ -176,25 +199,127 @@ def _severity(flakes: int, rate: float) -> Severity:
     return Severity.LOW
 
 
+def _rate_text(tally: _Tally) -> tuple[int, float]:
+    runs = max(tally.executions, tally.flakes)
+    return runs, (tally.flakes / runs if runs else 0.0)
+
+
+def _flakes_evidence(tally: _Tally, window_days: int) -> Evidence:
+    runs, rate = _rate_text(tally)
+    return Evidence(
+        "flakes",
+        f"{tally.name} failed and then passed on the same commit {plural(tally.flakes, 'time')} "
+        f"in {plural(runs, 'run')} over the last {window_days} days "
+        f"({rate:.0%}), on {plural(len(tally.commits), 'commit')}.",
+    )
+
+
+def _last_seen(last: Run, workflow: str) -> Evidence:
+    return Evidence(
+        "last seen",
+        f"{workflow} run {last.id} attempt {last.attempt} on {short_sha(last.head_sha)} "
+        f"({last.branch}) at {last.created_at:%Y-%m-%d %H:%M} UTC.",
+        last.url or None,
+    )
+
+
+def _metrics(tally: _Tally, ctx: DetectContext, flaky_tests: int) -> dict[str, float]:
+    assert tally.last is not None
+    runs, rate = _rate_text(tally)
+    return {
+        "flakes": float(tally.flakes),
+        "runs": float(runs),
+        "flake_rate": round(rate, 4),
+        "hours_since_last": round(hours_between(tally.last.created_at, ctx.now), 2),
+        "flaky_tests": float(flaky_tests),
+    }
+
+
+def _job_item(
+    data: RepoData,
+    ctx: DetectContext,
+    workflow: str,
+    job: str,
+    job_tally: _Tally | None,
+    flaky_tests: list[_Tally],
+) -> Item:
+    """A flaky job and the flaky tests it reported (worst first)."""
+    window = ctx.settings.flaky_test.window_days
+    # The job's own tally counts its flakes; when the runs did not record the job, its worst
+    # test speaks for it (the job flaked each time the test did).
+    lead = job_tally if job_tally is not None and job_tally.flakes else flaky_tests[0]
+    last, first = lead.last, lead.first
+    assert last is not None and first is not None  # flakes >= 1 set both
+    for t in flaky_tests:
+        if t.first is not None and t.first < first:
+            first = t.first
+    _runs, rate = _rate_text(lead)
+    evidence = [_flakes_evidence(lead, window) if lead is job_tally else _job_flakes(lead, job)]
+    for t in flaky_tests[:8]:
+        t_runs, t_rate = _rate_text(t)
+        evidence.append(
+            Evidence(
+                "flaky test",
+                f"{t.name}: failed and then passed {plural(t.flakes, 'time')} in "
+                f"{plural(t_runs, 'run')} ({t_rate:.0%}).",
+            )
+        )
+    if len(flaky_tests) > 8:
+        evidence.append(Evidence("flaky test", f"…and {len(flaky_tests) - 8} more."))
+    evidence.append(_last_seen(last, workflow))
+    where = {
+        "workflow": workflow,
+        "branch": last.branch,
+        "commit": last.head_sha,
+        "run_id": last.id,
+        "job": job,
+    }
+    if flaky_tests:
+        where["test"] = flaky_tests[0].name
+    if len(flaky_tests) == 1:
+        title = f"Flaky test: {flaky_tests[0].name} in {job} ({workflow})"
+    elif flaky_tests:
+        title = f"Flaky job: {job} ({workflow}), {len(flaky_tests)} flaky tests"
+    else:
+        title = f"Flaky job: {job} ({workflow})"
+    return build_item(
+        ctx,
+        data.repo,
+        Kind.FLAKY_TEST,
+        f"job:{workflow}/{job}",
+        title=title,
+        url=last.url,
+        since=first,
+        updated_at=last.updated_at,
+        severity=_severity(lead.flakes, rate),
+        evidence=evidence,
+        metrics=_metrics(lead, ctx, len(flaky_tests)),
+        where={k: v for k, v in where.items() if v},
+        # The job's flakes and latest run: a snooze "until it changes" wakes on a new flake.
+        fingerprint=fingerprint(lead.flakes, last.id, last.attempt),
+        author=last.commit_author or None,
+        boost=1.0 + rate,
+    )
+
+
+def _job_flakes(test: _Tally, job: str) -> Evidence:
+    runs, rate = _rate_text(test)
+    return Evidence(
+        "flakes",
+        f"{job} failed and then passed on the same commit {plural(test.flakes, 'time')} "
+        f"in {plural(runs, 'run')} ({rate:.0%}), each time on a failing test.",
+    )
+
+
 def _item(data: RepoData, ctx: DetectContext, tally: _Tally, key: str, *, test: bool) -> Item:
+    """A flaky test whose job is not known (or is ignored): an item of its own."""
     last = tally.last
     assert last is not None and tally.first is not None  # flakes >= 1 set both
-    runs = max(tally.executions, tally.flakes)
-    rate = tally.flakes / runs if runs else 0.0
+    _runs, rate = _rate_text(tally)
     what = "test" if test else "job"
     evidence = [
-        Evidence(
-            "flakes",
-            f"{tally.name} failed and then passed on the same commit {plural(tally.flakes, 'time')} "
-            f"in {plural(runs, 'run')} over the last {ctx.settings.flaky_test.window_days} days "
-            f"({rate:.0%}), on {plural(len(tally.commits), 'commit')}.",
-        ),
-        Evidence(
-            "last seen",
-            f"{tally.workflow} run {last.id} attempt {last.attempt} on {short_sha(last.head_sha)} "
-            f"({last.branch}) at {last.created_at:%Y-%m-%d %H:%M} UTC.",
-            last.url or None,
-        ),
+        _flakes_evidence(tally, ctx.settings.flaky_test.window_days),
+        _last_seen(last, tally.workflow),
     ]
     if test and tally.job:
         evidence.append(Evidence("job", f"Reported by job {tally.job}."))
@@ -207,12 +332,6 @@ def _item(data: RepoData, ctx: DetectContext, tally: _Tally, key: str, *, test: 
     }
     if test:
         where["test"] = tally.name
-    metrics = {
-        "flakes": float(tally.flakes),
-        "runs": float(runs),
-        "flake_rate": round(rate, 4),
-        "hours_since_last": round(hours_between(last.created_at, ctx.now), 2),
-    }
     return build_item(
         ctx,
         data.repo,
@@ -224,7 +343,7 @@ def _item(data: RepoData, ctx: DetectContext, tally: _Tally, key: str, *, test: 
         updated_at=last.updated_at,
         severity=_severity(tally.flakes, rate),
         evidence=evidence,
-        metrics=metrics,
+        metrics=_metrics(tally, ctx, 1 if test else 0),
         where={k: v for k, v in where.items() if v},
         fingerprint=fingerprint(tally.flakes, last.id, last.attempt),
         author=last.commit_author or None,

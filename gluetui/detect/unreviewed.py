@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from gluetui import formatting
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural
 from gluetui.globs import name_match
@@ -91,11 +92,13 @@ def _item(
     settings = ctx.settings.unreviewed_pr
     mine = _is_mine(pr, ctx)
     lines = max(0, pr.additions) + max(0, pr.deletions)
-    unit = "working hours" if settings.working_hours else "hours"
+    # Weekday hours when working_hours is on ("3 working days"); in the units an age reads in.
+    unit = "working" if settings.working_hours else ""
     evidence = [
         Evidence(
             "waiting for review",
-            f"Ready for review for {age:.0f} {unit} (since {waiting_since:%Y-%m-%d %H:%M} UTC), "
+            f"Ready for review for {formatting.duration(age, unit)} "
+            f"(since {waiting_since:%Y-%m-%d %H:%M} UTC), "
             "with no review from anyone but the author.",
             pr.url or None,
         ),

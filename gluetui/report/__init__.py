@@ -16,6 +16,8 @@ from gluetui.report.capacity import (
     Forecast,
     capacity_exit_code,
     capacity_report,
+    forecast_line,
+    stored_capacity_report,
 )
 from gluetui.report.formats import (
     md_cell,
@@ -39,6 +41,7 @@ __all__ = [
     "WorkLine",
     "capacity_exit_code",
     "capacity_report",
+    "forecast_line",
     "ledger",
     "md_cell",
     "md_link",
@@ -46,4 +49,5 @@ __all__ = [
     "parse_markdown_table",
     "render_capacity",
     "render_ledger",
+    "stored_capacity_report",
 ]

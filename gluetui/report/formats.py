@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import Literal
 
+from gluetui import formatting
 from gluetui.model import Kind
-from gluetui.report.capacity import CapacityReport
+from gluetui.report.capacity import CapacityReport, forecast_line
 from gluetui.report.ledger import Ledger
 from gluetui.textsafe import cell_width, clean, clean_json, pad, safe_url
 
@@ -37,32 +37,24 @@ def render_capacity(report: CapacityReport, fmt: CapacityFormat | str = "table")
     raise ValueError(f"unknown format {fmt!r}; use table, markdown, json or toml")
 
 
-def _last_day(report: CapacityReport) -> date:
-    return report.end - timedelta(days=1)
-
-
 def _summary_rows(report: CapacityReport) -> list[tuple[str, str]]:
     b = report.budget
     return [
-        ("Budget", f"{b.budget_hours:g} h"),
-        ("Taken on myself", f"{b.self_hours:g} h"),
-        ("Oversight of delegated work", f"{b.oversight_hours:g} h"),
-        ("Carried over", f"{b.carry_over_hours:g} h"),
-        ("Committed", f"{b.committed_hours:g} h"),
-        ("Remaining", f"{b.remaining_hours:g} h"),
-        ("Queued", f"{report.queued_items} items, {report.queued_hours:g} h"),
-        (
-            "Incoming (last 4 weeks)",
-            f"{report.forecast.items_per_week:g} items, "
-            f"{report.forecast.hours_per_week:g} h per week",
-        ),
+        ("Budget", formatting.hours(b.budget_hours)),
+        ("Taken on myself", formatting.hours(b.self_hours)),
+        ("Oversight of delegated work", formatting.hours(b.oversight_hours)),
+        ("Carried over", formatting.hours(b.carry_over_hours)),
+        ("Committed", formatting.hours(b.committed_hours)),
+        ("Remaining", formatting.hours(b.remaining_hours)),
+        ("Queued", f"{report.queued_items} items, {formatting.hours(report.queued_hours)}"),
+        ("Incoming (last 4 weeks)", forecast_line(report.forecast)),
     ]
 
 
 def _capacity_table(report: CapacityReport) -> str:
     lines = [
         f"Glue-work capacity, {report.sprint} sprint "
-        f"{report.start.isoformat()} to {_last_day(report).isoformat()}",
+        f"{formatting.iso_range(report.start, report.last_day)}",
         "",
     ]
     lines += _columns(_summary_rows(report))
@@ -72,13 +64,16 @@ def _capacity_table(report: CapacityReport) -> str:
     ):
         if buckets:
             lines += ["", title]
-            rows = [(_kind_label(b.name, title), str(b.items), f"{b.hours:g} h") for b in buckets]
+            rows = [
+                (_kind_label(b.name, title), str(b.items), formatting.hours(b.hours))
+                for b in buckets
+            ]
             lines += _columns([("NAME", "ITEMS", "HOURS"), *rows])
     if report.carry_over:
         lines += ["", "Carried over"]
         lines += _columns(
             [
-                (clean(c.title, 60), f"{c.hours:g} h", c.taken_at.date().isoformat())
+                (clean(c.title, 60), formatting.hours(c.hours), c.taken_at.date().isoformat())
                 for c in report.carry_over
             ]
         )
@@ -107,7 +102,7 @@ def _kind_label(name: str, title: str) -> str:
 def _capacity_markdown(report: CapacityReport) -> str:
     out = [
         f"## Glue-work capacity: {report.sprint} sprint "
-        f"({report.start.isoformat()} to {_last_day(report).isoformat()})",
+        f"({formatting.iso_range(report.start, report.last_day)})",
         "",
         "| Metric | Value |",
         "| --- | --- |",
@@ -120,18 +115,23 @@ def _capacity_markdown(report: CapacityReport) -> str:
         if buckets:
             out += ["", f"### {title}", "", "| Name | Items | Hours |", "| --- | --- | --- |"]
             out += [
-                f"| {md_cell(_kind_label(b.name, title))} | {b.items} | {b.hours:g} |"
+                f"| {md_cell(_kind_label(b.name, title))} | {b.items} | {_num(b.hours)} |"
                 for b in buckets
             ]
     if report.carry_over:
         out += ["", "### Carried over", "", "| Item | Hours | Taken |", "| --- | --- | --- |"]
         out += [
-            f"| {md_cell(c.title)} | {c.hours:g} | {c.taken_at.date().isoformat()} |"
+            f"| {md_cell(c.title)} | {_num(c.hours)} | {c.taken_at.date().isoformat()} |"
             for c in report.carry_over
         ]
     for warning in report.warnings:
         out += ["", f"> **Warning:** {md_text(warning)}"]
     return "\n".join(out) + "\n"
+
+
+def _num(hours: float) -> str:
+    """Hours in a column headed "Hours": the number only (``2.25``)."""
+    return formatting.hours(hours).removesuffix(" h")
 
 
 def md_text(text: str, limit: int = 300) -> str:
@@ -191,12 +191,14 @@ def _ledger_markdown(report: Ledger) -> str:
     out = [
         f"## Glue work, {report.since.date().isoformat()} to {report.until.date().isoformat()}",
         "",
-        f"- Finished myself: {_items(len(done))}, {report.hours_done:g} h",
-        f"- In progress: {_items(len(going))}, {report.hours_in_progress:g} h",
+        f"- Finished myself: {_items(len(done))}, {formatting.hours(report.hours_done)}",
+        f"- In progress: {_items(len(going))}, {formatting.hours(report.hours_in_progress)}",
         f"- Delegated: {_items(len(report.delegations))} ({ok} went through)",
     ]
     if report.by_repo:
-        repos = ", ".join(f"{md_text(b.name)} ({b.hours:g} h)" for b in report.by_repo)
+        repos = ", ".join(
+            f"{md_text(b.name)} ({formatting.hours(b.hours)})" for b in report.by_repo
+        )
         out.append(f"- Repositories: {repos}")
     for title, lines in (("Finished", done), ("In progress", going), ("Dropped", dropped)):
         if lines:
@@ -208,7 +210,7 @@ def _ledger_markdown(report: Ledger) -> str:
                 "| --- | --- | --- | --- | --- |",
             ]
             out += [
-                f"| {md_link(w.title, w.url)} | {md_cell(w.repo)} | {_kind_text(w.kind)} | {w.hours:g} | "
+                f"| {md_link(w.title, w.url)} | {md_cell(w.repo)} | {_kind_text(w.kind)} | {_num(w.hours)} | "
                 f"{(w.done_at or w.taken_at or report.since).date().isoformat()} |"
                 for w in lines
             ]
@@ -222,13 +224,15 @@ def _ledger_markdown(report: Ledger) -> str:
         ]
         for d in report.delegations:
             outcome = md_link(d.outcome, d.result_url) if d.result_url else d.outcome
+            if d.undone:
+                outcome += " (undone locally; the action stays on the forge)"
             out.append(
                 f"| {md_link(d.title, d.url)} | {md_cell(d.repo)} | {md_cell(d.automation)} | "
                 f"{outcome} | {d.at.date().isoformat()} |"
             )
     if report.by_kind:
         out += ["", "### By kind", "", "| Kind | Items | Hours |", "| --- | --- | --- |"]
-        out += [f"| {_kind_text(b.name)} | {b.items} | {b.hours:g} |" for b in report.by_kind]
+        out += [f"| {_kind_text(b.name)} | {b.items} | {_num(b.hours)} |" for b in report.by_kind]
     return "\n".join(out) + "\n"
 
 

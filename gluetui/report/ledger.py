@@ -8,7 +8,7 @@ they are resolved, which is exactly when they matter here, so each decision carr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -66,6 +66,9 @@ class DelegationLine:
     message: str
     result_url: str
     oversight_hours: float
+    #: Undone in gluetui after the action was (or may have been) done on the forge: the hand-off
+    #: happened, so it stays in the ledger, marked.
+    undone: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +83,7 @@ class DelegationLine:
             "message": self.message,
             "result_url": self.result_url,
             "oversight_hours": round(self.oversight_hours, 2),
+            "undone": self.undone,
         }
 
 
@@ -197,6 +201,8 @@ def ledger(
             and current["status"] == "in progress"
         ):
             work[e.item_id] = {**current, "status": "dropped"}
+    delegations += _undone_handoffs(events, by_key, snapshot, start, now)
+    delegations.sort(key=lambda d: (d.at, d.item_id))
     lines = [
         WorkLine(
             item_id,
@@ -232,6 +238,29 @@ def _sum_by(lines: Iterable[WorkLine], key: Any) -> tuple[Bucket, ...]:
         sums.setdefault(str(key(line)), []).append(line.hours)
     buckets = [Bucket(name, len(h), round(sum(h), 2)) for name, h in sums.items()]
     return tuple(sorted(buckets, key=lambda b: (-b.hours, b.name)))
+
+
+def _undone_handoffs(
+    events: Iterable[Event],
+    by_key: Mapping[str, JournalEntry],
+    snapshot: Mapping[str, Item],
+    start: datetime,
+    now: datetime,
+) -> list[DelegationLine]:
+    """Hand-offs undone in gluetui after they acted on the forge: they happened, so the ledger
+    keeps them (an undo cancels the decision here, not the re-run or the comment there)."""
+    log = list(events)
+    cancelled = {e.undoes for e in log if e.action is EventAction.UNDONE and e.undoes is not None}
+    out = []
+    for e in log:
+        if e.action is not EventAction.DELEGATED or e.id not in cancelled:
+            continue
+        if not start <= e.at <= now:
+            continue
+        line = _delegation(e, by_key, snapshot)
+        if line.outcome in ("done", "unknown"):
+            out.append(replace(line, undone=True))
+    return out
 
 
 def _delegation(

@@ -4,6 +4,7 @@ from gluetui.events import Event, EventAction
 
 from .core import Store
 from .journal import JournalEntry
+from .snapshot import Arrival, GoneItem
 from .syncruns import SyncRun
 
-__all__ = ["Event", "EventAction", "JournalEntry", "Store", "SyncRun"]
+__all__ = ["Arrival", "Event", "EventAction", "GoneItem", "JournalEntry", "Store", "SyncRun"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -114,11 +114,14 @@ class EventLogPart(Part):
         rows = self._db.read(lambda c: c.execute(sql, params).fetchall())
         return [_event(r) for r in rows]
 
-    def undo_last(self, *, at: datetime) -> Event | None:
+    def undo_last(
+        self, *, at: datetime, note_for: Callable[[Event], str] | None = None
+    ) -> Event | None:
         """Cancel the latest decision still in force; returns it (None when there is none).
 
         Undo events themselves are never undone (no redo), so repeated undos walk back through
-        the log one decision at a time.
+        the log one decision at a time. ``note_for`` (pure: it runs inside the write) gives the
+        undo's note from the decision it cancels, e.g. what stays on the forge.
         """
         stamp = to_text(at)
 
@@ -127,9 +130,11 @@ class EventLogPart(Part):
             if row is None:
                 return None
             target = _event(row)
+            note = note_for(target) if note_for is not None else ""
             conn.execute(
-                "INSERT INTO events (item_id, action, at, undoes) VALUES (?, 'undone', ?, ?)",
-                (target.item_id, stamp, target.id),
+                "INSERT INTO events (item_id, action, at, undoes, note)"
+                " VALUES (?, 'undone', ?, ?, ?)",
+                (target.item_id, stamp, target.id, storable(note)),
             )
             return target
 

@@ -120,6 +120,75 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (source, scope, kinds)
         )""",
     ),
+    # 5: telling the truth (issue 16).
+    # a) What each item was when first seen — its source, when it arrived on the forge, its kind
+    #    and estimate — so the capacity forecast counts glue work by its arrival on the forge,
+    #    resolved work included, and only from when gluetui started watching each source.
+    (
+        "ALTER TABLE seen ADD COLUMN source TEXT",
+        "ALTER TABLE seen ADD COLUMN arrived TEXT",
+        "ALTER TABLE seen ADD COLUMN kind TEXT",
+        "ALTER TABLE seen ADD COLUMN hours REAL",
+        """UPDATE seen SET
+            source = (SELECT i.source FROM items AS i WHERE i.id = seen.item_id LIMIT 1),
+            arrived = (SELECT json_extract(i.data, '$.since') FROM items AS i
+                       WHERE i.id = seen.item_id AND json_valid(i.data) LIMIT 1),
+            kind = (SELECT i.kind FROM items AS i WHERE i.id = seen.item_id LIMIT 1),
+            hours = (SELECT json_extract(i.data, '$.effort_hours') FROM items AS i
+                     WHERE i.id = seen.item_id AND json_valid(i.data) LIMIT 1)""",
+        "CREATE INDEX seen_arrived ON seen (arrived)",
+        # b) Items that left the snapshot while a decision was on them (a re-run turned the build
+        #    green): kept with when they went, so the dashboard still shows them (``h``) with
+        #    their outcome instead of letting them vanish.
+        """CREATE TABLE gone (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            data TEXT NOT NULL,
+            gone_at TEXT NOT NULL
+        )""",
+        # c) A flaky test is now listed under its job (one item per flake, not two). Every
+        #    decision recorded on a stored test item moves to its job's item: the log, the
+        #    journal and the first-seen times follow, each move is recorded in ``item_moves``,
+        #    and the test items leave the snapshot (the next refresh lists them in their job).
+        """CREATE TABLE item_moves (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            why TEXT NOT NULL
+        )""",
+        """INSERT OR IGNORE INTO item_moves (old_id, new_id, why)
+           SELECT id,
+                  substr(id, 1, instr(id, '#flaky_test/test:') - 1) || '#flaky_test/job:'
+                      || json_extract(data, '$.where.workflow') || '/'
+                      || json_extract(data, '$.where.job'),
+                  'flaky test grouped under its job'
+           FROM items
+           WHERE kind = 'flaky_test' AND instr(id, '#flaky_test/test:') > 0 AND json_valid(data)
+             AND coalesce(json_extract(data, '$.where.workflow'), '') != ''
+             AND coalesce(json_extract(data, '$.where.job'), '') != ''""",
+        # The log is append-only for every code path; this one-off move is the schema's own.
+        "DROP TRIGGER events_no_update",
+        # A "snooze until it changes" or a done watched the test's fingerprint: it watches the
+        # job's now (when the job is stored), so the move itself does not wake it.
+        """UPDATE events SET fingerprint = coalesce(
+               (SELECT json_extract(j.data, '$.fingerprint') FROM items AS j
+                WHERE j.id = (SELECT m.new_id FROM item_moves AS m WHERE m.old_id = events.item_id)
+                  AND json_valid(j.data) LIMIT 1),
+               fingerprint)
+           WHERE fingerprint != '' AND item_id IN (SELECT old_id FROM item_moves)""",
+        """UPDATE events SET item_id = (SELECT m.new_id FROM item_moves AS m
+                                        WHERE m.old_id = events.item_id)
+           WHERE item_id IN (SELECT old_id FROM item_moves)""",
+        """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END""",
+        """UPDATE journal SET item_id = (SELECT m.new_id FROM item_moves AS m
+                                         WHERE m.old_id = journal.item_id)
+           WHERE item_id IN (SELECT old_id FROM item_moves)""",
+        """INSERT OR IGNORE INTO seen (item_id, first_seen, source, arrived, kind, hours)
+           SELECT m.new_id, s.first_seen, s.source, s.arrived, s.kind, s.hours
+           FROM item_moves AS m JOIN seen AS s ON s.item_id = m.old_id""",
+        "DELETE FROM seen WHERE item_id IN (SELECT old_id FROM item_moves)",
+        "DELETE FROM items WHERE id IN (SELECT old_id FROM item_moves)",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

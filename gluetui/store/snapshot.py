@@ -1,4 +1,5 @@
-"""The last items of each source, so the dashboard starts instantly, and when each id was first seen.
+"""The last items of each source, so the dashboard starts instantly; when each id was first seen
+and when it arrived on the forge; and the items that left while a decision was on them.
 
 A snapshot is replaced whole per source in one transaction: a reader sees the old set or the new
 one, never a mix. When part of a refresh failed (a repository, an owner's listing, or only the docs
@@ -8,6 +9,13 @@ never emptied by a partial failure. Items are stored as the JSON ``Item.to_json`
 triage state reset to open — the state is derived from the decision log, never stored. Each row
 also carries its kind, impact and start time in indexed columns, so a panel's first screenful is
 one index walk (:meth:`SnapshotPart.top_rows`) instead of parsing all 10,000 rows.
+
+``seen`` remembers every id ever stored with its first sighting, and — as it was then — its
+source, its arrival on the forge (``Item.since``), its kind and its estimate: the capacity
+forecast counts glue work that arrived while gluetui was watching, resolved work included
+(:meth:`SnapshotPart.arrivals`). ``gone`` keeps, for :data:`GONE_KEEP_DAYS`, the last state of an
+item that left its source's snapshot while a decision was on it, so a re-run that turned a build
+green shows as an outcome instead of a vanishing row.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from gluetui.model import Item, State
@@ -39,6 +47,28 @@ _TOP_ROWS_SQL = (
     "SELECT data, id, kind, impact FROM items WHERE kind = ?"
     " ORDER BY impact DESC, since_ts, id LIMIT ?"
 )
+
+
+#: How long an item that left the snapshot under a decision is kept to show its outcome.
+GONE_KEEP_DAYS = 30
+
+
+class Arrival(NamedTuple):
+    """One piece of glue work as gluetui first saw it: where from, when it arrived on the forge
+    (``Item.since``), what kind, and its estimate then."""
+
+    item_id: str
+    source: str
+    arrived: datetime
+    kind: str
+    hours: float
+
+
+class GoneItem(NamedTuple):
+    """An item that left its source's snapshot while a decision was on it, and when it left."""
+
+    item: Item
+    gone_at: datetime
 
 
 class SnapshotRow(NamedTuple):
@@ -115,7 +145,18 @@ class SnapshotPart(Part):
             for pos, item in enumerate(items)
         ]
         stamp = to_text(at)
-        seen = [(storable(item.id), stamp) for item in items]
+        seen = [
+            (
+                storable(item.id),
+                stamp,
+                storable(source),
+                to_text(item.since),
+                item.kind.value,
+                round(item.effort_hours, 2),
+            )
+            for item in items
+        ]
+        oldest = to_text(at - timedelta(days=GONE_KEEP_DAYS))
         failures = [
             (source, storable(e.repo), ",".join(e.kinds), storable(e.title), storable(e.hint))
             for e in failed
@@ -154,13 +195,34 @@ class SnapshotPart(Part):
                                 item.since.timestamp(),
                             )
                         )
+            # One parameter whatever the number of ids (SQLite caps the number of parameters).
+            current = json.dumps([r[1] for r in rows + carried])
+            # Leaving under a decision: remembered with its last state, to show the outcome. An
+            # item kept because its part of the refresh failed has not left.
+            conn.execute(
+                "INSERT OR REPLACE INTO gone (id, source, data, gone_at)"
+                " SELECT id, source, data, ? FROM items WHERE source = ?"
+                " AND id NOT IN (SELECT value FROM json_each(?))"
+                " AND id IN (SELECT item_id FROM events)",
+                (stamp, source, current),
+            )
+            conn.execute(
+                "DELETE FROM gone WHERE gone_at < ? OR id IN (SELECT value FROM json_each(?))",
+                (oldest, current),
+            )
             conn.execute("DELETE FROM items WHERE source = ?", (source,))
             conn.executemany(
                 "INSERT OR REPLACE INTO items (source, id, pos, data, kind, impact, since_ts)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows + carried,
             )
-            conn.executemany("INSERT OR IGNORE INTO seen (item_id, first_seen) VALUES (?, ?)", seen)
+            # The first sighting is kept: arrival, kind and estimate as they were then (a flaky
+            # job's first flake slides with the window; its arrival must not).
+            conn.executemany(
+                "INSERT OR IGNORE INTO seen (item_id, first_seen, source, arrived, kind, hours)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                seen,
+            )
             conn.execute("DELETE FROM snapshot_failures WHERE source = ?", (source,))
             conn.executemany(
                 "INSERT OR REPLACE INTO snapshot_failures (source, scope, kinds, title, hint)"
@@ -255,6 +317,52 @@ class SnapshotPart(Part):
                 ).fetchall()
             )
         return {item_id: from_text(at) for item_id, at in rows}
+
+    def arrivals(self, since: datetime) -> list[Arrival]:
+        """Glue work that arrived on the forge from ``since`` on, as first seen (resolved too)."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT item_id, source, arrived, kind, hours FROM seen"
+                " WHERE arrived >= ? AND source IS NOT NULL ORDER BY arrived, item_id",
+                (to_text(since),),
+            ).fetchall()
+        )
+        return [
+            Arrival(item_id, source, from_text(arrived), kind or "", float(hours or 0.0))
+            for item_id, source, arrived, kind, hours in rows
+        ]
+
+    def watching_since(self) -> dict[str, datetime]:
+        """Source -> when gluetui first stored an item of it (what arrived before is backlog)."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT source, min(first_seen) FROM seen WHERE source IS NOT NULL GROUP BY source"
+            ).fetchall()
+        )
+        return {source: from_text(at) for source, at in rows}
+
+    def gone_items(self) -> list[GoneItem]:
+        """Items that left their snapshot under a decision (state open), newest first."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT data, gone_at FROM gone WHERE id NOT IN (SELECT id FROM items)"
+                " ORDER BY gone_at DESC, id"
+            ).fetchall()
+        )
+        out: list[GoneItem] = []
+        for data, gone_at in rows:
+            for item in parse_rows([SnapshotRow(data, "", None, None)]):
+                out.append(GoneItem(item, from_text(gone_at)))
+        return out
+
+    def gone_ids(self) -> set[str]:
+        """The ids of :meth:`gone_items` (cheap: no item is parsed)."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT id FROM gone WHERE id NOT IN (SELECT id FROM items)"
+            ).fetchall()
+        )
+        return {item_id for (item_id,) in rows}
 
     def mark_stale(self, source: str, stale: bool) -> None:
         """Flag ``source`` whose last refresh failed, so its items are shown as old."""

@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gluetui import decisions
+from gluetui import browser, decisions
 from gluetui.budget import BudgetStatus, budget_status
+from gluetui.capacity import Estimate, estimate
 from gluetui.config.schema import Config
 from gluetui.events import Event
 from gluetui.factory import Runtime
@@ -40,13 +41,15 @@ class Backend:
     """The runtime plus the core functions the dashboard calls.
 
     ``first_items`` gives the first screenful before ``items`` gives everything; None skips it
-    (the screen then waits for ``items``).
+    (the screen then waits for ``items``). ``open_url`` is :func:`gluetui.browser.open_url`.
     """
 
     runtime: Runtime
     sync: SyncFn
     items: ItemsFn
     first_items: FirstItemsFn | None = field(default_factory=lambda: first_items)
+    #: Opens a link and says what happened (blocking: call it off the UI thread); tests fake it.
+    open_url: Callable[[str], browser.Opened] = field(default=browser.open_url)
 
     # -- what the app and the screens read ---------------------------------------------------
 
@@ -138,10 +141,10 @@ class Backend:
 
     def capacity(self, items: Sequence[Item], sprint_offset: int = 0) -> CapacityReport:
         """The capacity report (``gluetui capacity``'s numbers) for this or the next sprint."""
-        from gluetui.report import capacity_report
+        from gluetui.report import stored_capacity_report
 
         rt = self.runtime
-        return capacity_report(rt.config, rt.store.events(), items, rt.clock(), sprint_offset)
+        return stored_capacity_report(rt.config, rt.store, items, rt.clock(), sprint_offset)
 
     def check_budget(self, hours: float) -> BudgetStatus:
         """The budget now; raises :class:`gluetui.decisions.OverBudget` if ``hours`` do not fit."""
@@ -151,6 +154,10 @@ class Backend:
 
     def effort_estimate(self, item: Item) -> float:
         return decisions.effort_estimate(self.runtime, item)
+
+    def estimate(self, item: Item) -> Estimate:
+        """How the item's effort is estimated under the configured rules (the detail says it)."""
+        return estimate(item.kind, item.metrics, self.runtime.config.capacity.effort)
 
     def take(self, item: Item, hours: float, *, override: bool = False) -> BudgetStatus:
         return decisions.take(self.runtime, item, hours, override=override)
@@ -164,7 +171,7 @@ class Backend:
     def dismiss(self, item: Item, reason: str) -> Event:
         return decisions.dismiss(self.runtime, item, reason)
 
-    def undo(self) -> Event | None:
+    def undo(self) -> decisions.Undone | None:
         return decisions.undo(self.runtime)
 
     def fitting_automations(self, item: Item) -> list[str]:
@@ -208,12 +215,20 @@ class Backend:
 
         rt = self.runtime
         log = rt.store.events() if events is None else events
-        return follow_up(list(items), log, rt.store.journal(), rt.clock())
+        # An item that left the snapshot is shown (with its outcome) but resolved on the forge.
+        gone = rt.store.gone_ids()
+        on_forge = [i for i in items if i.id not in gone]
+        return follow_up(on_forge, log, rt.store.journal(), rt.clock())
 
     def requeue_stalled(self, followups: Mapping[str, FollowUp]) -> list[Event]:
         from gluetui.delegate import requeue_stalled
 
         return requeue_stalled(self.runtime, followups)
+
+    def record_resolved(self, followups: Mapping[str, FollowUp]) -> list[Event]:
+        from gluetui.delegate import record_resolved
+
+        return record_resolved(self.runtime, followups)
 
 
 async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncReport:
@@ -222,10 +237,12 @@ async def _sync(rt: Runtime, forge: Forge, progress: Progress | None) -> SyncRep
     return await sync_source(rt, forge, progress)
 
 
-def _items(rt: Runtime) -> list[Item]:
+def dashboard_items(rt: Runtime) -> list[Item]:
+    """What the dashboard shows: the snapshot, and the items that left it under a decision (with
+    their outcome), triage applied."""
     from gluetui.sync import current_items
 
-    return current_items(rt)
+    return current_items(rt, with_gone=True)
 
 
 def first_items(rt: Runtime, per_kind: int) -> list[Item]:
@@ -249,4 +266,4 @@ def first_items(rt: Runtime, per_kind: int) -> list[Item]:
 
 
 def default_backend(runtime: Runtime) -> Backend:
-    return Backend(runtime=runtime, sync=_sync, items=_items)
+    return Backend(runtime=runtime, sync=_sync, items=dashboard_items)

@@ -1,8 +1,10 @@
 """The ``/`` filter language, parsed by a pure function so it can be tested without a terminal.
 
 Free words must all appear (case-insensitively) in an item's title, repository, author or id;
-``repo:``, ``kind:`` and ``author:`` narrow by field (several values of one field are alternatives),
-``mine`` keeps what asks for the user, ``new`` what appeared since the last look. A kind may be
+``repo:``, ``kind:`` and ``author:`` narrow by field (several values of one field are alternatives;
+one given no value is ignored, and the user told so, rather than hiding everything), ``mine`` keeps
+what asks for the user (a pull/merge request whose review is requested from you or your team),
+``new`` what appeared since the last look. A kind may be
 written by its value (``broken_ci``) or a word of its value or label (``ci``, ``docs``, ``pr``,
 ``mr``, ``flaky``), derived from :class:`~gluetui.model.Kind` so a new kind needs no edit here.
 """
@@ -50,6 +52,28 @@ _SYNONYMS: dict[str, Kind] = {
 }
 
 KIND_ALIASES: dict[str, Kind] = _kind_aliases()
+
+#: The fields a filter narrows by, with an example value (said when one is given empty).
+FIELDS: dict[str, str] = {"repo": "repo:acme/api", "kind": "kind:ci", "author": "author:alice"}
+
+#: What each filter word does, for the help screen and the README (one place).
+FILTER_HELP: tuple[tuple[str, str], ...] = (
+    ("words", "items whose title, repository, author or id contain every word"),
+    ("repo:NAME", "repositories whose name contains NAME (or matches a glob: repo:acme/*)"),
+    ("kind:KIND", "one kind: ci, docs, pr, mr, flaky... or its name (kind:broken_ci)"),
+    ("author:NAME", "items by that author"),
+    (
+        "mine",
+        "what asks for you: pull/merge requests whose review is requested from you or your team",
+    ),
+    ("new", "items that appeared since your last look (● in the row)"),
+)
+
+
+def filter_table_markdown() -> str:
+    """The README's filter table (a test keeps them equal)."""
+    rows = "\n".join(f"| `{word}` | {meaning} |" for word, meaning in FILTER_HELP)
+    return f"| Filter | What it keeps |\n| --- | --- |\n{rows}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +143,10 @@ def parse_filter(text: str) -> Filter:
         name, sep, value = token.partition(":")
         name = name.casefold()
         value = value.strip().casefold()
-        if sep and name in ("repo", "kind", "author") and value:
+        if sep and name in FIELDS and not value:
+            # "repo:" alone would otherwise be a word no item contains, and hide everything.
+            problems.append(f"{name}: needs a value (e.g. {FIELDS[name]}); ignored")
+        elif sep and name in FIELDS:
             if name == "repo":
                 repos.append(value)
             elif name == "author":

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.markup import escape as markup_escape
 
+from gluetui import formatting
 from gluetui.delegate import Status
 from gluetui.model import Item, Severity, State
 from gluetui.textsafe import clean, safe_url
@@ -54,10 +55,9 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
-def nothing_to_do(sources: int, config_path: object = None) -> str:
-    """A panel's empty state (Textual markup): with no source configured, how to add one."""
-    if sources:
-        return "Nothing to do here."
+def no_sources_text(config_path: object = None) -> str:
+    """A panel's empty state with no source configured (Textual markup): how to add one. With
+    sources, :func:`gluetui.ui.status.empty_panel_text` says what their refreshes found."""
     where = markup_escape(str(config_path)) if config_path else "your config"
     return (
         f"No sources configured. Add a sources block (kind, token_env, repos or orgs) to {where}"
@@ -114,23 +114,13 @@ def state_word(st: State) -> str:
 
 
 def age(since: datetime, now: datetime) -> str:
-    """Compact age: 45m, 7h, 3d, 5w, 2y."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes}m"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours}h"
-    days = hours // 24
-    if days < 14:
-        return f"{days}d"
-    if days < 730:
-        return f"{days // 7}w"
-    return f"{days // 365}y"
+    """Compact age: 45m, 7h, 3d, 5w, 2y (:func:`gluetui.formatting.age`, as the CLI shows it)."""
+    return formatting.age(since, now)
 
 
 def hours(value: float) -> str:
-    return f"{value:.1f}h" if value < 10 else f"{value:.0f}h"
+    """The Effort cell: ``2.25h`` (:func:`gluetui.formatting.hours_cell`, as the CLI shows it)."""
+    return formatting.hours_cell(value)
 
 
 def repo_cell(item: Item) -> Text:

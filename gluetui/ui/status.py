@@ -1,4 +1,5 @@
-"""Each source's sync status, as the status line shows it (pure: state in, Text out)."""
+"""Each source's sync status, as the status line shows it, and what an empty panel says about it
+(pure: state in, text out)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from rich.text import Text
+from textual.markup import escape
 
 from gluetui.records import RateLimit
 from gluetui.textsafe import clean
@@ -98,3 +100,40 @@ def reason_line(s: SourceStatus) -> Text | None:
     if len(s.reasons) > 1:
         line.append(f"  (+{len(s.reasons) - 1} more)", style="dim")
     return line
+
+
+def empty_panel_text(
+    statuses: tuple[SourceStatus, ...], with_items: set[str], refresh_key: str = "r"
+) -> str:
+    """What a panel with no items says, given each source's status and which sources have items.
+
+    "Nothing to do here." only when it is true: every source refreshed fine. A source whose
+    refresh failed with nothing kept, or that was never refreshed, is named instead, so a missing
+    token or network never reads as "no glue work". (Textual markup: forge text is cleaned and
+    escaped.)
+    """
+    failed = [s for s in statuses if s.phase is Phase.FAILED and s.name not in with_items]
+    never = [
+        s
+        for s in statuses
+        if s.phase is Phase.IDLE and s.last_refresh is None and s.name not in with_items
+    ]
+    if any(s.phase is Phase.RUNNING for s in statuses) and not with_items:
+        return "Nothing yet: refreshing…"
+    if failed:
+        first = failed[0]
+        reason = clean(first.error_title, 120).rstrip(".")
+        why = f" ({escape(reason)})" if reason else ""
+        names = ", ".join(escape(clean(s.name, 30)) for s in failed)
+        if len(failed) + len(never) == len(statuses):
+            return (
+                f"Nothing to show: the refresh of {names} failed{why} and no items were stored "
+                f"before. Fix it and press {refresh_key} to try again."
+            )
+        return (
+            f"Nothing here from the sources that refreshed; {names} failed{why}, so this may "
+            "not be all."
+        )
+    if never:
+        return f"Not refreshed yet: press {refresh_key} to refresh."
+    return "Nothing to do here."

@@ -75,3 +75,30 @@ def test_effort_is_capped_and_ignores_odd_metrics() -> None:
     assert estimate_effort(Kind.UNREVIEWED_PR, {"lines_changed": -500}, EFFORT) == 0.5
     # Size does not matter for kinds without a size rule.
     assert estimate_effort(Kind.STALE_DOC, {"lines_changed": 900}, EFFORT) == 1.0
+
+
+def test_estimates_use_what_is_known_and_say_how() -> None:
+    """Issue 16: every stale doc was 1 h and every flaky item 2 h."""
+    from gluetui.capacity import estimate
+
+    doc = estimate(Kind.STALE_DOC, {"dead_refs": 2, "code_changes": 12, "drift": 1}, EFFORT)
+    assert doc.hours == 2.0
+    assert doc.basis == (
+        "1 h to bring a doc up to date + 0.5 h for 2 dead references (0.25 h each) + 0.6 h for "
+        "12 code changes since the doc was edited (0.05 h each) = 2.1 h, to the quarter hour 2 h"
+    )
+    review = estimate(Kind.STALE_DOC, {"overdue_days": 40}, EFFORT)
+    assert review.hours == 0.5 and review.basis.startswith("0.5 h for a review that is due")
+    named = estimate(Kind.FLAKY_TEST, {"flaky_tests": 1}, EFFORT)
+    unnamed = estimate(Kind.FLAKY_TEST, {"flaky_tests": 0}, EFFORT)
+    assert (named.hours, unnamed.hours) == (1.0, 2.0)
+    assert named.basis == "1 h for 1 named flaky test (1 h each)"
+    assert unnamed.basis == "2 h to find why a job flakes (no test named)"
+    red = estimate(Kind.BROKEN_CI, {"failing_jobs": 3, "hours_red": 80}, EFFORT)
+    assert red.hours == 3.25  # 1.5 + 2 × 0.5 + 3 days × 0.25
+    assert red.basis == (
+        "1.5 h to fix a red build + 1 h for 2 more failing jobs (0.5 h each) + 0.75 h for "
+        "3 days red (0.25 h a day) = 3.25 h"
+    )
+    big = estimate(Kind.UNREVIEWED_PR, {"lines_changed": 100_000}, EFFORT)
+    assert big.hours == 8.0 and big.basis.endswith("capped at 8 h (max_hours)")

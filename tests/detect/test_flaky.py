@@ -53,19 +53,61 @@ def test_gitlab_retried_job_inside_one_pipeline() -> None:
     assert item.where["job"] == "unit" and item.metrics["flakes"] == 1
 
 
-def test_test_level_flake_keyed_by_suite_and_name() -> None:
+def test_a_flaky_test_is_listed_under_its_job_one_item_per_flake() -> None:
+    """A test that flakes fails its job on that attempt: one item (the job), the test named in
+    it, counted and estimated once."""
     failed = Result("test_refresh", "failed", suite="tests/test_auth.py", job="unit")
     passed = Result("test_refresh", "passed", suite="tests/test_auth.py", job="unit")
     runs = (
         run("1", "failure", 10, sha=SHA, jobs=(job("unit", "failure"),), tests=(failed,)),
         run("2", "success", 9, sha=SHA, jobs=(job("unit"),), tests=(passed,)),
     )
-    items = {i.id.rsplit("#flaky_test/", 1)[1]: i for i in detect(data(runs=runs), ctx())}
-    assert set(items) == {"job:CI/unit", "test:tests/test_auth.py::test_refresh"}
-    test_item = items["test:tests/test_auth.py::test_refresh"]
-    assert test_item.where["test"] == "tests/test_auth.py::test_refresh"
-    assert test_item.where["job"] == "unit"
-    assert test_item.title.startswith("Flaky test: tests/test_auth.py::test_refresh")
+    (item,) = detect(data(runs=runs), ctx())
+    assert item.id.rsplit("#flaky_test/", 1)[1] == "job:CI/unit"
+    assert item.where["test"] == "tests/test_auth.py::test_refresh"
+    assert item.where["job"] == "unit"
+    assert item.title == "Flaky test: tests/test_auth.py::test_refresh in unit (CI)"
+    assert item.metrics["flakes"] == 1 and item.metrics["flaky_tests"] == 1
+    tests = [e.detail for e in item.evidence if e.label == "flaky test"]
+    assert tests == [
+        "tests/test_auth.py::test_refresh: failed and then passed 1 time in 2 runs (50%)."
+    ]
+
+
+def test_several_flaky_tests_of_one_job_are_one_item_listing_them() -> None:
+    def results(status: str) -> tuple[Result, ...]:
+        return (Result("a", status, job="unit"), Result("b", status, job="unit"))
+
+    runs = (
+        run("1", "failure", 10, sha=SHA, jobs=(job("unit", "failure"),), tests=results("failed")),
+        run("1", "success", 10, sha=SHA, attempt=2, jobs=(job("unit"),), tests=results("passed")),
+    )
+    (item,) = detect(data(runs=runs), ctx())
+    assert item.title == "Flaky job: unit (CI), 2 flaky tests"
+    assert [e.detail.split(":")[0] for e in item.evidence if e.label == "flaky test"] == ["a", "b"]
+    assert item.metrics["flaky_tests"] == 2
+
+
+def test_a_flaky_test_without_a_known_job_stands_alone() -> None:
+    runs = (
+        run("1", "failure", 10, sha=SHA, tests=(Result("t", "failed"),)),
+        run("1", "success", 10, sha=SHA, attempt=2, tests=(Result("t", "passed"),)),
+    )
+    (item,) = detect(data(runs=runs), ctx())
+    assert item.id.rsplit("#flaky_test/", 1)[1] == "test:t"
+    assert item.title == "Flaky test: t (CI)"
+
+
+def test_a_flaky_test_whose_job_was_not_recorded_makes_the_job_item() -> None:
+    """GitLab reports test results without failing the recorded jobs: the job item still comes,
+    its flakes from its test."""
+    runs = (
+        run("1", "failure", 10, sha=SHA, tests=(Result("t", "failed", job="unit"),)),
+        run("1", "success", 10, sha=SHA, attempt=2, tests=(Result("t", "passed", job="unit"),)),
+    )
+    (item,) = detect(data(runs=runs), ctx())
+    assert item.id.rsplit("#flaky_test/", 1)[1] == "job:CI/unit"
+    assert item.metrics["flakes"] == 1 and item.where["test"] == "t"
 
 
 def test_error_status_counts_as_a_failed_test() -> None:

@@ -30,7 +30,8 @@ def test_drift_names_commits_and_described_paths() -> None:
     assert "change 1 by carol (2026-11-24)" in shown[0] and shown[-1] == "…and 4 more."
     assert item.since == ago(days=90) and item.where["file"] == "README.md"
     assert item.url == "https://github.com/acme/api/blob/main/README.md"
-    assert item.effort_hours == 1.0 and item.severity is Severity.MEDIUM
+    # 1 h + 7 code changes × 0.05 h = 1.35 h, to the quarter hour.
+    assert item.effort_hours == 1.25 and item.severity is Severity.MEDIUM
 
 
 def test_drift_needs_both_age_and_code_changes_and_uses_the_count() -> None:

@@ -128,6 +128,14 @@ def test_working_hours_setting_keeps_a_weekend_pr_young() -> None:
     assert detect(data(pulls=pulls), ctx(now=monday, detectors=settings)) == []
     (item,) = detect(data(pulls=pulls), ctx(now=NOW, detectors=settings))
     assert item.metrics["age_hours"] == 6 + 24 * 2 + 12  # Fri 18-24, Mon, Tue, Wed to noon
+    assert item.evidence[0].detail.startswith("Ready for review for 2 working days (since")
+
+
+def test_waiting_time_reads_in_days_like_the_age_column() -> None:
+    """260 hours is "10 days", as the Age column says "10d" (not "Ready for review for 260
+    hours")."""
+    (item,) = detect(data(pulls=(pr(1, created_at=ago(hours=260)),)), ctx())
+    assert item.evidence[0].detail.startswith("Ready for review for 10 days (since ")
 
 
 @given(

@@ -18,6 +18,7 @@ from rel_fakes import NOW, config
 from rel_hostile import CORPUS, has_control
 from rel_records import hostile_items
 
+from gluetui.browser import Opened
 from gluetui.factory import Runtime
 from gluetui.model import Item
 from gluetui.store import Store
@@ -173,13 +174,17 @@ async def test_y_and_o_carry_a_valid_url_and_nothing_else(tmp_path: Path) -> Non
     store = Store.open(tmp_path / "ui.sqlite3")
     store.save_snapshot("gh", [legacy, *items], at=NOW - timedelta(hours=1))
     rt = Runtime(config=config([]), forges=[], store=store, clock=_clock)
-    backend = Backend(runtime=rt, sync=_no_sync, items=current_items)
-    app = make_app(rt, backend=backend, refresh_on_start=False)
     opened: list[str] = []
     copied: list[str] = []
+
+    def browser(url: str) -> Opened:
+        opened.append(url)
+        return Opened(True, "Opened.")
+
+    backend = Backend(runtime=rt, sync=_no_sync, items=current_items, open_url=browser)
+    app = make_app(rt, backend=backend, refresh_on_start=False)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
-            app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
             app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
             await pilot.pause()
             await app.workers.wait_for_complete()
@@ -193,6 +198,7 @@ async def test_y_and_o_carry_a_valid_url_and_nothing_else(tmp_path: Path) -> Non
             for _ in items:
                 await pilot.press("down")
                 await pilot.press("y", "o")
+            await app.workers.wait_for_complete()
             assert len(copied) == len(opened) == len(items)
             assert copied == opened
             for url in copied:

@@ -1,7 +1,9 @@
 """The store file under damage, age and contention (extends tests/store/).
 
 * A store written by the first schema (``fixtures/store_v1.sql``, a frozen dump of a migration-1
-  file with rows in every table) opens migrated with every row and decision intact.
+  file with rows in every table) opens migrated with every row and decision intact; so do stores
+  written by the releases before issue 14 (hostile ids) and issue 16 (a flaky test and its job as
+  two items, now one: ``fixtures/store_before_issue16.sql``).
 * A damaged file is moved aside, a fresh store is built and the user is told (dashboard, CLI).
 * An unreadable file is a clear StoreError (exit 4), never moved aside, never a traceback.
 * A refreshing gluetui and one recording decisions share the file without "database is locked"
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -343,3 +346,86 @@ def test_a_store_from_the_release_before_keeps_items_ids_and_decisions(
     assert "\x1b" not in md and not has_control(md.replace("\n", ""))
     assert "javascript:" not in md and "TITLE" not in md
     assert report.render_ledger(led, "json").isascii()
+
+
+BEFORE_16 = HERE / "fixtures" / "store_before_issue16.sql"
+#: Half an hour after the fixture's refresh and decisions (09:00–09:10 UTC).
+LATER_16 = NOW.replace(hour=9, minute=30)
+
+
+def _job_of(test_id: str, data: dict[str, Any]) -> str:
+    prefix = test_id.split("#flaky_test/", 1)[0]
+    return f"{prefix}#flaky_test/job:{data['where']['workflow']}/{data['where']['job']}"
+
+
+def test_a_store_from_the_release_before_issue16_keeps_every_decision_on_a_grouped_flake(
+    tmp_path: Path,
+) -> None:
+    """``fixtures/store_before_issue16.sql`` was written by the release that listed a flaky test
+    and its job as two items. The upgrade lists the test under its job; every decision recorded
+    on either item (snooze, dismissal, take, hand-off and its journal entry, done, an undone
+    dismissal) is the job's now, the budget and the ledger add up as before, and a refresh by
+    the new detectors finds each flake once, with the decisions still in force."""
+    from gluetui.budget import budget_status
+    from gluetui.factory import build_runtime
+    from gluetui.model import State
+    from gluetui.report import ledger
+    from gluetui.sync import current_items, sync_all
+
+    path = tmp_path / "before16.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(BEFORE_16.read_text(encoding="utf-8"))
+    tests = {
+        row[0]: json.loads(row[1])
+        for row in conn.execute(
+            "SELECT id, data FROM items WHERE id LIKE '%#flaky_test/test:%' ORDER BY id"
+        )
+    }
+    logged = [(r[0], r[1]) for r in conn.execute("SELECT item_id, action FROM events ORDER BY id")]
+    conn.close()
+    moves = {test_id: _job_of(test_id, data) for test_id, data in tests.items()}
+    assert len(moves) == 6 and _version(path) == 3  # the fixture is what it says
+    with Store.open(path) as store:
+        cfg_rt = build_runtime(demo=True, store_path=tmp_path / "cfg.sqlite3")
+        cfg = cfg_rt.config
+        cfg_rt.close()
+        events = store.events()
+        # The same decisions in the same order, on the job's id where they were on a test's.
+        assert [(e.item_id, e.action.value) for e in events] == [
+            (moves.get(item_id, item_id), action) for item_id, action in logged
+        ]
+        assert not any("#flaky_test/test:" in i.id for i in store.load_items())
+        assert not any("#flaky_test/test:" in i for i in store.first_seen())
+        (entry,) = store.journal()
+        assert entry.item_id == moves[next(t for t in moves if "telemetry" in t)]
+        # The budget adds up as before: 1.5 h taken + 2 h taken + 2.5 h done, plus oversight.
+        assert budget_status(cfg, events, LATER_16).self_hours == 6.0
+        led = ledger(
+            cfg, events, store.journal(), store.load_items(), NOW - timedelta(days=1), LATER_16
+        )
+        done = [w for w in led.work if w.status == "done"]
+        assert [(w.item_id, w.hours) for w in done] == [
+            (moves[next(t for t in moves if "collector" in t)], 2.5)
+        ]
+        assert len(led.delegations) == 1 and led.delegations[0].outcome == "done"
+    assert _version(path) == LATEST
+    # A refresh by the new detectors: each flake once, the decisions still in force.
+    rt = build_runtime(demo=True, store_path=path, clock=lambda: LATER_16)
+    try:
+        asyncio.run(sync_all(rt))
+        flaky = {i.id: i for i in current_items(rt) if i.kind is Kind.FLAKY_TEST}
+        assert len(flaky) == 11 and not any("#flaky_test/test:" in i for i in flaky)
+        state = {i.repo: i.state for i in flaky.values()}
+        assert state["acme/payments"] is State.SNOOZED  # snoozed until the job changes
+        assert state["acme/api"] is State.DISMISSED
+        assert state["platform/auth-service"] is State.TAKEN
+        assert state["orbital/telemetry"] is State.DELEGATED
+        assert state["platform/observability/collector"] is State.DONE
+        assert state["orbital/ground-station"] is State.SNOOZED  # on the job: until tomorrow
+        assert state["acme/web"] is State.OPEN  # its dismissal was undone
+        for test_id, job_id in moves.items():
+            test_name = test_id.split("#flaky_test/test:", 1)[1]
+            assert flaky[job_id].where.get("test") == test_name
+        assert budget_status(rt.config, rt.store.events(), LATER_16).self_hours == 6.0
+    finally:
+        rt.close()

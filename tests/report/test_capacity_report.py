@@ -15,9 +15,11 @@ from gluetui.report import (
     EXIT_OVER_COMMITTED,
     capacity_exit_code,
     capacity_report,
+    forecast_line,
     parse_markdown_table,
     render_capacity,
 )
+from gluetui.store import Arrival
 
 
 def test_committed_remaining_and_carry_over() -> None:
@@ -54,6 +56,62 @@ def test_forecast_counts_items_started_in_the_last_four_weeks() -> None:
     assert r.forecast.items_per_week == 0.75
     assert r.forecast.hours_per_week == 0.75  # (1 + 1.5 + 0.5) / 4
     assert r.forecast.hours_per_sprint == 1.5
+
+
+def _arrival(name: str, days_ago: float, hours: float = 2.0, source: str = "gh") -> Arrival:
+    return Arrival(
+        f"github.com/acme/api#broken_ci/{name}",
+        source,
+        NOW - timedelta(days=days_ago),
+        "broken_ci",
+        hours,
+    )
+
+
+def test_forecast_counts_arrivals_on_the_forge_while_watched_not_the_backlog_found() -> None:
+    """Issue 16: on a first refresh every item is new to gluetui; what was already there is the
+    backlog (the queue), not incoming work. The forecast counts glue work by when it arrived on
+    the forge, from when each source was first watched: resolved work too (it arrived)."""
+    first_look = NOW - timedelta(days=14)
+    backlog = [_arrival(f"old{n}", 14.5 + n / 10) for n in range(30)]  # there at the first look
+    arrived = [_arrival("a", 10), _arrival("b", 3), _arrival("gone-since", 8)]  # gone: resolved
+    r = capacity_report(
+        config(hours=8),
+        EVENTS,
+        ITEMS,
+        NOW,
+        arrivals=[*backlog, *arrived],
+        watching={"gh": first_look},
+    )
+    fc = r.forecast
+    assert fc.known and fc.watched_days == 14 and fc.watching_since == first_look
+    assert [w.name for w in fc.weeks] == ["2026-11-11", "2026-11-18"]  # the weeks watched
+    assert [w.items for w in fc.weeks] == [2, 1]
+    assert fc.items_per_week == 1.5 and fc.hours_per_week == 3.0 and fc.hours_per_sprint == 6.0
+    assert not any("outpaces" in w for w in r.warnings)
+
+
+def test_no_forecast_until_a_week_was_watched() -> None:
+    """The demo (and any first day) has watched for minutes: no rate is claimed from it."""
+    many = [_arrival(f"x{n}", 0.5 + n / 100) for n in range(60)]
+    r = capacity_report(
+        config(hours=8), [], ITEMS, NOW, arrivals=many, watching={"gh": NOW - timedelta(hours=2)}
+    )
+    assert not r.forecast.known and r.forecast.items_per_week == 0
+    assert not any("outpaces" in w for w in r.warnings)
+    assert forecast_line(r.forecast) == "no forecast until 2 Dec (needs a week)"
+    assert r.to_json()["forecast"]["known"] is False
+    nothing = capacity_report(config(), [], [], NOW, arrivals=[], watching={})
+    assert forecast_line(nothing.forecast) == "no forecast: nothing refreshed yet"
+
+
+def test_a_source_added_later_brings_its_backlog_not_a_flood() -> None:
+    watching = {"gh": NOW - timedelta(days=28), "gl": NOW - timedelta(days=1)}
+    gl_backlog = [_arrival(f"gl{n}", 3 + n / 10, source="gl") for n in range(40)]
+    r = capacity_report(
+        config(), [], [], NOW, arrivals=[*gl_backlog, _arrival("gh1", 5)], watching=watching
+    )
+    assert r.forecast.known and sum(w.items for w in r.forecast.weeks) == 1
 
 
 def test_over_commitment_warns_and_exits_9() -> None:

@@ -77,3 +77,40 @@ def test_last_look(store: Store) -> None:
     assert store.last_look() is None
     store.set_last_look(NOW)
     assert store.last_look() == NOW
+
+
+def test_an_item_that_leaves_under_a_decision_is_kept_with_its_outcome_time(store: Store) -> None:
+    """A re-run turned the build green: the item leaves the snapshot but the dashboard can still
+    show it (issue 16); an item nobody decided anything about just goes."""
+    from gluetui.events import EventAction
+
+    store.save_snapshot("gh", [make_item(1), make_item(2), make_item(3)], at=NOW)
+    store.record(make_item(1).id, EventAction.DELEGATED, at=NOW, automation="rerun")
+    later = NOW + timedelta(hours=1)
+    store.save_snapshot("gh", [make_item(3)], at=later)
+    (gone,) = store.gone_items()
+    assert gone.item == make_item(1) and gone.gone_at == later
+    assert store.gone_ids() == {make_item(1).id}
+    # Back on the forge: not gone any more.
+    store.save_snapshot("gh", [make_item(1), make_item(3)], at=later + timedelta(hours=1))
+    assert store.gone_items() == [] and store.gone_ids() == set()
+    # Kept for GONE_KEEP_DAYS, then forgotten.
+    from gluetui.store.snapshot import GONE_KEEP_DAYS
+
+    store.save_snapshot("gh", [make_item(3)], at=later + timedelta(hours=2))
+    assert store.gone_ids() == {make_item(1).id}
+    store.save_snapshot("gh", [make_item(3)], at=later + timedelta(days=GONE_KEEP_DAYS + 1))
+    assert store.gone_ids() == set()
+
+
+def test_arrivals_and_watching_since_remember_the_first_sighting(store: Store) -> None:
+    store.save_snapshot("gh", [make_item(1), make_item(2, since=NOW - timedelta(days=2))], at=NOW)
+    later = NOW + timedelta(days=3)
+    moved = make_item(2, since=NOW, effort_hours=4.0)  # the window slid: its arrival must not
+    store.save_snapshot("gh", [moved, make_item(3, since=later - timedelta(hours=5))], at=later)
+    assert store.watching_since() == {"gh": NOW}
+    got = {a.item_id: a for a in store.arrivals(NOW - timedelta(days=30))}
+    assert set(got) == {make_item(2).id, make_item(3).id}  # item 1 arrived 90 days ago
+    assert got[make_item(2).id].arrived == NOW - timedelta(days=2)
+    assert got[make_item(2).id].hours == 0.5 and got[make_item(2).id].kind == "stale_doc"
+    assert got[make_item(3).id].arrived == later - timedelta(hours=5)

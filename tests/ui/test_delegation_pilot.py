@@ -306,10 +306,36 @@ async def test_a_hand_off_that_resolves_on_the_next_refresh_is_announced(rt: Run
         sync.items = {**items, "acme": items["acme"][1:]}  # the re-run went green: CI_1 is gone
         await pilot.press("r")
         await settle(pilot)
-        assert screen.followups[CI_1.id].status is Status.RESOLVED
+        # Resolved on the forge: announced, recorded done (the outcome in its history), and
+        # still shown with the done items (h) rather than vanishing.
         assert "Follow-up: resolved" in messages(pilot.app)
+        assert CI_1.id not in screen.followups
+        assert screen.items[CI_1.id].state is State.DONE
+        done = rt.store.events(CI_1.id)[-1]
+        assert done.action is EventAction.DONE and done.note.startswith("resolved on the forge")
         await pilot.press("c")
         await pilot.pause()
         rows = pilot.app.screen.query_one("#capacity-items")
         first = rows.get_row_at(0)  # type: ignore[attr-defined]
         assert str(first[1]) == CI_1.title  # the resolved item keeps its title in the budget
+
+
+async def test_u_after_a_hand_off_says_what_stays_on_the_forge(rt: Runtime) -> None:
+    """Issue 16: "Undid delegated." as if nothing had happened; the re-run stays on the forge."""
+    async with app_for(rt).run_test(size=WIDE) as pilot:
+        screen = await to_ci_1(pilot)
+        await pilot.press("enter", "a", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.items[CI_1.id].state is State.DELEGATED
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.items[CI_1.id].state is State.OPEN
+        said = messages(pilot.app)
+        assert "Undone here, not on the forge: Undid the hand-off to rerun here" in said
+        assert "On the forge it stays done: did rerun_failed_jobs on 1001." in said
+        side = str(screen.query_one("#detail-history").render())
+        assert "undone locally; the action stays on the forge" in side
+    (undo,) = [e for e in rt.store.events() if e.action is EventAction.UNDONE]
+    assert undo.note == "undone locally; the action stays on the forge"

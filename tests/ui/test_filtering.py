@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from ui_fakes import item
 
 from gluetui.model import Kind
-from gluetui.ui.filtering import Filter, parse_filter, parse_kind
+from gluetui.ui.filtering import FIELDS, Filter, parse_filter, parse_kind
 
 
 def test_empty_filter_keeps_everything() -> None:
@@ -75,3 +75,13 @@ def test_matching() -> None:
 def test_any_text_parses(text: str) -> None:
     f = parse_filter(text)
     f.matches(item(1, Kind.FLAKY_TEST), is_new=True)
+
+
+@pytest.mark.parametrize("field", ["repo:", "kind:", "author:", "repo: "])
+def test_a_field_without_a_value_is_ignored_and_said(field: str) -> None:
+    """``repo:`` alone used to become a word no item contains, hiding everything."""
+    f = parse_filter(f"{field} cache")
+    assert f.words == ("cache",) and not f.repos and not f.kinds and not f.authors
+    name = field.strip().rstrip(":")
+    assert f.problems == (f"{name}: needs a value (e.g. {FIELDS[name]}); ignored",)
+    assert parse_filter(field).empty

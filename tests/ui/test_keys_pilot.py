@@ -7,8 +7,18 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input
-from ui_fakes import NOW, FakeSync, app_for, item, runtime, settle, standard_items
+from ui_fakes import (
+    NOW,
+    FakeBrowser,
+    FakeSync,
+    app_for,
+    item,
+    runtime,
+    settle,
+    standard_items,
+)
 
+from gluetui.browser import Opened
 from gluetui.events import EventAction
 from gluetui.factory import Runtime
 from gluetui.model import Kind, State
@@ -273,27 +283,45 @@ async def test_o_opens_http_urls_only(tmp_path: Any) -> None:
     rt = runtime(tmp_path)
     bad = item(9, Kind.STALE_DOC, title="no link", url="javascript:alert(1)", impact=1000)
     sync = FakeSync({"acme": [bad, *standard_items()["acme"]]})
-    opened: list[str] = []
+    browser = FakeBrowser()
     try:
-        app = app_for(rt, sync)
+        app = app_for(rt, sync, browser=browser)
         async with app.run_test(size=WIDE) as pilot:
-
-            def open_url(url: str, *, new_tab: bool = True) -> None:
-                opened.append(url)
-
-            app.open_url = open_url  # type: ignore[method-assign]
             await settle(pilot)
             screen = main(app)
             assert screen.current_item is not None and screen.current_item.title == "no link"
             assert screen.check_action("open_url", ()) is None
             assert screen.check_action("copy_url", ()) is None
             await pilot.press("o", "y")
-            assert opened == [] and app.clipboard == ""
+            assert browser.opened == [] and app.clipboard == ""
             await pilot.press("2", "o")
-            assert opened == ["https://acme.example/acme/api/1"]
+            await app.workers.wait_for_complete()
+            assert browser.opened == ["https://acme.example/acme/api/1"]
         assert rt.store.events() == []
     finally:
         rt.close()
+
+
+async def test_o_says_what_happened(rt: Runtime) -> None:
+    """``o`` says "Opened with …" only when a browser took the link; with no browser it says
+    so and offers ``y`` (issue 16: it always said "Opened in the browser")."""
+    browser = FakeBrowser()
+    app = app_for(rt, browser=browser)
+    async with app.run_test(size=WIDE) as pilot:
+        await to_ci_item_1(pilot)
+
+        async def said_after_o() -> str:
+            await pilot.press("o")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return list(app._notifications)[-1].message
+
+        assert await said_after_o() == "Opened with xdg-open."
+        browser.answer = Opened(False, "No web browser is available (no graphical display here).")
+        assert await said_after_o() == (
+            "No web browser is available (no graphical display here). "
+            "Press y to copy the link instead."
+        )
 
 
 async def test_y_copies_the_url(rt: Runtime) -> None:

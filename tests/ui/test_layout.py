@@ -117,7 +117,7 @@ def test_the_budget_line_fits_and_keeps_what_is_left(width: int) -> None:
     budget = BudgetStatus(date(2026, 11, 23), date(2026, 12, 7), 8.0, 5.5, 1.5)
     plain = gauge_text(budget, width - 2).plain
     assert len(plain) <= width - 2 and plain.endswith(("h left", "oversight 1.5 h"))
-    assert "1.0 h left" in plain
+    assert "1 h left" in plain
     if width >= 100:
         assert "oversight 1.5 h" in plain
 

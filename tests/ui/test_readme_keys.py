@@ -52,3 +52,13 @@ def test_reserved_commands_are_documented_but_bound_to_nothing() -> None:
     table = key_table_markdown()
     assert "Reserved for features on their way" in table
     assert all(f"`{c.id}`" in table.split("Reserved", 1)[1] for c in reserved)
+
+
+def test_readme_filter_table_matches_the_filter_language() -> None:
+    """``mine`` and the other filter words are documented where the keys are (issue 16)."""
+    from gluetui.ui.filtering import filter_table_markdown
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- filter:start -->", 1)[1].split("<!-- filter:end -->", 1)[0]
+    assert block.strip() == filter_table_markdown().strip()
+    assert "review is requested from you" in block

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from gluetui.browser import Opened
 from gluetui.config.schema import CapacityConfig, Config, automation
 from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
@@ -21,7 +22,7 @@ from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
 from gluetui.records import RateLimit, RepoError, SourceData
 from gluetui.store import Store
 from gluetui.ui.app import GluetuiApp, make_app
-from gluetui.ui.backend import Backend
+from gluetui.ui.backend import Backend, dashboard_items
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -230,14 +231,28 @@ def seed(rt: Runtime, items: Mapping[str, list[Item]], *, look: datetime | None 
         rt.store.set_last_look(look)
 
 
-def app_for(rt: Runtime, sync: FakeSync | None = None, **kw: Any) -> GluetuiApp:
-    """The app over ``rt`` with a fake refresh; snapshot loading and budget are the real ones."""
-    from gluetui.sync import current_items
+@dataclass
+class FakeBrowser:
+    """Stands in for :func:`gluetui.browser.open_url`: records the links, answers as told."""
 
+    opened: list[str] = field(default_factory=list)
+    answer: Opened = field(default_factory=lambda: Opened(True, "Opened with xdg-open."))
+
+    def __call__(self, url: str) -> Opened:
+        self.opened.append(url)
+        return self.answer
+
+
+def app_for(
+    rt: Runtime, sync: FakeSync | None = None, *, browser: FakeBrowser | None = None, **kw: Any
+) -> GluetuiApp:
+    """The app over ``rt`` with a fake refresh and browser; snapshot loading and budget are the
+    real ones."""
     backend = Backend(
         runtime=rt,
         sync=sync or FakeSync(standard_items()),
-        items=current_items,
+        items=dashboard_items,
+        open_url=browser or FakeBrowser(),
     )
     return make_app(rt, backend=backend, **kw)
 

@@ -9,7 +9,6 @@ the dialog's width (cells shorten, headers stay whole), and the dialog never exc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import ClassVar
 
 from rich.table import Table
@@ -22,10 +21,11 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from gluetui import formatting
 from gluetui.budget import BudgetStatus
 from gluetui.keyplan import Scope
 from gluetui.model import Item, Kind
-from gluetui.report import Bucket, CapacityReport
+from gluetui.report import Bucket, CapacityReport, forecast_line
 from gluetui.textsafe import clean
 from gluetui.ui import keys
 from gluetui.ui.backend import Backend
@@ -49,10 +49,9 @@ def summary_text(report: CapacityReport, width: int | None = None) -> Text:
     """Gauge, the arithmetic line by line, and every warning (words, not only red)."""
     budget = report.budget
     text = gauge_text(budget, width)
-    last = report.end.toordinal() - 1
     text.append(
-        f"\n{report.sprint.capitalize()} sprint {report.start:%d %b} – "
-        f"{date.fromordinal(last):%d %b %Y}\n\n",
+        f"\n{report.sprint.capitalize()} sprint "
+        f"{formatting.sprint_range(report.start, report.last_day, year=True)}\n\n",
         style="bold",
     )
     rows = (
@@ -64,15 +63,12 @@ def summary_text(report: CapacityReport, width: int | None = None) -> Text:
         ("Remaining", budget.remaining_hours, "bold red" if budget.over else "bold green"),
     )
     for label, value, style in rows:
-        text.append(f"{label:<36}{value:>7.1f} h\n", style=style)
+        text.append(f"{label:<36}{formatting.hours(value):>9}\n", style=style)
     text.append(
-        f"{'Queued (open items)':<36}{report.queued_hours:>7.1f} h  ({report.queued_items} items)\n"
+        f"{'Queued (open items)':<36}{formatting.hours(report.queued_hours):>9}"
+        f"  ({report.queued_items} items)\n"
     )
-    fc = report.forecast
-    text.append(
-        f"{'Incoming, last 4 weeks':<36}{fc.hours_per_week:>7.1f} h/week  "
-        f"({fc.items_per_week:g} items/week, ≈{fc.hours_per_sprint:g} h per sprint)\n"
-    )
+    text.append(f"{'Incoming, last 4 weeks':<36}{forecast_line(report.forecast)}\n")
     if budget.over:
         text.append("\nOVER-COMMITTED\n", style="bold red")
     for warning in report.warnings:
@@ -82,16 +78,18 @@ def summary_text(report: CapacityReport, width: int | None = None) -> Text:
     return text
 
 
-def bucket_table(title: str, first: str, rows: Sequence[tuple[str, int, float]]) -> Table:
+def bucket_table(
+    title: str, first: str, rows: Sequence[tuple[str, int, float]], empty: str = "nothing"
+) -> Table:
     """A small table (kind / repository / week, items, hours) that fits whatever width it gets."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
     table.add_column(first, ratio=1, no_wrap=True, overflow="ellipsis", min_width=len(first))
     table.add_column("Items", justify="right", no_wrap=True, min_width=5)
     table.add_column("Hours", justify="right", no_wrap=True, min_width=5)
     for name, count, hours in rows:
-        table.add_row(Text(name), str(count), f"{hours:.1f}")
+        table.add_row(Text(name), str(count), _hours(hours))
     if not rows:
-        table.add_row(Text("nothing", style="dim"), "", "")
+        table.add_row(Text(empty, style="dim"), "", "")
     return table
 
 
@@ -153,7 +151,13 @@ class CapacityScreen(ModalScreen[None]):
         )
         weeks = [(w.name, w.items, w.hours) for w in report.forecast.weeks]
         self.query_one("#capacity-forecast", Static).update(
-            bucket_table("Incoming per week", "Week of", weeks)
+            bucket_table(
+                "Incoming per week",
+                "Week of",
+                weeks if report.forecast.known else [],
+                # The summary above says until when; the column is narrow.
+                "not yet",
+            )
         )
         self._commitments(report, budget)
 
@@ -187,7 +191,7 @@ class CapacityScreen(ModalScreen[None]):
                 _cell(how),
                 _cell(clean(title, 120)),
                 _cell(clean(repo, 80)),
-                Text(f"{c.self_hours + c.oversight_hours:.1f}", justify="right"),
+                Text(_hours(c.self_hours + c.oversight_hours), justify="right"),
                 Text(f"{c.at.astimezone():%d %b %H:%M}"),
             )
         for carried in report.carry_over:
@@ -196,7 +200,7 @@ class CapacityScreen(ModalScreen[None]):
                 _cell("↻ carried over"),
                 _cell(clean(carried.title, 120)),
                 _cell(clean(item.repo, 80) if item else ""),
-                Text(f"{carried.hours:.1f}", justify="right"),
+                Text(_hours(carried.hours), justify="right"),
                 Text(f"{carried.taken_at.astimezone():%d %b %H:%M}"),
             )
         if not budget.commitments and not report.carry_over:
@@ -233,6 +237,11 @@ class CapacityScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _hours(value: float) -> str:
+    """Hours in a column headed "Hours": the number only (``2.25``)."""
+    return formatting.hours(value).removesuffix(" h")
 
 
 def _cell(text: str) -> Text:

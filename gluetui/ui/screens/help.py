@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from gluetui.keyplan import COMMANDS, COMMANDS_BY_ID, KeyCommand, Scope
 from gluetui.ui import keys
+from gluetui.ui.filtering import FILTER_HELP
 from gluetui.ui.handoff import follow_up_legend
 from gluetui.ui.render import legend_entries
 
@@ -38,6 +39,15 @@ def _table(rows: Iterable[KeyCommand], keymap: Mapping[str, str], *, where: bool
         if where:
             cells.insert(0, c.scopes[0].heading)
         table.add_row(*cells)
+    return table
+
+
+def _filter_table() -> Table:
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True, show_header=False)
+    table.add_column("Word", no_wrap=True, style="bold cyan", min_width=11)
+    table.add_column("What it keeps", ratio=1, min_width=20)
+    for word, meaning in FILTER_HELP:
+        table.add_row(word, meaning)
     return table
 
 
@@ -68,6 +78,8 @@ def help_page(keymap: Mapping[str, str]) -> RenderableType:
             _table(reserved, keymap),
         ]
     parts += [
+        Text("\nFilter (/)", style="bold underline"),
+        _filter_table(),
         Text("\nRow marks", style="bold underline"),
         Columns([Text(e) for e in legend_entries()], padding=(0, 3)),
         Text("\nDelegated rows", style="bold underline"),

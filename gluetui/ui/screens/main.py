@@ -6,6 +6,7 @@ down to dumb widgets; keys come from the key plan (:mod:`gluetui.keyplan`), deci
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 from typing import ClassVar
@@ -14,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Vertical
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Key, Resize
 from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,6 +24,7 @@ from textual.widgets import Footer, Input
 from gluetui.budget import BudgetStatus
 from gluetui.decisions import can_finish
 from gluetui.events import effective_events
+from gluetui.keyplan import COMMANDS, split_keys
 from gluetui.model import Item, Kind, State
 from gluetui.textsafe import clean, safe_url
 from gluetui.triage import apply_triage, triage_states
@@ -36,7 +38,7 @@ from gluetui.ui.screens.help import HelpScreen
 from gluetui.ui.screens.main_delegation import DelegationMixin
 from gluetui.ui.screens.main_refresh import RefreshMixin
 from gluetui.ui.screens.main_triage import TriageMixin
-from gluetui.ui.status import SourceStatus
+from gluetui.ui.status import SourceStatus, empty_panel_text
 from gluetui.ui.widgets.detail import DetailPane, DetailView
 from gluetui.ui.widgets.header import CapacityGauge, SyncStatusBar
 from gluetui.ui.widgets.item_table import Cells, ItemTable
@@ -94,6 +96,13 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self._stored_counts: dict[str, int] = {}
         self.statuses = self._initial_statuses()
         self.init_delegation()
+        #: Key -> action, for the commands a greyed-out press explains (the user's keymap applied).
+        self._explained_keys = {
+            key: c.action
+            for c in COMMANDS
+            if c.action in GREYED_ACTIONS and c.live
+            for key in split_keys(backend.config.keymap.get(c.id) or c.keys)
+        }
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -221,18 +230,18 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 follow_up=f.status if (f := self.followups.get(i.id)) else None,
             )
 
+        with_items = {i.source for i in items.values()}
+        refresh_key = keys.live_display(keys.COMMANDS_BY_ID["refresh"], self.backend.config.keymap)
         tabs = []
         for panel in self.panels:
             rows, total = self.panel_items(panel.kind)
             panel.table.show([i.id for i in rows], cells, render.content_widths(rows))
             if total and not rows:
                 empty = "Nothing matches the filter."
-            elif not self.items:
-                backend = self.backend
-                nothing = render.nothing_to_do(len(backend.forges), backend.config_path)
-                empty = "Nothing yet: refreshing…" if self.running else nothing
+            elif not self.backend.forges:
+                empty = render.no_sources_text(self.backend.config_path)
             else:
-                empty = "Nothing to do here."
+                empty = empty_panel_text(self.statuses, with_items, refresh_key)
             if self.partial:
                 # Only the top is loaded: the stored count (decided ones too) until the rest is in.
                 total = self._stored_counts.get(panel.kind.value, total)
@@ -278,6 +287,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             journal=tuple(backend.journal(item.id)),
             delegating=item.id in self.delegating,
             last_outcome=self.outcomes.get(item.id),
+            estimate=backend.estimate(item),
         )
 
     def _detail_hint(self) -> str:
@@ -385,6 +395,57 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             return None
         return True
 
+    def live_key(self, command_id: str) -> str:
+        """The first key that runs ``command_id`` now (the user's keymap applied)."""
+        command = keys.COMMANDS_BY_ID[command_id]
+        return keys.live_display(command, self.backend.config.keymap).split(" / ")[0]
+
+    def why_greyed(self, action: str) -> str:
+        """Why ``action`` does nothing now (what :meth:`check_action` greys out), in words."""
+        key = self.live_key
+        item = self.current_item
+        if action in ITEM_ACTIONS and item is None:
+            return "Nothing highlighted: this list is empty."
+        if action == "undo":
+            return "Nothing to undo: no decision is in force."
+        if action in ("detail_down", "detail_up"):
+            return f"The detail is closed: {key('detail')} opens it."
+        if item is None:
+            return ""
+        if action == "delegate" and item.id in self.delegating:
+            return "This item's delegation is running; wait for its outcome."
+        if action == "delegate":
+            return (
+                f"No configured automation fits {item.kind.label.lower()}: add one to "
+                f'[automations] with fits = ["{item.kind.value}"].'
+            )
+        if action == "done":
+            return f"Already done ({key('undo')} undoes it, {key('hidden')} shows done items)."
+        if action == "settle":
+            return (
+                f"Nothing to settle: {key('settle')} is for a hand-off marked ? (its outcome "
+                "unknown), and this item has none."
+            )
+        if action in ("open_url", "copy_url"):
+            return "This item has no valid http(s) link to open or copy."
+        return ""
+
+    @on(Key)
+    def _greyed_key(self, event: Key) -> None:
+        """A greyed-out key says why it does nothing, instead of doing nothing silently.
+
+        The screen sees a key before the app runs its binding; only the keys of commands that
+        can be greyed out are looked at, so other key presses cost a dictionary lookup.
+        """
+        action = self._explained_keys.get(event.key)
+        if action is None or self.check_action(action, ()) is not None:
+            return
+        if any(field.has_focus for field in self.query("#filter").results(Input)):
+            return  # typing a filter
+        if why := self.why_greyed(action):
+            event.stop()
+            self.notify(why, title="Nothing done", severity="warning", timeout=5, markup=False)
+
     def target_item(self) -> Item | None:
         """The item an action acts on: the highlighted one, as the user sees it.
 
@@ -474,9 +535,34 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def action_open_url(self) -> None:
         item = self.target_item()
         url = safe_url(item.url) if item is not None else ""
-        if url:
+        if not url:
+            return
+        if self.app.is_web:  # served to a browser tab: that browser opens it
             self.app.open_url(url)
-            self.notify("Opened in the browser.", timeout=3)
+            self.notify("Opened in a new browser tab.", timeout=3)
+            return
+        self.run_worker(
+            self._open(url),
+            name="open-url",
+            group="open-url",
+            description="opening the link",
+            exit_on_error=False,
+        )
+
+    async def _open(self, url: str) -> None:
+        """Open the link off the UI thread and say what really happened."""
+        opened = await asyncio.to_thread(self.backend.open_url, url)
+        if opened.ok:
+            self.notify(clean(opened.message, 200), timeout=3, markup=False)
+            return
+        copy = keys.live_display(keys.COMMANDS_BY_ID["copy_url"], self.backend.config.keymap)
+        self.notify(
+            f"{clean(opened.message, 300)} Press {copy} to copy the link instead.",
+            title="Not opened",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
 
     def action_copy_url(self) -> None:
         # The clipboard payload is a validated URL and nothing else: a file name holding

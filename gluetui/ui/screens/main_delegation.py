@@ -58,6 +58,9 @@ class DelegationMixin(Screen[None]):
     def update_detail(self) -> None:
         raise NotImplementedError
 
+    def live_key(self, command_id: str) -> str:
+        raise NotImplementedError
+
     def init_delegation(self) -> None:
         self.followups = {}
         self.delegating = set()
@@ -120,15 +123,24 @@ class DelegationMixin(Screen[None]):
             old = before.get(item_id)
             if old is not None and old.status is not f.status and f.status in NEWS:
                 _, word, _ = handoff.FOLLOW_UP_TEXT[f.status]
+                where = (
+                    f" It moves to the done items ({self.live_key('hidden')} shows them)."
+                    if f.status is Status.RESOLVED
+                    else ""
+                )
                 self.notify(
-                    f"{clean(f.automation, 40)}: {clean(f.message, 200)}",
+                    f"{clean(f.automation, 40)}: {clean(f.message, 200)}.{where}",
                     title=f"Follow-up: {word}",
                     timeout=8,
                     markup=False,
                 )
 
     def requeue_after_refresh(self) -> None:
-        """Stalled hand-offs go back to the queue (a REOPENED decision each), and we say so."""
+        """Hand-offs resolved on the forge are done (a DONE decision each, the outcome in the
+        item's history; ``h`` shows them); stalled ones go back to the queue (a REOPENED
+        decision each), and we say so."""
+        if self.backend.record_resolved(self.followups):
+            self.restate()
         stalled = self.backend.requeue_stalled(self.followups)
         if stalled:
             self.restate()

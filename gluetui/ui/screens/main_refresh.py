@@ -54,6 +54,8 @@ class RefreshMixin(Screen[None]):
             for e in self.failures.get(item.source, ())
         )
 
+    items: dict[str, Item]
+
     def set_items(self, items: Iterable[Item], *, partial: bool | None = None) -> None:
         raise NotImplementedError
 
@@ -198,9 +200,13 @@ class RefreshMixin(Screen[None]):
         else:
             self.stale.add(report.source)
             hint = f" {clean(report.error_hint, 200)}" if report.error_hint else ""
+            # "Last items kept" only when there were some: the store keeps a failed source's
+            # snapshot, which is what is on screen now.
+            kept = any(i.source == report.source for i in self.items.values())
+            outcome = "last items kept" if kept else "nothing to show from it yet"
             self.notify(
                 f"{clean(report.error_title, 200)}{hint}",
-                title=f"{clean(report.source, 40)}: refresh failed, last items kept",
+                title=f"{clean(report.source, 40)}: refresh failed, {outcome}",
                 severity="error",
                 timeout=8,
                 markup=False,

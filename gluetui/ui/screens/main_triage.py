@@ -204,4 +204,14 @@ class TriageMixin(Screen[None]):
             self.notify("Nothing to undo.", timeout=3)
             return
         self.restate()
-        self.notify(f"Undid {undone.action.value}.", timeout=4)
+        if undone.on_forge:
+            # Undo is local: say what stays on the forge, or it reads as if nothing happened.
+            self.notify(
+                clean(undone.message, 600),
+                title="Undone here, not on the forge",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self.notify(undone.message, timeout=4, markup=False)

@@ -20,6 +20,8 @@ from textual.events import Resize
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from gluetui import formatting
+from gluetui.capacity import Estimate
 from gluetui.delegate import FollowUp, Outcome
 from gluetui.events import Event, EventAction
 from gluetui.model import Item, PullFacts
@@ -72,6 +74,8 @@ class DetailView:
     journal: tuple[JournalEntry, ...] = ()
     delegating: bool = False
     last_outcome: Outcome | None = None
+    #: How the effort estimate is made, with the current effort rules (None: not shown).
+    estimate: Estimate | None = None
 
 
 def where_word(key: str) -> str:
@@ -262,7 +266,15 @@ def side_text(view: DetailView) -> Text:
     item = view.item
     text = Text()
     _heading(text, "Effort")
-    text.append(f"{item.effort_hours:g} h estimated · impact {item.impact:.1f}")
+    text.append(f"{formatting.hours(item.effort_hours)} estimated · impact {item.impact:.1f}")
+    if view.estimate is not None:
+        text.append(f"\nhow: {view.estimate.basis}", style="dim")
+        if view.estimate.hours != item.effort_hours and item.effort_hours > 0:
+            text.append(
+                f"\n(the rules now say {formatting.hours(view.estimate.hours)}: the list shows "
+                "the estimate of the last refresh)",
+                style="dim",
+            )
     if item.accountable:
         text.append("\nyou are accountable for this repository", style="cyan")
     text.append("\n")

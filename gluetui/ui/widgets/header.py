@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from gluetui import formatting
 from gluetui.budget import BudgetStatus
 from gluetui.ui.status import SourceStatus, reason_line, status_line
 
@@ -18,7 +19,9 @@ BAR_MIN = 8
 
 
 def gauge_text(budget: BudgetStatus | None, width: int | None = None) -> Text:
-    """``Sprint 23 Nov–6 Dec ▕██████░░░░▏ 5.5 / 8.0 h  69% filling  ·  2.5 h left  ·  oversight 1.5 h``.
+    """``Sprint 23 Nov – 6 Dec ▕██████░░░░▏ 5.5 / 8 h  69% filling  ·  2.5 h left  ·  oversight 1.5 h``.
+
+    The sprint is named by its first and last day, as everywhere (:mod:`gluetui.formatting`).
 
     ``width``: fit that many cells, whole words only — the bar shrinks first, then the oversight
     part goes; what is left (the hours that remain) always stays.
@@ -34,11 +37,14 @@ def gauge_text(budget: BudgetStatus | None, width: int | None = None) -> Text:
         word, style = "filling", "yellow"
     else:
         word, style = "ok", "green"
-    head = f"Sprint {budget.start:%d %b}–{budget.end:%d %b} "
-    hours = f"▏ {budget.committed_hours:.1f} / {budget.budget_hours:.1f} h  "
+    head = f"Sprint {formatting.sprint_range(budget.start, budget.last_day)} "
+    hours = (
+        f"▏ {formatting.hours(budget.committed_hours).removesuffix(' h')}"
+        f" / {formatting.hours(budget.budget_hours)}  "
+    )
     state = f"{frac:.0%} {word}"
-    left = f"  ·  {budget.remaining_hours:.1f} h left"
-    oversight = f"  ·  oversight {budget.oversight_hours:.1f} h"
+    left = f"  ·  {formatting.hours(budget.remaining_hours)} left"
+    oversight = f"  ·  oversight {formatting.hours(budget.oversight_hours)}"
     bar = BAR_WIDTH
     if width is not None:
         fixed = len(head) + 1 + len(hours) + len(state) + len(left)
