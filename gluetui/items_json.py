@@ -22,7 +22,8 @@ import logging
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from gluetui.model import Item, Kind, State
+from gluetui.budget import Candidate, leave_for_budget, over_budget
+from gluetui.model import Item, Kind, Route, State, Suggestion
 from gluetui.store.snapshot import SnapshotRow
 from gluetui.textsafe import clean_json, plain_json
 
@@ -55,20 +56,27 @@ def select(
     include_hidden: bool,
     decided: Collection[str],
     state_of: Callable[[Item], State],
+    remaining: float | None = None,
 ) -> list[str]:
     """Lines for the rows of ``kinds`` that are open (all with ``include_hidden``), by impact.
 
     Rows whose id is in ``decided`` are parsed and get ``state_of`` their Item; the others are
     open. Rows that are not JSON or name no known kind are skipped, as ``load_items`` skips them.
+    With ``remaining`` (the hours left in the budget), the open items' suggestions go through
+    :func:`gluetui.budget.over_budget` — every kind's, as the dashboard's — and those that no
+    longer fit are printed as "leave" (only those rows are parsed again).
     """
     picked: list[tuple[float, str, str]] = []
+    candidates: list[Candidate] = []
     for row in rows:
         if row.kind not in _KINDS:
             log.warning("skipping an unreadable stored item: %s", row.id[:80])
             continue
-        if row.kind not in kinds:
+        wanted = row.kind in kinds
+        if not wanted and (remaining is None or row.route not in _ROUTED):
             continue
         text = row.text
+        state = State.OPEN
         if row.id in decided:
             try:
                 data = json.loads(text)
@@ -76,14 +84,32 @@ def select(
             except (ValueError, KeyError, TypeError) as exc:
                 log.warning("skipping an unreadable stored item: %s", type(exc).__name__)
                 continue
-            if state is not State.OPEN and not include_hidden:
-                continue
             if state is not State.OPEN:
                 data["state"] = state.value
                 text = item_line(data)
-        picked.append((-float(row.impact or 0.0), row.id, text))
+        if state is State.OPEN and row.route in _ROUTED:
+            candidates.append(
+                Candidate(row.id, float(row.impact or 0.0), Route(row.route), float(row.cost or 0))
+            )
+        if wanted and (state is State.OPEN or include_hidden):
+            picked.append((-float(row.impact or 0.0), row.id, text))
+    over = {} if remaining is None else over_budget(candidates, remaining)
     picked.sort(key=lambda p: (p[0], p[1]))
-    return _inert([text for _, _, text in picked])
+    return _inert([_left(text, over[i]) if i in over else text for _, i, text in picked])
+
+
+_ROUTED = frozenset({Route.DELEGATE.value, Route.TAKE.value})
+
+
+def _left(text: str, left: float) -> str:
+    """The row with its suggestion turned into "leave" for the budget."""
+    try:
+        data = json.loads(text)
+        suggestion = Suggestion.from_json(data["suggestion"])
+    except (ValueError, KeyError, TypeError):
+        return text
+    data["suggestion"] = leave_for_budget(suggestion, left).to_json()
+    return item_line(data)
 
 
 def _inert(lines: list[str]) -> list[str]:

@@ -183,6 +183,7 @@ def _item(data: RepoData, ctx: DetectContext, doc: DocFile, found: _Findings) ->
         "code_changes": float(found.code_changes),
         "dead_refs": float(len(found.dead)),
         "overdue_days": float(found.overdue_days),
+        "drifted": 1.0 if found.drift else 0.0,
         "age_days": round(hours_between(since, ctx.now) / 24, 2),
     }
     return build_item(

@@ -2,8 +2,9 @@
 
 from gluetui.events import Event, EventAction
 
+from .batches import BatchMember, NewMember
 from .core import Store
 from .journal import JournalEntry
 from .syncruns import SyncRun
 
-__all__ = ["Event", "EventAction", "JournalEntry", "Store", "SyncRun"]
+__all__ = ["BatchMember", "Event", "EventAction", "JournalEntry", "NewMember", "Store", "SyncRun"]

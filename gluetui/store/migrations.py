@@ -107,6 +107,26 @@ MIGRATIONS: list[tuple[str, ...]] = [
                 THEN (julianday(json_extract(data, '$.since')) - 2440587.5) * 86400.0 END""",
         "CREATE INDEX items_kind_impact ON items (kind, impact DESC, since_ts, id)",
     ),
+    # 4: batches — several routes confirmed at once (a batch hand-off), one row per item, so a
+    # crash in the middle can be finished without losing or repeating one.
+    (
+        """CREATE TABLE batches (
+            batch TEXT NOT NULL,
+            pos INTEGER NOT NULL,
+            item_id TEXT NOT NULL,
+            route TEXT NOT NULL,
+            automation TEXT NOT NULL DEFAULT '',
+            hours REAL NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            item TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            outcome TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (batch, pos)
+        )""",
+        "CREATE INDEX batches_unsettled ON batches (finished_at, batch)",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -25,10 +25,14 @@ log = logging.getLogger(__name__)
 
 # json_valid guards json_extract, which would fail the whole query on one damaged row.
 _ALL_ROWS_SQL = (
-    "SELECT data, id, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.kind') END, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.impact') END "
-    "FROM items ORDER BY source, pos"
+    "SELECT data, id, kind, impact, route, cost FROM ("
+    " SELECT data, id, source, pos,"
+    " CASE WHEN valid THEN json_extract(data, '$.kind') END AS kind,"
+    " CASE WHEN valid THEN json_extract(data, '$.impact') END AS impact,"
+    " CASE WHEN valid THEN json_extract(data, '$.suggestion.route') END AS route,"
+    " CASE WHEN valid THEN json_extract(data, '$.suggestion.hours') END AS cost"
+    " FROM (SELECT data, id, source, pos, json_valid(data) AS valid FROM items))"
+    " ORDER BY source, pos"
 )
 # The dashboard's impact order (``gluetui.ui.ordering``): most impact, then oldest, then id.
 _TOP_ROWS_SQL = (
@@ -40,13 +44,16 @@ _TOP_ROWS_SQL = (
 class SnapshotRow(NamedTuple):
     """One stored item as text, with what filtering and sorting need without parsing it.
 
-    ``kind`` and ``impact`` are None when the row is not readable JSON.
+    ``kind`` and ``impact`` are None when the row is not readable JSON; ``route`` and ``cost``
+    are its suggestion's route and hours (None when it has none, or when they were not read).
     """
 
     text: str
     id: str
     kind: str | None
     impact: float | None
+    route: str | None = None
+    cost: float | None = None
 
 
 def parse_rows(rows: Iterable[SnapshotRow]) -> list[Item]:

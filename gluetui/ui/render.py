@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.markup import escape as markup_escape
 
 from gluetui.delegate import Status
-from gluetui.model import Item, Severity, State
+from gluetui.model import Item, Route, Severity, State, Suggestion
 from gluetui.textsafe import clean, safe_url
 from gluetui.ui.columns import Column
 from gluetui.ui.handoff import follow_up_mark
@@ -39,10 +39,20 @@ NEW_MARK = "●"
 STALE_MARK = "!"
 #: Before the repository of an item you are accountable for: why it ranks above a higher severity.
 ACCOUNTABLE_MARK = "★"
+#: Before the route of an item marked for a batch (``space``, ``*``, ``V``).
+BATCH_MARK = "*"
+
+ROUTE_TEXT: dict[Route, tuple[str, str, str]] = {
+    # route: (symbol, word, style) — an open item's suggestion; hollow where the state is filled.
+    Route.DELEGATE: ("»", "delegate", "magenta"),
+    Route.TAKE: ("◇", "take", "cyan"),
+    Route.LEAVE: ("·", "leave", "dim"),
+}
 
 COLUMNS: tuple[Column, ...] = (
     # In row order; see gluetui.ui.columns for how the width decides which ones show.
     Column("mark", "", 2),
+    Column("route", "", 2, wide=(11, "Suggested", 48)),
     Column("severity", "", 1, priority=1, wide=(6, "Sev", 44)),
     Column("number", "#", 1, priority=5, min_title=30, fit=7, justify="right"),
     Column("title", "Title", 16),
@@ -80,7 +90,9 @@ def legend_entries() -> list[str]:
         f"{STALE_MARK} source failed, data stale",
         f"{ACCOUNTABLE_MARK} a repository you are accountable for (ranks higher)",
     ]
-    return marks + [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+    marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+    marks += [f"{sym} suggested: {word}" for sym, word, _ in ROUTE_TEXT.values()]
+    return [*marks, f"{BATCH_MARK} marked for a batch (b, A)"]
 
 
 def legend() -> str:
@@ -165,6 +177,36 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
     }
 
 
+def route_cell(item: Item, suggestion: Suggestion | None, *, marked: bool = False) -> Text:
+    """The batch mark, then an open item's suggested route: a symbol (two cells), or with its
+    word when the column is wide (``*» delegate``). Decided items show no suggestion."""
+    text = Text(BATCH_MARK if marked else " ", style="bold yellow", overflow="crop", no_wrap=True)
+    if suggestion is None or item.state is not State.OPEN:
+        return text
+    sym, word, style = ROUTE_TEXT[suggestion.route]
+    text.append(f"{sym} {word}", style=style)
+    return text
+
+
+def route_line(suggestion: Suggestion | None) -> Text:
+    """``Suggested: delegate to rerun-failed — flaked 3 of 12 runs, re-runs usually pass``."""
+    text = Text("Suggested: ", style="bold")
+    if suggestion is None:
+        text.append("nothing yet (the next refresh suggests a route)", style="dim")
+        return text
+    sym, word, style = ROUTE_TEXT[suggestion.route]
+    what = f"{sym} {word}"
+    if suggestion.automation:
+        what += f" to {clean(suggestion.automation, 40)}"
+    elif suggestion.route is Route.TAKE:
+        what += f" it ({suggestion.hours:g} h)"
+    else:
+        what += " it"
+    text.append(what, style=f"bold {style}")
+    text.append(f" — {clean(suggestion.reason, 300)}")
+    return text
+
+
 def row_cells(
     item: Item,
     now: datetime,
@@ -172,6 +214,8 @@ def row_cells(
     is_new: bool,
     stale: bool = False,
     follow_up: Status | None = None,
+    suggestion: Suggestion | None = None,
+    marked: bool = False,
 ) -> tuple[Text, ...]:
     """One table row, in :data:`COLUMNS` order; items of a source that failed to refresh say so."""
     faded = stale or item.state not in (State.OPEN, State.TAKEN, State.DELEGATED)
@@ -179,6 +223,7 @@ def row_cells(
     sev.overflow = "crop"  # a one-cell column shows the symbol
     return (
         mark(item, is_new=is_new, stale=stale, follow_up=follow_up),
+        route_cell(item, suggestion, marked=marked),
         sev,
         Text(number_text(item), justify="right", style="dim"),
         # The table's title column grows with the panel; the cell ellipsizes at whatever it gets.

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from gluetui.decisions import OverBudget
 from gluetui.delegate import DelegationFailed, FollowUp, Outcome, Status
+from gluetui.delegate.batch import BatchReport
 from gluetui.errors import GluetuiError
 from gluetui.events import Event
 from gluetui.model import Item
@@ -56,6 +57,9 @@ class DelegationMixin(Screen[None]):
         raise NotImplementedError
 
     def update_detail(self) -> None:
+        raise NotImplementedError
+
+    def announce(self, report: BatchReport) -> None:
         raise NotImplementedError
 
     def init_delegation(self) -> None:
@@ -154,6 +158,10 @@ class DelegationMixin(Screen[None]):
 
     async def _reconcile(self) -> list[Outcome]:
         outcomes = await self.backend.reconcile()
+        # Batches a crash interrupted: every member not settled yet is settled now.
+        for report in await self.backend.resume_batches():
+            self.announce(report)
+            self.restate()
         if not outcomes:
             return outcomes
         unresolved = [o for o in outcomes if o.unknown]

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, OptionList
@@ -130,13 +130,18 @@ class ConfirmScreen(ModalScreen[bool]):
     """Yes or no; escape means no.
 
     ``default_yes`` focuses the yes button so enter confirms (the delegation plan); otherwise the
-    focused "No" makes enter the safe answer (going over budget).
+    focused "No" makes enter the safe answer (going over budget). A long question (a batch
+    listing every request) scrolls, with the movement and page keys, while a button keeps focus.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_CANCEL,
         _DIALOG["modal_yes"],
         _DIALOG["modal_no"],
+        _DIALOG["modal_down"],
+        _DIALOG["modal_up"],
+        _DIALOG["modal_page_down"],
+        _DIALOG["modal_page_up"],
     ]
 
     def __init__(
@@ -158,13 +163,17 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide" if self._wide else "dialog") as box:
             box.border_title = self._title
-            yield Label(self._question, classes="subtitle")
+            with VerticalScroll(classes="question", can_focus=False):
+                yield Label(self._question, classes="subtitle")
             with Horizontal(classes="buttons"):
                 yield Button(self._yes, variant="warning", id="yes")
                 yield Button("No", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one(".question", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from gluetui.delegate import FollowUp, Outcome
 from gluetui.events import Event, EventAction
-from gluetui.model import Item, PullFacts
+from gluetui.model import Item, PullFacts, State, Suggestion
 from gluetui.store import JournalEntry
 from gluetui.textsafe import clean
 from gluetui.ui import render
@@ -72,6 +72,9 @@ class DetailView:
     journal: tuple[JournalEntry, ...] = ()
     delegating: bool = False
     last_outcome: Outcome | None = None
+    #: The suggested route as shown (the budget applied); None before the first refresh.
+    suggestion: Suggestion | None = None
+    marked: bool = False
 
 
 def where_word(key: str) -> str:
@@ -218,6 +221,11 @@ def detail_text(view: DetailView, width: int | None = None) -> Text:
     text.append("\n")
     text.append(_summary(item, view.now) + "\n", style="dim")
     _url(text, item.url, width, indent=0, invalid="(not a valid http(s) link)")
+    if item.state is State.OPEN:
+        text.append_text(render.route_line(view.suggestion))
+        if view.marked:
+            text.append(f"  {render.BATCH_MARK} marked", style="bold yellow")
+        text.append("\n")
     if item.pull is not None:
         _pull_block(text, item.pull, item)
     _heading(text, "Why")
