@@ -152,12 +152,12 @@ def route_text(
     if suggestion.route is Route.TAKE:
         after = round(budget.committed_hours + hours, 2)
         text.append(f"Take it yourself: {hours:g} h against the sprint's budget", style="bold")
-        text.append(f"\n{after:g} of {budget.budget_hours:g} h committed after it.\n")
+        text.append(f"\n{after:g} of {budget.budget_hours:g} h committed after it.")
     else:
         text.append("Leave it: out of the queue", style="bold")
         if until is not None:
             text.append(f" until it changes or {until.astimezone():%a %Y-%m-%d} (the next sprint)")
-        text.append(".\nNothing is sent; undo (u) brings it back.\n")
+        text.append(".\nNothing is sent; undo (u) brings it back.")
     return text
 
 
@@ -206,8 +206,7 @@ def batch_text(proposal: Proposal) -> Text:
     if proposal.over_budget:
         text.append("  OVER BUDGET", style="bold red")
     text.append(
-        "\nEach item is journaled on its own: a crash in the middle neither repeats nor "
-        "loses one.\n",
+        "\nEach item is journaled on its own: a crash in the middle neither repeats nor loses one.",
         style="dim",
     )
     return text

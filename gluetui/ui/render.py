@@ -52,7 +52,6 @@ ROUTE_TEXT: dict[Route, tuple[str, str, str]] = {
 COLUMNS: tuple[Column, ...] = (
     # In row order; see gluetui.ui.columns for how the width decides which ones show.
     Column("mark", "", 2),
-    Column("route", "", 2, wide=(11, "Suggested", 48)),
     Column("severity", "", 1, priority=1, wide=(6, "Sev", 44)),
     Column("number", "#", 1, priority=5, min_title=30, fit=7, justify="right"),
     Column("title", "Title", 16),
@@ -60,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("author", "Author", 6, priority=6, min_title=30, fit=16),
     Column("age", "Age", 3, priority=3, min_title=18, justify="right"),
     Column("effort", "Effort", 6, priority=4, min_title=22, justify="right"),
+    Column("route", "Suggested", 9, priority=7, min_title=50, fit=18),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
@@ -105,18 +105,34 @@ def severity(sev: Severity) -> Text:
     return Text(word, style=style)
 
 
-def mark(item: Item, *, is_new: bool, stale: bool, follow_up: Status | None = None) -> Text:
-    """Two cells: new-since-last-look, then the triage state (or stale) as a symbol.
+def mark(
+    item: Item,
+    *,
+    is_new: bool,
+    stale: bool,
+    follow_up: Status | None = None,
+    suggestion: Suggestion | None = None,
+    marked: bool = False,
+) -> Text:
+    """Two cells: new-since-last-look (or marked for a batch), then the item's standing.
 
-    A delegated item shows how its hand-off is going instead (``↗`` PR opened, ``?`` unknown...).
+    The second cell is the triage state of a decided item (a delegated one shows how its hand-off
+    is going: ``↗`` PR opened, ``?`` unknown...), and an open item's suggested route (hollow
+    symbols: ``»`` delegate, ``◇`` take, ``·`` leave), or ``!`` when its source failed.
     """
-    sym, _, style = STATE_TEXT[item.state]
-    text = Text(NEW_MARK if is_new else " ", style="bold cyan")
+    if marked:
+        text = Text(BATCH_MARK, style="bold yellow")
+    else:
+        text = Text(NEW_MARK if is_new else " ", style="bold cyan")
     if stale and item.state is State.OPEN:
         text.append(STALE_MARK, style="bold yellow")
     elif follow_up is not None and item.state is State.DELEGATED:
         text.append(follow_up_mark(follow_up))
+    elif item.state is State.OPEN and suggestion is not None:
+        sym, _, style = ROUTE_TEXT[suggestion.route]
+        text.append(sym, style=f"bold {style}")
     else:
+        sym, _, style = STATE_TEXT[item.state]
         text.append(sym, style=style)
     return text
 
@@ -163,13 +179,17 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
     repos: set[tuple[str, bool]] = set()
     authors: set[str] = set()
     numbers: set[str] = set()
+    routes: set[str] = set()
     for i in items:
+        if i.suggestion is not None and i.state is State.OPEN:
+            routes.add(clean(i.suggestion.automation, 30) or ROUTE_TEXT[i.suggestion.route][1])
         repos.add((i.repo, i.accountable))
         if i.author:
             authors.add(i.author)
         if "number" in i.where:
             numbers.add(i.where["number"])
     return {
+        "route": max((cell_len(w) for w in routes), default=0),
         # An empty list keeps its Repository header, like the others.
         "repo": max((cell_len(clean(r, 80)) + (1 if a else 0) for r, a in repos), default=10),
         "author": max((cell_len(clean(a, 40)) for a in authors), default=0),
@@ -177,15 +197,14 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
     }
 
 
-def route_cell(item: Item, suggestion: Suggestion | None, *, marked: bool = False) -> Text:
-    """The batch mark, then an open item's suggested route: a symbol (two cells), or with its
-    word when the column is wide (``*» delegate``). Decided items show no suggestion."""
-    text = Text(BATCH_MARK if marked else " ", style="bold yellow", overflow="crop", no_wrap=True)
+def route_cell(item: Item, suggestion: Suggestion | None) -> Text:
+    """The Suggested column (wide lists only): the automation to delegate to, ``take`` or
+    ``leave``; nothing for a decided item (the mark column has the symbol)."""
     if suggestion is None or item.state is not State.OPEN:
-        return text
-    sym, word, style = ROUTE_TEXT[suggestion.route]
-    text.append(f"{sym} {word}", style=style)
-    return text
+        return Text("")
+    _, word, style = ROUTE_TEXT[suggestion.route]
+    shown = clean(suggestion.automation, 30) if suggestion.automation else word
+    return Text(shown, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def route_line(suggestion: Suggestion | None) -> Text:
@@ -222,8 +241,14 @@ def row_cells(
     sev = severity(item.severity)
     sev.overflow = "crop"  # a one-cell column shows the symbol
     return (
-        mark(item, is_new=is_new, stale=stale, follow_up=follow_up),
-        route_cell(item, suggestion, marked=marked),
+        mark(
+            item,
+            is_new=is_new,
+            stale=stale,
+            follow_up=follow_up,
+            suggestion=suggestion,
+            marked=marked,
+        ),
         sev,
         Text(number_text(item), justify="right", style="dim"),
         # The table's title column grows with the panel; the cell ellipsizes at whatever it gets.
@@ -234,4 +259,5 @@ def row_cells(
         Text(clean(item.author or "", 40), style="dim"),
         Text(age(item.since, now), justify="right"),
         Text(hours(item.effort_hours), justify="right"),
+        route_cell(item, suggestion),
     )

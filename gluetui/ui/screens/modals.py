@@ -171,6 +171,19 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """A question taller than the screen leaves: the dialog takes the screen's height and
+        the question scrolls above the buttons, which always show."""
+        dialog = self.query_one(".dialog", Vertical)
+        width = max(20, min(self.app.size.width, 100 if self._wide else 72) - 8)
+        question = self._question if isinstance(self._question, Text) else Text(self._question)
+        lines = len(question.wrap(self.app.console, width))
+        dialog.set_class(lines > self.app.size.height - 12, "-tall")
 
     def action_scroll_question(self, lines: int) -> None:
         self.query_one(".question", VerticalScroll).scroll_relative(y=lines, animate=False)
