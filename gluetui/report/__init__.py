@@ -25,7 +25,7 @@ from gluetui.report.formats import (
     render_capacity,
     render_ledger,
 )
-from gluetui.report.ledger import DelegationLine, Ledger, WorkLine, ledger
+from gluetui.report.ledger import DelegationLine, Ledger, LeftLine, WorkLine, ledger
 
 __all__ = [
     "EXIT_OK",
@@ -36,6 +36,7 @@ __all__ = [
     "DelegationLine",
     "Forecast",
     "Ledger",
+    "LeftLine",
     "WorkLine",
     "capacity_exit_code",
     "capacity_report",

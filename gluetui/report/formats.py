@@ -195,6 +195,8 @@ def _ledger_markdown(report: Ledger) -> str:
         f"- In progress: {_items(len(going))}, {report.hours_in_progress:g} h",
         f"- Delegated: {_items(len(report.delegations))} ({ok} went through)",
     ]
+    if report.left:
+        out.append(f"- Left as suggested: {_items(len(report.left))}")
     if report.by_repo:
         repos = ", ".join(f"{md_text(b.name)} ({b.hours:g} h)" for b in report.by_repo)
         out.append(f"- Repositories: {repos}")
@@ -226,6 +228,13 @@ def _ledger_markdown(report: Ledger) -> str:
                 f"| {md_link(d.title, d.url)} | {md_cell(d.repo)} | {md_cell(d.automation)} | "
                 f"{outcome} | {d.at.date().isoformat()} |"
             )
+    if report.left:
+        out += ["", "### Left", "", "| Item | Repo | Why | Date |", "| --- | --- | --- | --- |"]
+        out += [
+            f"| {md_link(line.title, line.url)} | {md_cell(line.repo)} | "
+            f"{md_cell(line.reason, 200)} | {line.at.date().isoformat()} |"
+            for line in report.left
+        ]
     if report.by_kind:
         out += ["", "### By kind", "", "| Kind | Items | Hours |", "| --- | --- | --- |"]
         out += [f"| {_kind_text(b.name)} | {b.items} | {b.hours:g} |" for b in report.by_kind]
