@@ -173,13 +173,19 @@ def over_budget(candidates: Iterable[Candidate], remaining: float) -> dict[str, 
     return out
 
 
+def budget_note(route: Route, hours: float, left: float) -> str:
+    """What a suggestion that became "leave" adds to its reason."""
+    what = "take" if route is Route.TAKE else "delegate"
+    return (
+        f"; would {what} it, but beyond your remaining budget ({hours:g} h needed, {left:g} h left)"
+    )
+
+
 def leave_for_budget(suggestion: Suggestion, left: float) -> Suggestion:
     """``suggestion`` turned into "leave": it needs more hours than are left."""
-    what = "take" if suggestion.route is Route.TAKE else "delegate"
     return Suggestion(
         Route.LEAVE,
-        f"{suggestion.reason}; would {what} it, but beyond your remaining budget "
-        f"({suggestion.hours:g} h needed, {left:g} h left)",
+        suggestion.reason + budget_note(suggestion.route, suggestion.hours, left),
         hours=0.0,
         over_budget=True,
     )
