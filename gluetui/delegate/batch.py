@@ -16,7 +16,7 @@ unless the item has been decided otherwise meanwhile.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -174,14 +174,18 @@ class BatchReport:
         return f"{head}, {', '.join(tail)}."
 
 
-async def run(runtime: Runtime, proposal: Proposal) -> BatchReport:
+#: Told of each member as soon as it is settled (the dashboard redraws its row).
+Settled = Callable[[BatchMember], None]
+
+
+async def run(runtime: Runtime, proposal: Proposal, settled: Settled | None = None) -> BatchReport:
     """Write the batch, then settle every member in order (see the module docstring)."""
     members = [
         NewMember(p.item.to_json(), p.route.value, p.automation, p.hours, p.reason)
         for p in proposal.members
     ]
     batch = runtime.store.batch_create(members, at=runtime.clock())
-    return await settle(runtime, batch)
+    return await settle(runtime, batch, settled=settled)
 
 
 async def resume(runtime: Runtime) -> list[BatchReport]:
@@ -194,7 +198,9 @@ async def resume(runtime: Runtime) -> list[BatchReport]:
     ]
 
 
-async def settle(runtime: Runtime, batch: str, *, resumed: bool = False) -> BatchReport:
+async def settle(
+    runtime: Runtime, batch: str, *, resumed: bool = False, settled: Settled | None = None
+) -> BatchReport:
     """Settle each unsettled member of ``batch``, recording its outcome as soon as it is known."""
     store = runtime.store
     running = _RUNNING.setdefault(store, set())
@@ -207,6 +213,8 @@ async def settle(runtime: Runtime, batch: str, *, resumed: bool = False) -> Batc
             store.batch_settle(
                 batch, member.pos, outcome=outcome, message=clean(message, 500), at=runtime.clock()
             )
+            if settled is not None:
+                settled(member)
     finally:
         running.discard(batch)
     return BatchReport(batch, tuple(store.batch_members(batch)), resumed)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from gluetui.delegate import FollowUp, Outcome, Plan
     from gluetui.delegate.batch import BatchReport, Proposal
     from gluetui.report import CapacityReport
-    from gluetui.store import JournalEntry, SyncRun
+    from gluetui.store import BatchMember, JournalEntry, SyncRun
     from gluetui.sync import SyncReport
 
 SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable["SyncReport"]]
@@ -215,10 +215,13 @@ class Backend:
 
         return batch.propose(self.runtime, items, suggestions, hand_off=hand_off)
 
-    async def run_batch(self, proposal: Proposal) -> BatchReport:
+    async def run_batch(
+        self, proposal: Proposal, settled: Callable[[BatchMember], None] | None = None
+    ) -> BatchReport:
+        """Run a confirmed batch; ``settled`` hears of each item as soon as it is settled."""
         from gluetui.delegate import batch
 
-        return await batch.run(self.runtime, proposal)
+        return await batch.run(self.runtime, proposal, settled)
 
     def resolve_unknown(self, key: str, *, happened: bool) -> None:
         from gluetui.delegate import resolve_unknown

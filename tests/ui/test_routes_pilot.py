@@ -91,8 +91,37 @@ async def test_a_runs_a_rerun_at_once_when_its_automation_says_confirm_false(
             await pilot.press("2", "A")  # CI 1: delegate to rerun, no question
             await settle(pilot)
             assert isinstance(pilot.app.screen, MainScreen)
+            await pilot.press("j", "a", "enter")  # CI 2 through the picker: no question either
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, MainScreen)
         assert events(rt, 1) == [EventAction.DELEGATED]
-        assert [r.kind for r in acme(rt).performed] == ["rerun_failed_jobs"]
+        assert events(rt, 2) == [EventAction.DELEGATED]
+        assert [r.kind for r in acme(rt).performed] == ["rerun_failed_jobs"] * 2
+    finally:
+        rt.close()
+
+
+async def test_confirm_false_still_asks_over_budget(tmp_path: Any) -> None:
+    from gluetui.config.schema import CapacityConfig
+
+    quick = automation(
+        kind="github.rerun_failed_jobs", fits=["broken_ci"], oversight_hours=0.25, confirm=False
+    )
+    rt = runtime(tmp_path, capacity=CapacityConfig(hours_per_sprint=0.1))
+    rt.config = rt.config.model_copy(
+        update={"automations": {**rt.config.automations, "rerun": quick}}
+    )
+    try:
+        async with app_for(rt).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            await pilot.press("2", "a", "enter")
+            await pilot.pause()
+            modal = pilot.app.screen
+            assert isinstance(modal, ConfirmScreen)
+            assert modal._title == "Over budget — delegate anyway?"
+            await pilot.press("n")
+            await pilot.pause()
+        assert rt.store.events() == [] and acme(rt).performed == []
     finally:
         rt.close()
 

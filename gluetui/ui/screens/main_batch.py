@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
-from gluetui.decisions import OverBudget
 from gluetui.delegate.batch import BatchReport, Proposal
 from gluetui.errors import GluetuiError
 from gluetui.model import Item, Kind, Route, State, Suggestion
+from gluetui.store import BatchMember
 from gluetui.textsafe import clean
 from gluetui.ui import handoff
 from gluetui.ui.backend import Backend
@@ -176,15 +176,7 @@ class BatchMixin(Screen[None]):
             self._accept_leave(item, suggestion)
 
     def _accept_delegation(self, item: Item, suggestion: Suggestion) -> None:
-        automation = self.backend.config.automations.get(suggestion.automation)
-        if automation is not None and not automation.confirm:
-            try:  # a re-run is safe to repeat: no question, unless it goes over budget
-                self.backend.check_budget(automation.oversight_hours)
-            except OverBudget:
-                pass
-            else:
-                self.run_delegation(item, suggestion.automation)
-                return
+        # The same confirmation as ``a`` (skipped for an automation with confirm = false).
         self.confirm_delegation(item, suggestion.automation)
 
     def _accept_take(self, item: Item, suggestion: Suggestion) -> None:
@@ -293,8 +285,13 @@ class BatchMixin(Screen[None]):
         )
 
     async def _run_batch(self, proposal: Proposal, ids: set[str]) -> BatchReport | None:
+        def settled(member: BatchMember) -> None:
+            # Each item shows its new state as soon as it is settled, not when the batch ends.
+            self.delegating.discard(member.item_id)
+            self.restate()
+
         try:
-            report = await self.backend.run_batch(proposal)
+            report = await self.backend.run_batch(proposal, settled)
         except GluetuiError as exc:
             self.notify(
                 clean(f"{exc.title}\n{exc.hint}".strip(), 600),

@@ -210,7 +210,11 @@ class DelegationMixin(Screen[None]):
         self.app.push_screen(ChoiceScreen("Delegate to…", _about(item), options), chosen)
 
     def confirm_delegation(self, item: Item, name: str) -> None:
-        """Show the plan exactly as the engine will run it; run it only on yes."""
+        """Show the plan exactly as the engine will run it; run it only on yes.
+
+        An automation with ``confirm = false`` (only the re-runs may say so: doing one twice does
+        no harm) runs at once, unless it would go over budget.
+        """
         try:
             plan = self.backend.plan(item, name)
         except GluetuiError as exc:
@@ -225,6 +229,10 @@ class DelegationMixin(Screen[None]):
                 f"its {plan.oversight_hours:g} h of oversight would go over the sprint's budget "
                 f"({st.committed_hours:g} of {st.budget_hours:g} h already committed)."
             )
+        automation = self.backend.config.automations.get(name)
+        if automation is not None and not automation.confirm and not over:
+            self.run_delegation(item, name)
+            return
         title = "Dry run" if plan.dry_run else "Delegate — confirm"
         if over and not plan.dry_run:
             title = "Over budget — delegate anyway?"
