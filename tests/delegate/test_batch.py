@@ -15,6 +15,7 @@ from gluetui.events import EventAction
 from gluetui.factory import Runtime
 from gluetui.model import Item, Kind, Route, State, Suggestion
 from gluetui.report import ledger
+from gluetui.store import NewMember
 
 
 def _ci(n: int, **kw: object) -> Item:
@@ -146,7 +147,7 @@ async def test_resume_finishes_what_a_crash_left_and_sends_nothing_twice(tmp_pat
     items = [_ci(n) for n in range(5)]
     proposal = _propose(rt, items, hand_off=True)
     members = [
-        batch.NewMember(p.item.to_json(), p.route.value, p.automation, p.hours, p.reason)
+        NewMember(p.item.to_json(), p.route.value, p.automation, p.hours, p.reason)
         for p in proposal.members
     ]
     store = rt.store
@@ -182,8 +183,8 @@ async def test_resume_skips_a_member_whose_item_was_decided_meanwhile(tmp_path: 
     item = _ci(1)
     proposal = _propose(rt, [item], hand_off=True)
     p = proposal.members[0]
-    batch_id = rt.store.batch_create(
-        [batch.NewMember(item.to_json(), "delegate", p.automation, p.hours, p.reason)],
+    rt.store.batch_create(
+        [NewMember(item.to_json(), "delegate", p.automation, p.hours, p.reason)],
         at=rt.clock(),
     )
     rt.store.record(item.id, EventAction.DISMISSED, at=rt.clock(), note="not mine")
