@@ -259,7 +259,6 @@ class BatchMixin(Screen[None]):
                 markup=False,
             )
 
-        self.app.clear_notifications()  # the marking toasts would cover the buttons
         self.app.push_screen(
             ConfirmScreen(
                 title,

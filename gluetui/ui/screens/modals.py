@@ -171,6 +171,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+        # Earlier toasts sit where the buttons are (bottom right): the question comes first.
+        self.app.clear_notifications()
         self._fit()
 
     def on_resize(self) -> None:
