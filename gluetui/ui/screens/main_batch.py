@@ -131,20 +131,15 @@ class BatchMixin(Screen[None]):
         return [i for i in rows if i.state is State.OPEN]
 
     def _toggle(self, ids: list[str], what: str) -> None:
+        """Mark ``ids``, or unmark them when all are marked already. The panel's border counts
+        the marks (a toast would sit over the confirmation that usually comes next)."""
         if not ids:
             self.notify(f"Nothing in view {what}.", timeout=4)
             return
         if all(i in self.marked for i in ids):
             self.marked.difference_update(ids)
-            self.notify(f"Unmarked {len(ids)} item(s) {what}.", timeout=3)
         else:
             self.marked.update(ids)
-            total = len(self.marked)
-            self.notify(
-                f"Marked {len(ids)} item(s) {what}; {total} marked in all. "
-                "b hands them off, A accepts each one's suggestion, esc clears.",
-                timeout=5,
-            )
         self._show_marks()
 
     def action_mark_delegate(self) -> None:
