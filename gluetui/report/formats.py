@@ -188,12 +188,17 @@ def _ledger_markdown(report: Ledger) -> str:
     going = [w for w in report.work if w.status == "in progress"]
     dropped = [w for w in report.work if w.status == "dropped"]
     ok = sum(1 for d in report.delegations if d.outcome == "done")
+    how = [f"{ok} went through"]
+    for outcome in ("failed", "unknown", "pending"):
+        n = sum(1 for d in report.delegations if d.outcome == outcome)
+        if n:
+            how.append(f"{n} {outcome}")
     out = [
         f"## Glue work, {report.since.date().isoformat()} to {report.until.date().isoformat()}",
         "",
         f"- Finished myself: {_items(len(done))}, {report.hours_done:g} h",
         f"- In progress: {_items(len(going))}, {report.hours_in_progress:g} h",
-        f"- Delegated: {_items(len(report.delegations))} ({ok} went through)",
+        f"- Delegated: {_items(len(report.delegations))} ({', '.join(how)})",
     ]
     if report.left:
         out.append(f"- Left as suggested: {_items(len(report.left))}")

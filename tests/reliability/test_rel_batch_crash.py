@@ -29,6 +29,7 @@ from gluetui.config.schema import automation
 from gluetui.delegate import batch, reconcile
 from gluetui.events import EventAction
 from gluetui.model import Evidence, Item, Kind, make_item_id
+from gluetui.report import ledger, render_ledger
 
 HERE = Path(__file__).resolve().parent
 BATCH = 10
@@ -188,5 +189,11 @@ async def test_kill_9_in_a_batch_of_ten_then_restart(tmp_path: Path, stop: str) 
                 (entry,) = [m for m in report.members if m.outcome == "unknown"]
                 assert entry.pos == 4 and "unknown" in entry.message
             assert report.message().startswith(f"{BATCH} hand-offs: {BATCH - unknown} sent")
+            # The report says how many went and how many nobody can tell.
+            led = ledger(rt.config, store.events(), journal, _items(), NOW - timedelta(days=1), NOW)
+            summary = f"{BATCH - unknown} went through" + (
+                f", {unknown} unknown" if unknown else ""
+            )
+            assert f"- Delegated: {BATCH} items ({summary})" in render_ledger(led, "markdown")
     finally:
         server.stop()
