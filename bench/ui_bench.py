@@ -215,6 +215,7 @@ class _DemoAtScale:
         self._demo = demo_forges(ANCHOR)[0]
         self.name = name
         self.host = self._demo.host
+        self.dialect = self._demo.dialect  # its items' suggested routes pick GitHub automations
         self.rate_limits: tuple[Any, ...] = ()
         self.seconds = seconds
         self.saved = 0

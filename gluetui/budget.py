@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gluetui.capacity import SprintSettings, sprint_window
 from gluetui.events import Event, effective_events
@@ -142,9 +142,11 @@ def sprint_budget(
 # -- what the budget leaves of the suggested routes ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """An open item's suggestion as the budget pass sees it: what it would cost, and its rank."""
+class Candidate(NamedTuple):
+    """An open item's suggestion as the budget pass sees it: what it would cost, and its rank.
+
+    A tuple: ``items --json`` makes one per stored row that suggests a take or a hand-off.
+    """
 
     id: str
     impact: float

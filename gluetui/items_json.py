@@ -68,12 +68,13 @@ def select(
     """
     picked: list[tuple[float, str, str]] = []
     candidates: list[Candidate] = []
+    budgeted = remaining is not None
     for row in rows:
         if row.kind not in _KINDS:
             log.warning("skipping an unreadable stored item: %s", row.id[:80])
             continue
         wanted = row.kind in kinds
-        if not wanted and (remaining is None or row.route not in _ROUTED):
+        if not wanted and not (budgeted and row.route in _ROUTED):
             continue
         text = row.text
         state = State.OPEN
@@ -87,9 +88,9 @@ def select(
             if state is not State.OPEN:
                 data["state"] = state.value
                 text = item_line(data)
-        if state is State.OPEN and row.route in _ROUTED:
+        if budgeted and state is State.OPEN and row.route in _ROUTED:
             candidates.append(
-                Candidate(row.id, float(row.impact or 0.0), Route(row.route), float(row.cost or 0))
+                Candidate(row.id, row.impact or 0.0, _ROUTE_OF[row.route], row.cost or 0.0)
             )
         if wanted and (state is State.OPEN or include_hidden):
             picked.append((-float(row.impact or 0.0), row.id, text))
@@ -110,7 +111,8 @@ def select(
     return _inert([_left(text, note_of[i]) if i in over else text for _, i, text in picked])
 
 
-_ROUTED = frozenset({Route.DELEGATE.value, Route.TAKE.value})
+_ROUTE_OF = {Route.DELEGATE.value: Route.DELEGATE, Route.TAKE.value: Route.TAKE}
+_ROUTED = frozenset(_ROUTE_OF)
 
 
 _SUGGESTION_KEY = ',"suggestion":'

@@ -108,7 +108,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX items_kind_impact ON items (kind, impact DESC, since_ts, id)",
     ),
     # 4: batches — several routes confirmed at once (a batch hand-off), one row per item, so a
-    # crash in the middle can be finished without losing or repeating one.
+    # crash in the middle can be finished without losing or repeating one; and suggested routes.
     (
         """CREATE TABLE batches (
             batch TEXT NOT NULL,
@@ -126,6 +126,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (batch, pos)
         )""",
         "CREATE INDEX batches_unsettled ON batches (finished_at, batch)",
+        # Each stored item's suggested route and its hours, so `items --json` applies the budget
+        # without reading them out of the JSON; rows of older files have none until a refresh.
+        "ALTER TABLE items ADD COLUMN route TEXT",
+        "ALTER TABLE items ADD COLUMN cost REAL",
     ),
 ]
 

@@ -23,15 +23,12 @@ from .db import Part, from_text, storable, to_text
 log = logging.getLogger(__name__)
 
 
-# json_valid guards json_extract, which would fail the whole query on one damaged row.
+# json_valid (once a row) guards json_extract, which would fail the whole query on one damaged
+# row. A suggestion's route and hours have columns of their own.
 _ALL_ROWS_SQL = (
-    "SELECT data, id, kind, impact, route, cost FROM ("
-    " SELECT data, id, source, pos,"
-    " CASE WHEN valid THEN json_extract(data, '$.kind') END AS kind,"
-    " CASE WHEN valid THEN json_extract(data, '$.impact') END AS impact,"
-    " CASE WHEN valid THEN json_extract(data, '$.suggestion.route') END AS route,"
-    " CASE WHEN valid THEN json_extract(data, '$.suggestion.hours') END AS cost"
-    " FROM (SELECT data, id, source, pos, json_valid(data) AS valid FROM items))"
+    "SELECT data, id, CASE WHEN valid THEN json_extract(data, '$.kind') END,"
+    " CASE WHEN valid THEN json_extract(data, '$.impact') END, route, cost FROM"
+    " (SELECT data, id, source, pos, route, cost, json_valid(data) AS valid FROM items)"
     " ORDER BY source, pos"
 )
 # The dashboard's impact order (``gluetui.ui.ordering``): most impact, then oldest, then id.
@@ -45,7 +42,8 @@ class SnapshotRow(NamedTuple):
     """One stored item as text, with what filtering and sorting need without parsing it.
 
     ``kind`` and ``impact`` are None when the row is not readable JSON; ``route`` and ``cost``
-    are its suggestion's route and hours (None when it has none, or when they were not read).
+    are its suggestion's route and hours, kept in columns of their own when it is saved (None
+    when it has none, or when they were not read).
     """
 
     text: str
@@ -92,6 +90,8 @@ class SnapshotPart(Part):
                 item.kind.value,
                 round(item.impact, 3),  # as stored in the JSON, so both orders agree
                 item.since.timestamp(),
+                None if item.suggestion is None else item.suggestion.route.value,
+                None if item.suggestion is None else round(item.suggestion.hours, 2),
             )
             for pos, item in enumerate(items)
         ]
@@ -101,8 +101,9 @@ class SnapshotPart(Part):
         def replace(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM items WHERE source = ?", (source,))
             conn.executemany(
-                "INSERT OR REPLACE INTO items (source, id, pos, data, kind, impact, since_ts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO items"
+                " (source, id, pos, data, kind, impact, since_ts, route, cost)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             conn.executemany("INSERT OR IGNORE INTO seen (item_id, first_seen) VALUES (?, ?)", seen)
