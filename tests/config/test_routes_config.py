@@ -73,6 +73,16 @@ def _check(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> tup
             'automation only goes with route = "delegate"',
         ),
         (
+            '\n[[routes.flaky_test]]\nroute = "take"\nrepo = 3\n',
+            "config.toml:12: routes.flaky_test[0].repo",
+            "expected a string or an array of strings, got 3",
+        ),
+        (
+            '\n[[routes.flaky_test]]\nroute = "delegate"\nautomation = ["rerun-failed", 2]\n',
+            "config.toml:12: routes.flaky_test[0].automation:",
+            "expected a string or an array of strings, got an array holding something else",
+        ),
+        (
             '\n[[routes.flaky_test]]\nroute = "ignore"\n',
             "config.toml:11: routes.flaky_test[0].route",
             "expected 'delegate', 'take' or 'leave'",
