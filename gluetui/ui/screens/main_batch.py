@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from gluetui.budget import BudgetStatus
 from gluetui.delegate.batch import BatchReport, Proposal
 from gluetui.errors import GluetuiError
 from gluetui.model import Item, Kind, Route, State, Suggestion
@@ -36,6 +37,7 @@ class BatchMixin(Screen[None]):
     backend: Backend
     items: dict[str, Item]
     delegating: set[str]
+    budget: BudgetStatus | None
 
     #: Items marked for a batch, across every panel (cleared by escape and by a batch).
     marked: set[str]
@@ -78,8 +80,9 @@ class BatchMixin(Screen[None]):
     # -- suggestions as shown ----------------------------------------------------------------
 
     def compute_routes(self) -> None:
-        """What the budget leaves of each open item's suggestion (after every reload or decision)."""
-        status = self.backend.budget_now()
+        """What the budget leaves of each open item's suggestion (after every reload or decision;
+        the screen's budget is current then)."""
+        status = self.budget if self.budget is not None else self.backend.budget_now()
         self.leaves = self.backend.budget_leaves(self.items.values(), status)
         self.marked &= self.items.keys()
 
