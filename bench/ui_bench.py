@@ -46,7 +46,8 @@ N_ITEMS = 10_000
 def make_snapshot(data_dir: Path, n_items: int = N_ITEMS) -> Path:
     """A store under ``data_dir`` holding ``n_items`` items of every kind (source ``bench``)."""
     from gluetui import paths
-    from gluetui.model import Evidence, Item, Kind, make_item_id
+    from gluetui.budget import SprintBudget
+    from gluetui.model import Evidence, Item, Kind, Route, Suggestion, make_item_id
     from gluetui.store import Store
 
     before = os.environ.get("GLUETUI_DATA_DIR")
@@ -78,11 +79,24 @@ def make_snapshot(data_dir: Path, n_items: int = N_ITEMS) -> Path:
                 evidence=(Evidence("why", f"synthetic evidence {i}"),),
                 impact=float(i % 97),
                 effort_hours=0.5 + (i % 8) / 2,
+                # Every item carries a suggested route, as a refresh stores it: half delegate,
+                # a quarter take (so the budget pass has work), a quarter leave.
+                suggestion=_suggestion(i, 0.5 + (i % 8) / 2, Route, Suggestion),
             )
         )
     with Store.open(path) as store:
         store.save_snapshot("bench", items, at=ANCHOR)
+        # The sprint settings a run with a config keeps: `items --json` applies the budget.
+        store.set_setting(SprintBudget.SETTING, SprintBudget(ANCHOR.date(), 14, 8.0).to_text())
     return path
+
+
+def _suggestion(i: int, effort: float, route: Any, suggestion: Any) -> Any:
+    if i % 4 in (0, 1):
+        return suggestion(route.DELEGATE, f"synthetic routine {i}", "rerun", 0.1)
+    if i % 4 == 2:
+        return suggestion(route.TAKE, f"synthetic judgment {i}", "", effort)
+    return suggestion(route.LEAVE, f"synthetic not mine {i}")
 
 
 # -- child side -----------------------------------------------------------------------------------
@@ -201,6 +215,7 @@ class _DemoAtScale:
         self._demo = demo_forges(ANCHOR)[0]
         self.name = name
         self.host = self._demo.host
+        self.dialect = self._demo.dialect  # its items' suggested routes pick GitHub automations
         self.rate_limits: tuple[Any, ...] = ()
         self.seconds = seconds
         self.saved = 0

@@ -10,16 +10,32 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from gluetui import formatting
-from gluetui.config.schema import CapacityConfig, EffortConfig
 from gluetui.model import Item, Kind
+
+if TYPE_CHECKING:  # types only: ``items --json`` reads the budget without loading the schema
+    from gluetui.config.schema import EffortConfig
+
+
+class SprintSettings(Protocol):
+    """What the sprint arithmetic reads of ``[capacity]`` (:class:`~gluetui.config.schema.CapacityConfig`,
+    or the copy the store keeps for ``items --json``)."""
+
+    @property
+    def sprint_start(self) -> date: ...
+    @property
+    def sprint_days(self) -> int: ...
+    @property
+    def hours_per_sprint(self) -> float: ...
+
 
 #: Estimates are rounded to this many hours; finer precision would be false accuracy.
 EFFORT_STEP = 0.25
 
 
-def sprint_window(cfg: CapacityConfig, now: datetime, offset: int = 0) -> tuple[date, date]:
+def sprint_window(cfg: SprintSettings, now: datetime, offset: int = 0) -> tuple[date, date]:
     """The sprint containing ``now``'s date as ``(start, end)``, start inclusive, end exclusive.
 
     Sprints repeat every ``sprint_days`` from ``sprint_start`` in both directions, so a date before

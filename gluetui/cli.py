@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--demo", action="store_true", help="use the embedded demo organisation")
     report.add_argument("--refresh", action="store_true", help="refresh every source first")
 
+    plan = sub.add_parser(
+        "plan", help="the morning plan: what the suggestions would delegate, take and leave"
+    )
+    plan.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    plan.add_argument("--demo", action="store_true", help="use the embedded demo organisation")
+    plan.add_argument("--refresh", action="store_true", help="refresh every source first")
+
     config = sub.add_parser("config", help="check the config or show where it is")
     config_sub = config.add_subparsers(dest="config_command", parser_class=_Parser, required=True)
     check = config_sub.add_parser("check", help="validate a config file")
@@ -144,6 +151,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _config(args)
     if command in ("capacity", "report"):
         return _planning(args)
+    if command == "plan":
+        return _plan(args)
     if command == "init":
         return _init(args)
     if command == "demo":
@@ -231,6 +240,7 @@ def _failed_sources(store: Store) -> list[tuple[str, str]]:
 def _stored_json(kinds: set[str], include_hidden: bool) -> list[str]:
     """The lines ``_stored_items`` + ``to_json`` would give, without parsing undecided rows."""
     from gluetui import items_json
+    from gluetui.budget import SprintBudget, sprint_budget
     from gluetui.store import Store
     from gluetui.triage import apply_triage, triage_states
 
@@ -239,9 +249,17 @@ def _stored_json(kinds: set[str], include_hidden: bool) -> list[str]:
     with Store.open(path) as store:
         _warn_recovered(store)
         rows = items_json.stored_rows(store)
-        states = triage_states(store.events(), now)
+        events = store.events()
+        states = triage_states(events, now)
+        sprint = SprintBudget.from_text(store.get_setting(SprintBudget.SETTING))
+    remaining = None if sprint is None else sprint_budget(sprint, events, now).remaining_hours
     return items_json.select(
-        rows, kinds, include_hidden, states, lambda i: apply_triage([i], states, now)[0].state
+        rows,
+        kinds,
+        include_hidden,
+        states,
+        lambda i: apply_triage([i], states, now)[0].state,
+        remaining,
     )
 
 
@@ -267,8 +285,9 @@ def _snapshot_path() -> Path:
 
 
 def _stored_items() -> tuple[list[Item], list[tuple[str, str]]]:
-    """The stored snapshot with triage applied — no config, no forge, no Textual — and the
-    sources whose last refresh failed."""
+    """The stored snapshot with triage and the budget applied — no config, no forge, no Textual —
+    and the sources whose last refresh failed."""
+    from gluetui.budget import SprintBudget, apply_budget, sprint_budget
     from gluetui.store import Store
     from gluetui.triage import apply_triage, triage_states
 
@@ -276,8 +295,13 @@ def _stored_items() -> tuple[list[Item], list[tuple[str, str]]]:
     now = datetime.now(UTC)
     with Store.open(path) as store:
         _warn_recovered(store)
-        items = apply_triage(store.load_items(), triage_states(store.events(), now), now)
-        return items, _failed_sources(store)
+        events = store.events()
+        items = apply_triage(store.load_items(), triage_states(events, now), now)
+        sprint = SprintBudget.from_text(store.get_setting(SprintBudget.SETTING))
+        failed = _failed_sources(store)
+    if sprint is None:
+        return items, failed
+    return apply_budget(items, sprint_budget(sprint, events, now).remaining_hours), failed
 
 
 def _refreshed_items(
@@ -290,13 +314,13 @@ def _refreshed_items(
     that failed.
     """
     from gluetui.factory import build_runtime
-    from gluetui.sync import current_items
+    from gluetui.sync import suggested_items
 
     rt = build_runtime(args.config, demo=args.demo)
     try:
         _warn_recovered(rt.store)
         code = _refresh_all(rt)
-        return current_items(rt), code, _failed_sources(rt.store)
+        return suggested_items(rt), code, _failed_sources(rt.store)
     finally:
         _close(rt)
 
@@ -396,6 +420,32 @@ def _planning(args: argparse.Namespace) -> int:
         _close(rt)
 
 
+def _plan(args: argparse.Namespace) -> int:
+    """`plan`: every open item's suggested route and the budget after them; nothing is done.
+
+    With ``--demo`` the demo organisation is planned as the dashboard shows it (`gluetui demo`),
+    without the sample history `capacity --demo` adds.
+    """
+    from gluetui.factory import build_runtime
+    from gluetui.report.plan import morning_plan, render_plan
+    from gluetui.sync import current_items, sync_all
+
+    rt = build_runtime(args.config, demo=args.demo)
+    code = 0
+    try:
+        _warn_recovered(rt.store)
+        if args.demo or args.refresh:
+            for sync in asyncio.run(sync_all(rt)):
+                if not sync.ok:
+                    _print_sync_error(sync.error_title, sync.error_hint)
+                    code = code or sync.exit_code
+        plan = morning_plan(rt.config, rt.store.events(), current_items(rt), rt.clock())
+        sys.stdout.write(render_plan(plan, args.format))
+        return code
+    finally:
+        _close(rt)
+
+
 def _since(text: str) -> datetime:
     """``--since``: a date, or a span back from now (``14d``, ``2w``)."""
     from datetime import date, timedelta
@@ -437,14 +487,23 @@ def _print_table(items: Sequence[Item], now: datetime) -> None:
             formatting.age(i.since, now),
             formatting.hours_cell(i.effort_hours),
             i.state.value,
+            _route_cell(i),
         )
         for i in items
     ]
-    header = ("KIND", "REPO", "TITLE", "AGE", "EFFORT", "STATE")
+    header = ("KIND", "REPO", "TITLE", "AGE", "EFFORT", "STATE", "SUGGESTED")
     # Cells, not characters: a CJK or emoji title must not push the next columns out of line.
     widths = [max(cell_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _route_cell(item: Item) -> str:
+    """``delegate: rerun-failed``, ``take``, ``leave``; "" before the first refresh with routes."""
+    s = item.suggestion
+    if s is None:
+        return ""
+    return f"{s.route.value}: {s.automation}" if s.automation else s.route.value
 
 
 def _config(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
-"""The user's triage decisions, headless: take, done, snooze, dismiss, undo, and what delegating
-can pick from.
+"""The user's triage decisions, headless: take, done, snooze, dismiss, leave, undo, and what
+delegating can pick from.
 
 Every decision is an entry in the store's decision log (:mod:`gluetui.events`); :mod:`gluetui.triage`
 derives each item's state from it and :mod:`gluetui.budget` the sprint's budget. Taking is where the
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from gluetui import formatting
 from gluetui.budget import BudgetStatus, budget_status
-from gluetui.capacity import estimated_hours
+from gluetui.capacity import estimated_hours, sprint_window
 from gluetui.config.automations import fitting
 from gluetui.delegate import Plan, plan_for
 from gluetui.delegate.plan import is_unknown
@@ -174,6 +174,29 @@ def dismiss(runtime: Runtime, item: Item, reason: str) -> Event:
         at=runtime.clock(),
         note=reason,
         fingerprint=item.fingerprint,
+    )
+
+
+def leave_until(runtime: Runtime, now: datetime) -> datetime:
+    """When a left item comes back at the latest: the morning the next sprint starts (the budget
+    is new then); it comes back earlier if it changes."""
+    _, end = sprint_window(runtime.config.capacity, now)
+    return datetime.combine(end, MORNING, tzinfo=now.tzinfo)
+
+
+def leave(runtime: Runtime, item: Item, reason: str) -> Event:
+    """Leave the item, as its suggested route says: out of the queue until it changes or the
+    next sprint starts, whichever comes first, with the reason (a snooze the ledger counts as
+    left)."""
+    now = runtime.clock()
+    return runtime.store.record(
+        item.id,
+        EventAction.SNOOZED,
+        at=now,
+        until=leave_until(runtime, now),
+        fingerprint=item.fingerprint,
+        note=f"left: {reason}",
+        data={**item_facts(item), "route": "leave", "reason": reason},
     )
 
 

@@ -83,6 +83,16 @@ def make_forge(source: SourceConfig, config: Config, store: Store) -> Forge:
         return UnavailableForge(source, exc)
 
 
+def _remember_sprint(store: Store, config: Config) -> None:
+    """Keep the sprint settings where ``items --json`` (which loads no config) finds them, so its
+    suggestions respect the same budget as the dashboard's."""
+    from gluetui.budget import SprintBudget
+
+    text = SprintBudget.of(config.capacity).to_text()
+    if store.get_setting(SprintBudget.SETTING) != text:
+        store.set_setting(SprintBudget.SETTING, text)
+
+
 def build_runtime(
     config_path: str | Path | None = None,
     *,
@@ -113,5 +123,6 @@ def build_runtime(
     path = paths.config_path(config_path)
     config = load_config(path)
     store = Store.open(store_path or paths.store_path())
+    _remember_sprint(store, config)
     forges = [make_forge(s, config, store) for s in config.sources]
     return Runtime(config=config, forges=forges, store=store, clock=clock, config_path=path)

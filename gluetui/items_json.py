@@ -22,7 +22,8 @@ import logging
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from gluetui.model import Item, Kind, State
+from gluetui.budget import Candidate, budget_note, over_budget
+from gluetui.model import Item, Kind, Route, State
 from gluetui.store.snapshot import SnapshotRow
 from gluetui.textsafe import clean_json, plain_json
 
@@ -55,20 +56,28 @@ def select(
     include_hidden: bool,
     decided: Collection[str],
     state_of: Callable[[Item], State],
+    remaining: float | None = None,
 ) -> list[str]:
     """Lines for the rows of ``kinds`` that are open (all with ``include_hidden``), by impact.
 
     Rows whose id is in ``decided`` are parsed and get ``state_of`` their Item; the others are
     open. Rows that are not JSON or name no known kind are skipped, as ``load_items`` skips them.
+    With ``remaining`` (the hours left in the budget), the open items' suggestions go through
+    :func:`gluetui.budget.over_budget` — every kind's, as the dashboard's — and those that no
+    longer fit are printed as "leave" (only those rows are parsed again).
     """
     picked: list[tuple[float, str, str]] = []
+    candidates: list[Candidate] = []
+    budgeted = remaining is not None
     for row in rows:
         if row.kind not in _KINDS:
             log.warning("skipping an unreadable stored item: %s", row.id[:80])
             continue
-        if row.kind not in kinds:
+        wanted = row.kind in kinds
+        if not wanted and not (budgeted and row.route in _ROUTED):
             continue
         text = row.text
+        state = State.OPEN
         if row.id in decided:
             try:
                 data = json.loads(text)
@@ -76,14 +85,66 @@ def select(
             except (ValueError, KeyError, TypeError) as exc:
                 log.warning("skipping an unreadable stored item: %s", type(exc).__name__)
                 continue
-            if state is not State.OPEN and not include_hidden:
-                continue
             if state is not State.OPEN:
                 data["state"] = state.value
                 text = item_line(data)
-        picked.append((-float(row.impact or 0.0), row.id, text))
+        if budgeted and state is State.OPEN and row.route in _ROUTED:
+            candidates.append(
+                Candidate(row.id, row.impact or 0.0, _ROUTE_OF[row.route], row.cost or 0.0)
+            )
+        if wanted and (state is State.OPEN or include_hidden):
+            picked.append((-float(row.impact or 0.0), row.id, text))
+    over = {} if remaining is None else over_budget(candidates, remaining)
     picked.sort(key=lambda p: (p[0], p[1]))
-    return _inert([text for _, _, text in picked])
+    if not over:
+        return _inert([text for _, _, text in picked])
+    # The note is the same for every suggestion of one route and size once the hours run out:
+    # encoded once each.
+    notes: dict[tuple[Route, float, float], str] = {}
+    note_of: dict[str, str] = {}
+    for c in candidates:
+        if c.id in over:
+            key = (c.route, c.hours, over[c.id])
+            if key not in notes:
+                notes[key] = json.dumps(budget_note(*key))[1:-1]
+            note_of[c.id] = notes[key]
+    return _inert([_left(text, note_of[i]) if i in over else text for _, i, text in picked])
+
+
+_ROUTE_OF = {Route.DELEGATE.value: Route.DELEGATE, Route.TAKE.value: Route.TAKE}
+_ROUTED = frozenset(_ROUTE_OF)
+
+
+_SUGGESTION_KEY = ',"suggestion":'
+_STATE_KEY = ',"state":'
+_REASON_KEY = '"reason":"'
+_HOURS_KEY = '","hours":'
+
+
+def _left(text: str, note: str) -> str:
+    """The row with its suggestion turned into "leave" for the budget, as
+    :func:`gluetui.budget.leave_for_budget` would write it.
+
+    A row is compact JSON in ``Item.to_json`` order: ``suggestion`` comes just before ``state``,
+    the last key, and its own keys are in ``Suggestion.to_json`` order. Inside a JSON string
+    every quote is escaped, so these keys occur only as keys: the reason is taken as it is
+    stored (still JSON-escaped) and the suggestion is replaced without parsing the row — at
+    10,000 rows, most of them over budget, parsing them took longer than everything else.
+    """
+    start, end = text.rfind(_SUGGESTION_KEY), text.rfind(_STATE_KEY)
+    if start < 0 or end < start:
+        return text
+    segment = text[start:end]
+    r0 = segment.find(_REASON_KEY)
+    r1 = segment.find(_HOURS_KEY, r0 + len(_REASON_KEY))
+    if r0 < 0 or r1 < 0:
+        return text
+    reason = segment[r0 + len(_REASON_KEY) : r1]
+    shown = (
+        f'{{"route":"leave","automation":null,"reason":"{reason}{note}",'
+        '"hours":0.0,"over_budget":true}'
+    )
+    return f"{text[:start]}{_SUGGESTION_KEY}{shown}{text[end:]}"
 
 
 def _inert(lines: list[str]) -> list[str]:

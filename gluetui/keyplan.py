@@ -6,7 +6,8 @@ gives two commands one key without importing the UI. Everything else is generate
 the command palette and the README's key table (:func:`key_table_markdown`).
 
 Commands that a planned feature will add are *reserved*: their ids and default keys are in the plan
-(so the README documents them and no remap can take their keys), but nothing is bound to them yet.
+(so the README documents them and no remap can take their keys), but nothing is bound to them yet
+(none is reserved now; the mechanism stays for the next feature that needs it).
 
 A command lives in one or more *scopes*, the places where its keys are live: the main screen, the help
 screen, the capacity screen, the small question dialogs. Two commands clash only when they share a key
@@ -288,24 +289,32 @@ COMMANDS: tuple[KeyCommand, ...] = (
         "A",
         "accept",
         "Accept",
-        "Accept the item's suggested route (delegate, take or leave), confirmed like delegating.",
-        reserved="suggested routes",
+        "Accept the suggested route (delegate, take or leave), confirmed like delegating; "
+        "with items marked, every marked item's.",
     ),
     KeyCommand(
         "mark",
         "space",
         "mark",
         "Mark",
-        "Mark or unmark the item for a batch hand-off.",
-        reserved="batch hand-offs",
+        "Mark or unmark the item for a batch (b or A).",
+        footer=False,
     ),
     KeyCommand(
         "mark_delegate",
         "asterisk",
         "mark_delegate",
         "Mark delegable",
-        "Mark every item in view whose suggestion is to delegate.",
-        reserved="batch hand-offs",
+        "Mark every open item in view whose suggestion is to delegate (again: unmark them).",
+        footer=False,
+    ),
+    KeyCommand(
+        "mark_all",
+        "V",
+        "mark_all",
+        "Mark all",
+        "Mark every open item in view (again: unmark them).",
+        footer=False,
     ),
     KeyCommand(
         "hand_off",
@@ -313,7 +322,6 @@ COMMANDS: tuple[KeyCommand, ...] = (
         "hand_off",
         "Hand off",
         "Hand off every marked item, after one confirmation listing each request.",
-        reserved="batch hand-offs",
     ),
     KeyCommand("open", "o", "open_url", "Open", "Open the item in the browser.", footer=False),
     KeyCommand(
@@ -351,7 +359,12 @@ COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand("refresh", "r", "refresh", "Refresh", "Refresh every source now."),
     KeyCommand("capacity", "c", "capacity", "Capacity", "Show the sprint's glue-work budget."),
     KeyCommand(
-        "back", "escape", "back", "Back", "Clear the filter, or close the detail.", footer=False
+        "back",
+        "escape",
+        "back",
+        "Back",
+        "Clear the filter, or the marks, or close the detail.",
+        footer=False,
     ),
     KeyCommand("help", "question_mark", "help", "Help", "Show every key."),
     KeyCommand("quit", "q", "quit", "Quit", "Quit gluetui.", palette=False),
@@ -403,6 +416,46 @@ COMMANDS: tuple[KeyCommand, ...] = (
     ),
     KeyCommand(
         "modal_yes", "y", "answer(True)", "Yes", "Answer yes.", (Scope.DIALOG,), palette=False
+    ),
+    KeyCommand(
+        "modal_down",
+        "j,down",
+        "scroll_question(1)",
+        "Scroll down",
+        "Scroll a long confirmation down.",
+        (Scope.DIALOG,),
+        footer=False,
+        palette=False,
+    ),
+    KeyCommand(
+        "modal_up",
+        "k,up",
+        "scroll_question(-1)",
+        "Scroll up",
+        "Scroll a long confirmation up.",
+        (Scope.DIALOG,),
+        footer=False,
+        palette=False,
+    ),
+    KeyCommand(
+        "modal_page_down",
+        "pagedown,ctrl+d",
+        "scroll_question(10)",
+        "Page down",
+        "Scroll a long confirmation a page down.",
+        (Scope.DIALOG,),
+        footer=False,
+        palette=False,
+    ),
+    KeyCommand(
+        "modal_page_up",
+        "pageup,ctrl+u",
+        "scroll_question(-10)",
+        "Page up",
+        "Scroll a long confirmation a page up.",
+        (Scope.DIALOG,),
+        footer=False,
+        palette=False,
     ),
     KeyCommand(
         "modal_no", "n", "answer(False)", "No", "Answer no.", (Scope.DIALOG,), palette=False

@@ -62,6 +62,14 @@ class State(StrEnum):
     DONE = "done"
 
 
+class Route(StrEnum):
+    """Where an item should go, as its suggestion says: the values are the public names (JSON)."""
+
+    DELEGATE = "delegate"
+    TAKE = "take"
+    LEAVE = "leave"
+
+
 class Severity(StrEnum):
     """How loudly an item should be shown; always rendered with a word or symbol, not only colour."""
 
@@ -138,6 +146,41 @@ class PullFacts:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """The route :mod:`gluetui.routes` suggests for an item, with a one-line reason.
+
+    ``hours`` is what accepting it costs against the budget: the effort estimate for ``take``,
+    the automation's oversight hours for ``delegate``, nothing for ``leave``. ``over_budget`` says
+    a take or delegate suggestion became ``leave`` because it no longer fits the remaining hours.
+    """
+
+    route: Route
+    reason: str
+    automation: str = ""
+    hours: float = 0.0
+    over_budget: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "route": self.route.value,
+            "automation": self.automation or None,
+            "reason": self.reason,
+            "hours": round(self.hours, 2),
+            "over_budget": self.over_budget,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Suggestion:
+        return cls(
+            route=Route(data["route"]),
+            reason=str(data.get("reason") or ""),
+            automation=str(data.get("automation") or ""),
+            hours=float(data.get("hours") or 0.0),
+            over_budget=bool(data.get("over_budget", False)),
+        )
+
+
 def make_item_id(host: str, repo: str, kind: Kind, key: str) -> str:
     """The stable id of an item: the same glue work gets the same id on every refresh.
 
@@ -176,6 +219,10 @@ class Item:
         mine: Whether it is asking for the user specifically (review requested from them...).
         fingerprint: Changes when the item materially changes; "snooze until it changes" watches it.
         pull: For a pull/merge request: size, reviewers, checks, labels, description.
+        suggestion: The suggested route (delegate, take, leave) as the config's ``[routes]`` gave
+            it when the item was detected; :func:`gluetui.routes.apply_budget` turns what no
+            longer fits the budget into ``leave`` when the item is shown. None for an item
+            stored before suggestions existed (until the next refresh).
         state: Triage state, filled in from the store's decision log.
     """
 
@@ -200,6 +247,7 @@ class Item:
     mine: bool = False
     fingerprint: str = ""
     pull: PullFacts | None = None
+    suggestion: Suggestion | None = None
     state: State = State.OPEN
 
     def with_state(self, state: State) -> Item:
@@ -233,6 +281,7 @@ class Item:
             "mine": self.mine,
             "fingerprint": self.fingerprint,
             "pull": None if self.pull is None else self.pull.to_json(),
+            "suggestion": None if self.suggestion is None else self.suggestion.to_json(),
             "state": self.state.value,
         }
 
@@ -260,6 +309,7 @@ class Item:
             mine=bool(data.get("mine", False)),
             fingerprint=str(data.get("fingerprint", "")),
             pull=PullFacts.from_json(data["pull"]) if data.get("pull") else None,
+            suggestion=Suggestion.from_json(data["suggestion"]) if data.get("suggestion") else None,
             state=State(data.get("state", "open")),
         )
 

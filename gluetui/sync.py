@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from gluetui.budget import apply_budget, budget_status
 from gluetui.config.loader import is_accountable
 from gluetui.detect import DetectContext
 from gluetui.detect.run import detect_all
@@ -102,6 +103,8 @@ def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -
         viewer=cfg.user or data.viewer,
         viewer_teams=data.viewer_teams,
         automations=cfg.automations,
+        routes=cfg.routes,
+        dialect=forge.dialect,
     )
 
 
@@ -213,6 +216,15 @@ def gone_item(item: Item, gone_at: datetime) -> Item:
         f"(no longer flagged since {gone_at:%Y-%m-%d %H:%M} UTC).",
     )
     return replace(item, evidence=(outcome, *item.evidence))
+
+
+def suggested_items(rt: Runtime) -> list[Item]:
+    """:func:`current_items` with the budget applied to their suggestions (what no longer fits
+    the hours left is "leave"), for one-shot readers: ``items``, ``plan``."""
+    now = rt.clock()
+    events = rt.store.events()
+    items = apply_triage(rt.store.load_items(), triage_states(events, now), now)
+    return apply_budget(items, budget_status(rt.config, events, now).remaining_hours)
 
 
 def _describe(exc: BaseException, forge: Forge) -> tuple[str, str]:

@@ -7,13 +7,15 @@ import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from gluetui import paths
+from gluetui.budget import SprintBudget
 from gluetui.cli import _stored_items, main
 from gluetui.events import EventAction
-from gluetui.model import Evidence, Item, Kind, Severity, State, make_item_id
+from gluetui.model import Evidence, Item, Kind, Route, Severity, State, Suggestion, make_item_id
 from gluetui.store import Store
 from gluetui.textsafe import clean_json
 
@@ -178,3 +180,60 @@ def test_stored_path_imports_no_ui_config_or_forge_code(seeded: list[Item]) -> N
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_suggestions_go_through_the_budget_on_the_stored_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Stored suggestions are as the refresh gave them; the hours left now decide what still
+    fits — every kind's suggestions compete, even with ``--kind`` — and the item path agrees."""
+    now = datetime.now(UTC)
+
+    def suggested(n: int, kind: Kind, route: Route, hours: float, impact: float) -> Item:
+        auto = "rerun" if route is Route.DELEGATE else ""
+        return _item(
+            n, kind, impact=impact, suggestion=Suggestion(route, f"reason {n}", auto, hours)
+        )
+
+    items = [
+        suggested(1, Kind.BROKEN_CI, Route.DELEGATE, 0.5, 1.0),
+        suggested(2, Kind.STALE_DOC, Route.TAKE, 3.0, 6.0),
+        suggested(3, Kind.UNREVIEWED_PR, Route.TAKE, 5.0, 5.0),
+        suggested(4, Kind.FLAKY_TEST, Route.TAKE, 0.5, 1.0),
+        suggested(5, Kind.FLAKY_TEST, Route.TAKE, 2.0, 9.0),
+        _item(6, Kind.STALE_DOC),  # stored before suggestions existed
+    ]
+    with Store.open(paths.store_path()) as store:
+        store.save_snapshot("gh", items, at=now)
+        store.record(items[4].id, EventAction.TAKEN, at=now, hours=2.0)
+        before = json.loads(_run(capsys))["items"]
+        # No sprint settings stored yet (no gluetui run loaded a config): as stored.
+        assert [i["suggestion"]["route"] for i in before if i["suggestion"]].count("take") == 3
+        sprint = SprintBudget(now.date() - timedelta(days=1), 14, 8.0)
+        store.set_setting(SprintBudget.SETTING, sprint.to_text())
+    got = {i["id"]: i["suggestion"] for i in json.loads(_run(capsys))["items"]}
+    assert got[items[0].id]["route"] == "delegate"  # 0.5 h of 6 h left
+    assert got[items[1].id]["route"] == "take"  # 3 h of 5.5 h left
+    left = got[items[2].id]
+    assert (left["route"], left["over_budget"], left["automation"]) == ("leave", True, None)
+    assert left["reason"] == (
+        "reason 3; would take it, but beyond your remaining budget (5 h needed, 2.5 h left)"
+    )
+    assert got[items[3].id]["route"] == "take"  # a smaller one after it still fits
+    assert got[items[5].id] is None
+    assert items[4].id not in got  # taken: not in the open queue
+    only_prs = json.loads(_run(capsys, "--kind", "unreviewed_pr"))["items"]
+    assert [i["suggestion"]["route"] for i in only_prs] == ["leave"]
+    assert json.loads(_run(capsys, "--all"))["items"] == _generic(set(Kind), True)
+
+
+def test_any_run_with_a_config_keeps_its_sprint_settings_for_items_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[capacity]\nhours_per_sprint = 3\nsprint_days = 7\n", encoding="utf-8")
+    assert main(["--config", str(config), "items", "--refresh", "--json"]) == 0
+    capsys.readouterr()
+    with Store.open(paths.store_path()) as store:
+        kept = SprintBudget.from_text(store.get_setting(SprintBudget.SETTING))
+    assert kept is not None and (kept.hours_per_sprint, kept.sprint_days) == (3.0, 7)

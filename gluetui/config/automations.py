@@ -41,6 +41,13 @@ class Automation(Strict):
     """Show what would happen without doing it."""
     follow_up_hours: float = Field(default=24.0, gt=0)
     """If nothing happened after this long, the item returns to the queue."""
+    confirm: bool = True
+    """Ask before acting (``a``, ``A``). ``false`` is allowed only for an idempotent kind (the
+    re-runs): doing it twice does no harm. Going over budget and batches always ask."""
+
+    #: Doing it twice leaves the forge as doing it once (a re-run): ``confirm = false`` may skip
+    #: the question. A comment or an issue posted twice is two of them, so other kinds may not.
+    idempotent: ClassVar[bool] = False
 
     @property
     def fits_kinds(self) -> frozenset[Kind]:

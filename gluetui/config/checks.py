@@ -13,7 +13,8 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from gluetui.config.lines import KeyPath
-from gluetui.config.schema import Config
+from gluetui.config.routes import route_problems
+from gluetui.config.schema import AUTOMATION_KINDS, Config, automation_model
 from gluetui.config.shellcheck import shell_problem
 from gluetui.config.themes import THEMES
 
@@ -38,7 +39,21 @@ def config_problems(config: Config) -> list[tuple[KeyPath, str]]:
         if shell is not None:
             index, message = shell
             found.append((("automations", name, "argv", index), message))
+        if not automation.confirm and not automation.idempotent:
+            found.append(
+                (
+                    ("automations", name, "confirm"),
+                    f"confirm = false is allowed only for automations that are safe to run twice"
+                    f" (the re-runs: {', '.join(_idempotent_kinds())}); a {automation.kind}"
+                    " done twice is done twice, so it always asks",
+                )
+            )
+    found += route_problems(config.routes, config.automations)
     return found
+
+
+def _idempotent_kinds() -> list[str]:
+    return [k for k in AUTOMATION_KINDS if (m := automation_model(k)) and m.idempotent]
 
 
 def config_warnings(config: Config) -> list[str]:

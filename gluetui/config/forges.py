@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -103,11 +103,15 @@ class GitHubRerunFailedJobs(ForgeAutomation):
 
     kind: Literal["github.rerun_failed_jobs"]
 
+    idempotent: ClassVar[bool] = True
+
 
 class GitHubRerunWorkflow(ForgeAutomation):
     """Re-run every job of the item's workflow run."""
 
     kind: Literal["github.rerun_workflow"]
+
+    idempotent: ClassVar[bool] = True
 
 
 class GitHubDispatchWorkflow(ForgeAutomation):
@@ -204,11 +208,28 @@ GITHUB = ForgeKind(
     repo_depth=(2, 2),
     owners_key="orgs",
     starter_automations={
-        "rerun": {
+        "rerun-failed": {
             "kind": "github.rerun_failed_jobs",
             "fits": ["broken_ci", "flaky_test"],
             "description": "Re-run the failed jobs of the workflow run",
-        }
+            "oversight_hours": 0.1,
+        },
+        "doc-issue": {
+            "kind": "github.create_issue",
+            "fits": ["stale_doc"],
+            "description": "Open an issue to bring the doc up to date (assign it to an agent)",
+            "title": "Update {file} in {repo}",
+            "body": "gluetui found this doc out of date: {url}\n\nRepository: {repo}.",
+            "labels": ["documentation", "glue-work"],
+            "oversight_hours": 0.25,
+        },
+        "needs-review": {
+            "kind": "github.add_labels",
+            "fits": ["unreviewed_pr"],
+            "description": "Label it needs-review for the team's review rota",
+            "labels": ["needs-review"],
+            "oversight_hours": 0.0,
+        },
     },
     automations=(
         GitHubRerunFailedJobs,
@@ -232,11 +253,15 @@ class GitLabRetryPipeline(ForgeAutomation):
 
     kind: Literal["gitlab.retry_pipeline"]
 
+    idempotent: ClassVar[bool] = True
+
 
 class GitLabRetryJob(ForgeAutomation):
     """Retry the item's failed job."""
 
     kind: Literal["gitlab.retry_job"]
+
+    idempotent: ClassVar[bool] = True
 
 
 class GitLabTriggerPipeline(ForgeAutomation):
@@ -314,11 +339,28 @@ GITLAB = ForgeKind(
     repo_depth=(2, None),
     owners_key="groups",
     starter_automations={
-        "retry": {
+        "retry-pipeline": {
             "kind": "gitlab.retry_pipeline",
             "fits": ["broken_ci", "flaky_test"],
             "description": "Retry the failed jobs of the pipeline",
-        }
+            "oversight_hours": 0.1,
+        },
+        "doc-issue-gitlab": {
+            "kind": "gitlab.create_issue",
+            "fits": ["stale_doc"],
+            "description": "Open an issue to bring the doc up to date",
+            "title": "Update {file} in {repo}",
+            "body": "gluetui found this doc out of date: {url}\n\nProject: {repo}.",
+            "labels": ["documentation", "glue-work"],
+            "oversight_hours": 0.25,
+        },
+        "nudge-mr": {
+            "kind": "gitlab.note",
+            "fits": ["unreviewed_pr"],
+            "description": "Post a note asking for a first review",
+            "body": "This merge request has waited for a first review ({url}). Could someone take a look?",
+            "oversight_hours": 0.1,
+        },
     },
     automations=(
         GitLabRetryPipeline,

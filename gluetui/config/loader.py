@@ -190,8 +190,19 @@ def _from_pydantic(
     exc: ValidationError, secret_paths: set[KeyPath], *, any_dupes: bool
 ) -> list[tuple[KeyPath, str]]:
     out: list[tuple[KeyPath, str]] = []
+    either: set[KeyPath] = set()
     for error in exc.errors(include_url=False):
         path, kind = without_automation_kind(tuple(p for p in error["loc"] if p != "[key]"))
+        tag = next((n for n, part in enumerate(path) if part in _EITHER), None)
+        if tag is not None:
+            # A key that takes a string or an array of strings ("repo", "automation"): pydantic
+            # says why each form failed; the user needs one line.
+            key = path[:tag]
+            if key not in either:
+                either.add(key)
+                got = _kind_of(error) if tag == len(path) - 1 else "an array holding something else"
+                out.append((key, f"expected a string or an array of strings, got {got}"))
+            continue
         if any(path[: len(s)] == s for s in secret_paths):
             continue  # already reported as a literal token, without echoing it
         if any_dupes and path == ("sources",) and error["type"] == "value_error":
@@ -206,6 +217,23 @@ def _from_pydantic(
         else:
             out.append((path, describe(error)))
     return out
+
+
+#: The union members pydantic names in the location of a ``str | list[str]`` key's errors.
+_EITHER = frozenset({"str", "list[str]"})
+
+
+def _kind_of(error: Any) -> str:
+    value = error.get("input")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array holding something else"
+    return "something else"
 
 
 def is_accountable(cfg: Config, host: str, repo: str) -> bool:

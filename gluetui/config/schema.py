@@ -24,7 +24,8 @@ from gluetui.config.automations import (
     WebhookAutomation,
 )
 from gluetui.config.forges import FORGE_KINDS, forge_automations, forge_kind
-from gluetui.config.strict import Strict
+from gluetui.config.routes import RouteRule
+from gluetui.config.strict import KindName, Strict
 from gluetui.model import Kind
 
 if TYPE_CHECKING:
@@ -326,6 +327,10 @@ class Config(Strict):
     """The glue-work budget."""
     automations: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")], AutomationConfig] = {}
     """Named automations, ``[automations.NAME]``."""
+    routes: dict[KindName, list[RouteRule]] = {}
+    """Suggested routes per kind, ``[[routes.<kind>]]``: the first rule whose conditions hold
+    suggests delegating (to which automation), taking or leaving an item. An item no rule
+    matches is taken in a repository you are accountable for and left elsewhere."""
     keymap: dict[str, str] = {}
     """Binding id -> keys (comma-separated), e.g. ``delegate = "a,ctrl+g"``; see gluetui.keyplan for the ids."""
     dry_run: bool = False

@@ -3,7 +3,8 @@
 It looks for a ``gh`` or ``glab`` login and for the current repository's ``origin`` remote, so the
 first config usually works without editing: the logged-in CLI supplies the token (as a
 ``token_command``, never the token itself) and the current repository is watched and marked as
-yours. Every probe runs an argv list with a timeout, and any failure just means "not found".
+yours. It writes each forge's starter automations and the suggested routes that use them
+(:data:`gluetui.config.routes.DEFAULT_ROUTES`). Every probe runs an argv list with a timeout, and any failure just means "not found".
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 
 from gluetui.config.forges import FORGE_KINDS, ForgeKind
 from gluetui.config.loader import load_config_text
+from gluetui.config.routes import starter_routes
 from gluetui.config.schema import SourceConfig
 from gluetui.config.tokens import Runner, resolve_token
 from gluetui.errors import ConfigError, GluetuiError
@@ -105,6 +107,8 @@ def starter_config(
     data["capacity"] = {"hours_per_sprint": 8.0, "sprint_days": 14}
     data["automations"] = _automations(sources)
     data["automations"].update(_assign_me(sources, logins or {}, env, runner))
+    # The suggested routes, naming only the automations written above.
+    data["routes"] = starter_routes(list(data["automations"]))
     return data
 
 

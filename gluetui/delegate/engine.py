@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gluetui.config.automations import WebhookAutomation
 from gluetui.delegate.plan import UNKNOWN, Plan, is_unknown, plan
@@ -87,11 +88,18 @@ def plan_for(runtime: Runtime, item: Item, name: str) -> Plan:
 
 
 async def delegate(
-    runtime: Runtime, item: Item, name: str, *, hours_override: float | None = None
+    runtime: Runtime,
+    item: Item,
+    name: str,
+    *,
+    hours_override: float | None = None,
+    tag: Mapping[str, Any] | None = None,
 ) -> Outcome:
     """Delegate ``item`` to automation ``name``; raises :class:`DelegationFailed` on failure.
 
-    ``hours_override`` replaces the automation's ``oversight_hours`` for the budget.
+    ``hours_override`` replaces the automation's ``oversight_hours`` for the budget; ``tag``
+    goes into the journaled request (a batch names itself there, so it can find its members'
+    entries after a crash).
     """
     p = plan_for(runtime, item, name)
     if p.dry_run:
@@ -101,7 +109,11 @@ async def delegate(
     store = runtime.store
     now = runtime.clock()
     fresh = store.journal_intent(
-        p.key, item_id=item.id, automation=name, request=p.journal_request(), at=now
+        p.key,
+        item_id=item.id,
+        automation=name,
+        request={**p.journal_request(), **(tag or {})},
+        at=now,
     )
     in_flight = _IN_FLIGHT.setdefault(store, set())
     if not fresh:
@@ -136,7 +148,7 @@ async def assign_on_take(runtime: Runtime, item: Item) -> Outcome | None:
         p.key, item_id=item.id, automation=name, request=request, at=runtime.clock()
     ):
         entry = next(e for e in store.journal(item.id) if e.key == p.key)
-        return _from_entry(entry, repeated=True)
+        return from_entry(entry, repeated=True)
     try:
         result, output = await perform(runtime, p)
         if not result.ok:
@@ -353,10 +365,10 @@ async def _repeat(runtime: Runtime, p: Plan, in_flight: set[str]) -> Outcome:
                 "Wait for it to finish; it will not be started twice.",
             )
         return await reconcile_entry(runtime, entry)
-    return _from_entry(entry, repeated=True)
+    return from_entry(entry, repeated=True)
 
 
-def _from_entry(entry: JournalEntry, *, repeated: bool = False) -> Outcome:
+def from_entry(entry: JournalEntry, *, repeated: bool = False) -> Outcome:
     ok = None if is_unknown(entry) else entry.ok
     return Outcome(
         entry.item_id,

@@ -8,13 +8,15 @@ no Textual. :func:`detect_all` runs all enabled detectors over a source's data; 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from gluetui.config.automations import Automation, fitting
+from gluetui.config.routes import RouteRule
 from gluetui.config.schema import CapacityConfig, DetectorSettings
 from gluetui.model import Kind
+from gluetui.routes import RouteContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,10 @@ class DetectContext:
         viewer: The user's login on this forge ("" if unknown).
         viewer_teams: ``org/team`` slugs the user belongs to.
         automations: The configured automations, by name.
+        routes: The ``[routes]`` rules per kind (``stale_doc`` -> its rules), for each item's
+            suggested route.
+        dialect: Which forge's actions the source speaks (``github``, ``gitlab``): a delegate
+            route picks an automation of that forge.
     """
 
     now: datetime
@@ -43,6 +49,14 @@ class DetectContext:
     viewer: str = ""
     viewer_teams: tuple[str, ...] = ()
     automations: Mapping[str, Automation] = field(default_factory=dict)
+    routes: Mapping[str, Sequence[RouteRule]] = field(default_factory=dict)
+    dialect: str = ""
+
+    def route_context(self, kind: Kind) -> RouteContext:
+        """What :func:`gluetui.routes.suggest` needs for an item of ``kind``."""
+        return RouteContext(
+            self.routes.get(kind.value, ()), self.automations, self.dialect, self.now
+        )
 
     def fitting_automations(self, kind: Kind) -> tuple[str, ...]:
         """Names of the configured automations that fit items of this kind, in config order."""

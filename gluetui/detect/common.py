@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from gluetui.capacity import estimate_effort
 from gluetui.detect import DetectContext
 from gluetui.model import Evidence, Item, Kind, PullFacts, Severity, make_item_id
 from gluetui.records import Repo
+from gluetui.routes import suggest
 
 #: How much more an item weighs in a repository the user is accountable for.
 ACCOUNTABLE_WEIGHT = 2.0
@@ -60,9 +62,10 @@ def build_item(
     boost: float = 1.0,
     pull: PullFacts | None = None,
 ) -> Item:
-    """An item with the fields every kind computes the same way (id, impact, effort, automations)."""
+    """An item with the fields every kind computes the same way (id, impact, effort, automations,
+    the suggested route)."""
     accountable = repo.full_name in ctx.accountable
-    return Item(
+    item = Item(
         id=make_item_id(ctx.host, repo.full_name, kind, key),
         kind=kind,
         source=ctx.source,
@@ -87,6 +90,7 @@ def build_item(
         fingerprint=fingerprint,
         pull=pull,
     )
+    return replace(item, suggestion=suggest(item, ctx.route_context(kind)))
 
 
 def short_sha(sha: str) -> str:

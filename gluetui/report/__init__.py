@@ -27,7 +27,7 @@ from gluetui.report.formats import (
     render_capacity,
     render_ledger,
 )
-from gluetui.report.ledger import DelegationLine, Ledger, WorkLine, ledger
+from gluetui.report.ledger import DelegationLine, Ledger, LeftLine, WorkLine, ledger
 
 __all__ = [
     "EXIT_OK",
@@ -38,6 +38,7 @@ __all__ = [
     "DelegationLine",
     "Forecast",
     "Ledger",
+    "LeftLine",
     "WorkLine",
     "capacity_exit_code",
     "capacity_report",

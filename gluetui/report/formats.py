@@ -188,13 +188,20 @@ def _ledger_markdown(report: Ledger) -> str:
     going = [w for w in report.work if w.status == "in progress"]
     dropped = [w for w in report.work if w.status == "dropped"]
     ok = sum(1 for d in report.delegations if d.outcome == "done")
+    how = [f"{ok} went through"]
+    for outcome in ("failed", "unknown", "pending"):
+        n = sum(1 for d in report.delegations if d.outcome == outcome)
+        if n:
+            how.append(f"{n} {outcome}")
     out = [
         f"## Glue work, {report.since.date().isoformat()} to {report.until.date().isoformat()}",
         "",
         f"- Finished myself: {_items(len(done))}, {formatting.hours(report.hours_done)}",
         f"- In progress: {_items(len(going))}, {formatting.hours(report.hours_in_progress)}",
-        f"- Delegated: {_items(len(report.delegations))} ({ok} went through)",
+        f"- Delegated: {_items(len(report.delegations))} ({', '.join(how)})",
     ]
+    if report.left:
+        out.append(f"- Left as suggested: {_items(len(report.left))}")
     if report.by_repo:
         repos = ", ".join(
             f"{md_text(b.name)} ({formatting.hours(b.hours)})" for b in report.by_repo
@@ -230,6 +237,13 @@ def _ledger_markdown(report: Ledger) -> str:
                 f"| {md_link(d.title, d.url)} | {md_cell(d.repo)} | {md_cell(d.automation)} | "
                 f"{outcome} | {d.at.date().isoformat()} |"
             )
+    if report.left:
+        out += ["", "### Left", "", "| Item | Repo | Why | Date |", "| --- | --- | --- | --- |"]
+        out += [
+            f"| {md_link(line.title, line.url)} | {md_cell(line.repo)} | "
+            f"{md_cell(line.reason, 200)} | {line.at.date().isoformat()} |"
+            for line in report.left
+        ]
     if report.by_kind:
         out += ["", "### By kind", "", "| Kind | Items | Hours |", "| --- | --- | --- |"]
         out += [f"| {_kind_text(b.name)} | {b.items} | {_num(b.hours)} |" for b in report.by_kind]

@@ -88,6 +88,30 @@ class DelegationLine:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftLine:
+    """An item the user chose to leave, accepting its suggested route, and why."""
+
+    item_id: str
+    title: str
+    repo: str
+    kind: str
+    url: str
+    reason: str
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item_id": self.item_id,
+            "title": self.title,
+            "repo": self.repo,
+            "kind": self.kind,
+            "url": self.url,
+            "reason": self.reason,
+            "at": self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """The glue work of a period: what the user did, what they delegated, where the hours went."""
 
@@ -97,6 +121,8 @@ class Ledger:
     delegations: tuple[DelegationLine, ...]
     by_repo: tuple[Bucket, ...]
     by_kind: tuple[Bucket, ...]
+    #: Items left (their suggested route accepted as "leave") in the period, and why.
+    left: tuple[LeftLine, ...] = ()
 
     @property
     def hours_done(self) -> float:
@@ -116,6 +142,7 @@ class Ledger:
             "delegations": [d.to_json() for d in self.delegations],
             "by_repo": [b.to_json() for b in self.by_repo],
             "by_kind": [b.to_json() for b in self.by_kind],
+            "left": [line.to_json() for line in self.left],
         }
 
 
@@ -168,9 +195,13 @@ def ledger(
     by_key = {e.key: e for e in journal}
     work: dict[str, dict[str, Any]] = {}
     delegations: list[DelegationLine] = []
+    left: list[LeftLine] = []
     for e in effective_events(events):
         if e.at > now:
             continue
+        if e.action is EventAction.SNOOZED and e.data.get("route") == "leave" and e.at >= start:
+            reason = clean(str(e.data.get("reason") or ""), 300)
+            left.append(LeftLine(e.item_id, *_facts(e.item_id, snapshot, e.data), reason, e.at))
         current = work.get(e.item_id)
         if e.action is EventAction.TAKEN:
             work[e.item_id] = {
@@ -224,6 +255,7 @@ def ledger(
         delegations=tuple(delegations),
         by_repo=_sum_by(counted, lambda w: w.repo),
         by_kind=_sum_by(counted, lambda w: w.kind),
+        left=tuple(left),
     )
 
 

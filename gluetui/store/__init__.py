@@ -2,9 +2,20 @@
 
 from gluetui.events import Event, EventAction
 
+from .batches import BatchMember, NewMember
 from .core import Store
 from .journal import JournalEntry
 from .snapshot import Arrival, GoneItem
 from .syncruns import SyncRun
 
-__all__ = ["Arrival", "Event", "EventAction", "GoneItem", "JournalEntry", "Store", "SyncRun"]
+__all__ = [
+    "Arrival",
+    "BatchMember",
+    "Event",
+    "EventAction",
+    "GoneItem",
+    "JournalEntry",
+    "NewMember",
+    "Store",
+    "SyncRun",
+]

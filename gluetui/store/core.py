@@ -17,6 +17,7 @@ from types import TracebackType
 from gluetui import paths
 from gluetui.errors import StoreError
 
+from .batches import BatchPart
 from .db import Database, is_corrupt, translate
 from .eventlog import EventLogPart
 from .httpcache import HttpCachePart
@@ -32,8 +33,17 @@ log = logging.getLogger(__name__)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-class Store(SnapshotPart, EventLogPart, JournalPart, HttpCachePart, SyncRunsPart, SettingsPart):
-    """All persistence: snapshot, decision log, delegation journal, HTTP cache, sync runs, settings.
+class Store(
+    SnapshotPart,
+    EventLogPart,
+    JournalPart,
+    BatchPart,
+    HttpCachePart,
+    SyncRunsPart,
+    SettingsPart,
+):
+    """All persistence: snapshot, decision log, delegation journal, batches, HTTP cache, sync
+    runs, settings.
 
     One instance is safe to share between threads; several processes may open the same file.
     """

@@ -189,6 +189,30 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "DELETE FROM seen WHERE item_id IN (SELECT old_id FROM item_moves)",
         "DELETE FROM items WHERE id IN (SELECT old_id FROM item_moves)",
     ),
+    # 6: batches — several routes confirmed at once (a batch hand-off), one row per item, so a
+    # crash in the middle can be finished without losing or repeating one; and suggested routes.
+    (
+        """CREATE TABLE batches (
+            batch TEXT NOT NULL,
+            pos INTEGER NOT NULL,
+            item_id TEXT NOT NULL,
+            route TEXT NOT NULL,
+            automation TEXT NOT NULL DEFAULT '',
+            hours REAL NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            item TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            outcome TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (batch, pos)
+        )""",
+        "CREATE INDEX batches_unsettled ON batches (finished_at, batch)",
+        # Each stored item's suggested route and its hours, so `items --json` applies the budget
+        # without reading them out of the JSON; rows of older files have none until a refresh.
+        "ALTER TABLE items ADD COLUMN route TEXT",
+        "ALTER TABLE items ADD COLUMN cost REAL",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

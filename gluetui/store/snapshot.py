@@ -35,12 +35,13 @@ from .db import Part, from_text, storable, to_text
 log = logging.getLogger(__name__)
 
 
-# json_valid guards json_extract, which would fail the whole query on one damaged row.
+# json_valid (once a row) guards json_extract, which would fail the whole query on one damaged
+# row. A suggestion's route and hours have columns of their own.
 _ALL_ROWS_SQL = (
-    "SELECT data, id, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.kind') END, "
-    "CASE WHEN json_valid(data) THEN json_extract(data, '$.impact') END "
-    "FROM items ORDER BY source, pos"
+    "SELECT data, id, CASE WHEN valid THEN json_extract(data, '$.kind') END,"
+    " CASE WHEN valid THEN json_extract(data, '$.impact') END, route, cost FROM"
+    " (SELECT data, id, source, pos, route, cost, json_valid(data) AS valid FROM items)"
+    " ORDER BY source, pos"
 )
 # The dashboard's impact order (``gluetui.ui.ordering``): most impact, then oldest, then id.
 _TOP_ROWS_SQL = (
@@ -74,13 +75,17 @@ class GoneItem(NamedTuple):
 class SnapshotRow(NamedTuple):
     """One stored item as text, with what filtering and sorting need without parsing it.
 
-    ``kind`` and ``impact`` are None when the row is not readable JSON.
+    ``kind`` and ``impact`` are None when the row is not readable JSON; ``route`` and ``cost``
+    are its suggestion's route and hours, kept in columns of their own when it is saved (None
+    when it has none, or when they were not read).
     """
 
     text: str
     id: str
     kind: str | None
     impact: float | None
+    route: str | None = None
+    cost: float | None = None
 
 
 def parse_rows(rows: Iterable[SnapshotRow]) -> list[Item]:
@@ -141,6 +146,8 @@ class SnapshotPart(Part):
                 item.kind.value,
                 round(item.impact, 3),  # as stored in the JSON, so both orders agree
                 item.since.timestamp(),
+                None if item.suggestion is None else item.suggestion.route.value,
+                None if item.suggestion is None else round(item.suggestion.hours, 2),
             )
             for pos, item in enumerate(items)
         ]
@@ -178,7 +185,8 @@ class SnapshotPart(Part):
             old = conn.execute(
                 "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
             ).fetchall()
-            carried: list[tuple[str, str, int, str, str, float, float]] = []
+            carried: list[tuple[str, str, int, str, str, float, float, str | None, float | None]]
+            carried = []
             if failed:
                 ids = {r[1] for r in rows}
                 for item in parse_rows(SnapshotRow(data, "", None, None) for (data,) in old):
@@ -193,6 +201,10 @@ class SnapshotPart(Part):
                                 item.kind.value,
                                 round(item.impact, 3),
                                 item.since.timestamp(),
+                                None if item.suggestion is None else item.suggestion.route.value,
+                                None
+                                if item.suggestion is None
+                                else round(item.suggestion.hours, 2),
                             )
                         )
             # One parameter whatever the number of ids (SQLite caps the number of parameters).
@@ -212,8 +224,9 @@ class SnapshotPart(Part):
             )
             conn.execute("DELETE FROM items WHERE source = ?", (source,))
             conn.executemany(
-                "INSERT OR REPLACE INTO items (source, id, pos, data, kind, impact, since_ts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO items"
+                " (source, id, pos, data, kind, impact, since_ts, route, cost)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows + carried,
             )
             # The first sighting is kept: arrival, kind and estimate as they were then (a flaky

@@ -16,19 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gluetui import browser, decisions
-from gluetui.budget import BudgetStatus, budget_status
+from gluetui.budget import BudgetStatus, budget_leaves, budget_status
 from gluetui.capacity import Estimate, estimate
 from gluetui.config.schema import Config
 from gluetui.events import Event
 from gluetui.factory import Runtime
 from gluetui.forges.base import Forge, Progress
-from gluetui.model import Item
+from gluetui.model import Item, Suggestion
 from gluetui.records import RepoError
 
 if TYPE_CHECKING:
     from gluetui.delegate import FollowUp, Outcome, Plan
+    from gluetui.delegate.batch import BatchReport, Proposal
     from gluetui.report import CapacityReport
-    from gluetui.store import JournalEntry, SyncRun
+    from gluetui.store import BatchMember, JournalEntry, SyncRun
     from gluetui.sync import SyncReport
 
 SyncFn = Callable[[Runtime, Forge, Progress | None], Awaitable["SyncReport"]]
@@ -174,6 +175,17 @@ class Backend:
     def undo(self) -> decisions.Undone | None:
         return decisions.undo(self.runtime)
 
+    def leave(self, item: Item, reason: str) -> Event:
+        return decisions.leave(self.runtime, item, reason)
+
+    def leave_until(self) -> datetime:
+        """When an item left now comes back at the latest (the next sprint's first morning)."""
+        return decisions.leave_until(self.runtime, self.runtime.clock())
+
+    def budget_leaves(self, items: Iterable[Item], status: BudgetStatus) -> dict[str, Suggestion]:
+        """Item id -> "leave" for each open item whose suggestion no longer fits ``status``."""
+        return budget_leaves(items, status.remaining_hours)
+
     def fitting_automations(self, item: Item) -> list[str]:
         return decisions.fitting_automations(self.runtime, item)
 
@@ -201,6 +213,27 @@ class Backend:
         from gluetui.delegate import reconcile
 
         return await reconcile(self.runtime)
+
+    async def resume_batches(self) -> list[BatchReport]:
+        """Finish the batches a crash interrupted (after :meth:`reconcile`)."""
+        from gluetui.delegate import batch
+
+        return await batch.resume(self.runtime)
+
+    def propose_batch(
+        self, items: Iterable[Item], suggestions: Mapping[str, Suggestion], *, hand_off: bool
+    ) -> Proposal:
+        from gluetui.delegate import batch
+
+        return batch.propose(self.runtime, items, suggestions, hand_off=hand_off)
+
+    async def run_batch(
+        self, proposal: Proposal, settled: Callable[[BatchMember], None] | None = None
+    ) -> BatchReport:
+        """Run a confirmed batch; ``settled`` hears of each item as soon as it is settled."""
+        from gluetui.delegate import batch
+
+        return await batch.run(self.runtime, proposal, settled)
 
     def resolve_unknown(self, key: str, *, happened: bool) -> None:
         from gluetui.delegate import resolve_unknown

@@ -8,11 +8,15 @@ came from a forge or the config goes through ``clean()`` into ``Text``, never in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from rich.text import Text
 
+from gluetui.budget import BudgetStatus
 from gluetui.delegate import FollowUp, Outcome, Plan, Status
+from gluetui.delegate.batch import Proposal
 from gluetui.delegate.plan import is_unknown
+from gluetui.model import Item, Route, Suggestion
 from gluetui.store import JournalEntry
 from gluetui.textsafe import clean, safe_url
 
@@ -125,4 +129,84 @@ def handoff_text(
         text.append("\n")
     if not text.plain:
         text.append("not delegated\n", style="dim")
+    return text
+
+
+def route_text(
+    item: Item,
+    suggestion: Suggestion,
+    budget: BudgetStatus,
+    *,
+    hours: float = 0.0,
+    until: datetime | None = None,
+) -> Text:
+    """The confirmation of accepting a take or a leave: what is recorded, why, the budget after."""
+    text = Text()
+    text.append("Item      ", style="dim")
+    text.append(clean(item.title, 80), style="bold")
+    text.append("\nRepo      ", style="dim")
+    text.append(clean(item.repo, 80))
+    text.append("\nWhy       ", style="dim")
+    text.append(clean(suggestion.reason, 400))
+    text.append("\n\n")
+    if suggestion.route is Route.TAKE:
+        after = round(budget.committed_hours + hours, 2)
+        text.append(f"Take it yourself: {hours:g} h against the sprint's budget", style="bold")
+        text.append(f"\n{after:g} of {budget.budget_hours:g} h committed after it.")
+    else:
+        text.append("Leave it: out of the queue", style="bold")
+        if until is not None:
+            text.append(f" until it changes or {until.astimezone():%a %Y-%m-%d} (the next sprint)")
+        text.append(".\nNothing is sent; undo (u) brings it back.")
+    return text
+
+
+_ROUTE_MARK = {Route.DELEGATE: "»", Route.TAKE: "◇", Route.LEAVE: "·"}
+
+
+def batch_text(proposal: Proposal) -> Text:
+    """The batch confirmation: every request that will be sent, every take and leave, what
+    cannot go and why, and the budget after."""
+    text = Text()
+    n = len(proposal.members)
+    delegations = proposal.count(Route.DELEGATE)
+    if proposal.hand_off:
+        text.append(f"{n} hand-off{'s' if n != 1 else ''}, one request each:\n", style="bold")
+    else:
+        text.append(
+            f"{n} suggestion{'s' if n != 1 else ''}: {delegations} to delegate, "
+            f"{proposal.count(Route.TAKE)} to take, {proposal.count(Route.LEAVE)} to leave\n",
+            style="bold",
+        )
+    for p in proposal.members:
+        text.append(f"\n{_ROUTE_MARK[p.route]} ", style="bold")
+        if p.route is Route.DELEGATE:
+            text.append(clean(p.automation, 30), style="bold magenta")
+        elif p.route is Route.TAKE:
+            text.append(f"take {p.hours:g} h", style="bold cyan")
+        else:
+            text.append("leave", style="dim")
+        text.append(f"  {clean(p.item.title, 70)}", style="bold")
+        text.append(f"  {clean(p.item.repo, 40)}\n", style="dim")
+        if p.plan is not None:
+            if p.plan.dry_run:
+                text.append("    DRY RUN: nothing will be sent\n", style="yellow")
+            for line in p.plan.summary:
+                text.append(f"    {clean(line, 300)}\n")
+        elif p.reason:
+            text.append(f"    {clean(p.reason, 300)}\n", style="dim")
+    if proposal.refused:
+        text.append(f"\nNot included ({len(proposal.refused)}):\n", style="bold")
+        for p in proposal.refused:
+            text.append(f"  {clean(p.item.title, 60)}: {clean(p.problem, 200)}\n", style="dim")
+    b = proposal.budget
+    after = round(b.committed_hours + proposal.hours, 2)
+    text.append("\nBudget    ", style="dim")
+    text.append(f"+{proposal.hours:g} h: {after:g} of {b.budget_hours:g} h committed after it")
+    if proposal.over_budget:
+        text.append("  OVER BUDGET", style="bold red")
+    text.append(
+        "\nEach item is journaled on its own: a crash in the middle neither repeats nor loses one.",
+        style="dim",
+    )
     return text

@@ -30,7 +30,18 @@ def _binding(command: KeyCommand, scope: Scope) -> Binding:
 
 
 #: The footer's order: help first, so a narrow terminal that cuts the footer still shows it.
-FOOTER_FIRST = ("help", "detail", "delegate", "take", "snooze", "dismiss", "done", "undo")
+FOOTER_FIRST = (
+    "help",
+    "detail",
+    "accept",
+    "delegate",
+    "take",
+    "snooze",
+    "dismiss",
+    "done",
+    "undo",
+    "hand_off",
+)
 
 
 def bindings(scope: Scope = Scope.MAIN) -> list[Binding]:

@@ -15,7 +15,7 @@ from textual.markup import escape as markup_escape
 
 from gluetui import formatting
 from gluetui.delegate import Status
-from gluetui.model import Item, Severity, State
+from gluetui.model import Item, Route, Severity, State, Suggestion
 from gluetui.textsafe import clean, safe_url
 from gluetui.ui.columns import Column
 from gluetui.ui.handoff import follow_up_mark
@@ -40,6 +40,15 @@ NEW_MARK = "●"
 STALE_MARK = "!"
 #: Before the repository of an item you are accountable for: why it ranks above a higher severity.
 ACCOUNTABLE_MARK = "★"
+#: Before the route of an item marked for a batch (``space``, ``*``, ``V``).
+BATCH_MARK = "*"
+
+ROUTE_TEXT: dict[Route, tuple[str, str, str]] = {
+    # route: (symbol, word, style) — an open item's suggestion; hollow where the state is filled.
+    Route.DELEGATE: ("»", "delegate", "magenta"),
+    Route.TAKE: ("◇", "take", "cyan"),
+    Route.LEAVE: ("·", "leave", "dim"),
+}
 
 COLUMNS: tuple[Column, ...] = (
     # In row order; see gluetui.ui.columns for how the width decides which ones show.
@@ -51,6 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("author", "Author", 6, priority=6, min_title=30, fit=16),
     Column("age", "Age", 3, priority=3, min_title=18, justify="right"),
     Column("effort", "Effort", 6, priority=4, min_title=22, justify="right"),
+    Column("route", "Suggested", 9, priority=7, min_title=50, fit=18),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
@@ -80,7 +90,9 @@ def legend_entries() -> list[str]:
         f"{STALE_MARK} source failed, data stale",
         f"{ACCOUNTABLE_MARK} a repository you are accountable for (ranks higher)",
     ]
-    return marks + [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+    marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
+    marks += [f"{sym} suggested: {word}" for sym, word, _ in ROUTE_TEXT.values()]
+    return [*marks, f"{BATCH_MARK} marked for a batch (b, A)"]
 
 
 def legend() -> str:
@@ -93,18 +105,34 @@ def severity(sev: Severity) -> Text:
     return Text(word, style=style)
 
 
-def mark(item: Item, *, is_new: bool, stale: bool, follow_up: Status | None = None) -> Text:
-    """Two cells: new-since-last-look, then the triage state (or stale) as a symbol.
+def mark(
+    item: Item,
+    *,
+    is_new: bool,
+    stale: bool,
+    follow_up: Status | None = None,
+    suggestion: Suggestion | None = None,
+    marked: bool = False,
+) -> Text:
+    """Two cells: new-since-last-look (or marked for a batch), then the item's standing.
 
-    A delegated item shows how its hand-off is going instead (``↗`` PR opened, ``?`` unknown...).
+    The second cell is the triage state of a decided item (a delegated one shows how its hand-off
+    is going: ``↗`` PR opened, ``?`` unknown...), and an open item's suggested route (hollow
+    symbols: ``»`` delegate, ``◇`` take, ``·`` leave), or ``!`` when its source failed.
     """
-    sym, _, style = STATE_TEXT[item.state]
-    text = Text(NEW_MARK if is_new else " ", style="bold cyan")
+    if marked:
+        text = Text(BATCH_MARK, style="bold yellow")
+    else:
+        text = Text(NEW_MARK if is_new else " ", style="bold cyan")
     if stale and item.state is State.OPEN:
         text.append(STALE_MARK, style="bold yellow")
     elif follow_up is not None and item.state is State.DELEGATED:
         text.append(follow_up_mark(follow_up))
+    elif item.state is State.OPEN and suggestion is not None:
+        sym, _, style = ROUTE_TEXT[suggestion.route]
+        text.append(sym, style=f"bold {style}")
     else:
+        sym, _, style = STATE_TEXT[item.state]
         text.append(sym, style=style)
     return text
 
@@ -141,18 +169,51 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
     repos: set[tuple[str, bool]] = set()
     authors: set[str] = set()
     numbers: set[str] = set()
+    routes: set[str] = set()
     for i in items:
+        if i.suggestion is not None and i.state is State.OPEN:
+            routes.add(clean(i.suggestion.automation, 30) or ROUTE_TEXT[i.suggestion.route][1])
         repos.add((i.repo, i.accountable))
         if i.author:
             authors.add(i.author)
         if "number" in i.where:
             numbers.add(i.where["number"])
     return {
+        "route": max((cell_len(w) for w in routes), default=0),
         # An empty list keeps its Repository header, like the others.
         "repo": max((cell_len(clean(r, 80)) + (1 if a else 0) for r, a in repos), default=10),
         "author": max((cell_len(clean(a, 40)) for a in authors), default=0),
         "number": max((len(clean(n, 12)) for n in numbers), default=0),
     }
+
+
+def route_cell(item: Item, suggestion: Suggestion | None) -> Text:
+    """The Suggested column (wide lists only): the automation to delegate to, ``take`` or
+    ``leave``; nothing for a decided item (the mark column has the symbol)."""
+    if suggestion is None or item.state is not State.OPEN:
+        return Text("")
+    _, word, style = ROUTE_TEXT[suggestion.route]
+    shown = clean(suggestion.automation, 30) if suggestion.automation else word
+    return Text(shown, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def route_line(suggestion: Suggestion | None) -> Text:
+    """``Suggested: delegate to rerun-failed — flaked 3 of 12 runs, re-runs usually pass``."""
+    text = Text("Suggested: ", style="bold")
+    if suggestion is None:
+        text.append("nothing yet (the next refresh suggests a route)", style="dim")
+        return text
+    sym, word, style = ROUTE_TEXT[suggestion.route]
+    what = f"{sym} {word}"
+    if suggestion.automation:
+        what += f" to {clean(suggestion.automation, 40)}"
+    elif suggestion.route is Route.TAKE:
+        what += f" it ({suggestion.hours:g} h)"
+    else:
+        what += " it"
+    text.append(what, style=f"bold {style}")
+    text.append(f" — {clean(suggestion.reason, 300)}")
+    return text
 
 
 def row_cells(
@@ -162,13 +223,22 @@ def row_cells(
     is_new: bool,
     stale: bool = False,
     follow_up: Status | None = None,
+    suggestion: Suggestion | None = None,
+    marked: bool = False,
 ) -> tuple[Text, ...]:
     """One table row, in :data:`COLUMNS` order; items of a source that failed to refresh say so."""
     faded = stale or item.state not in (State.OPEN, State.TAKEN, State.DELEGATED)
     sev = severity(item.severity)
     sev.overflow = "crop"  # a one-cell column shows the symbol
     return (
-        mark(item, is_new=is_new, stale=stale, follow_up=follow_up),
+        mark(
+            item,
+            is_new=is_new,
+            stale=stale,
+            follow_up=follow_up,
+            suggestion=suggestion,
+            marked=marked,
+        ),
         sev,
         Text(number_text(item), justify="right", style="dim"),
         # The table's title column grows with the panel; the cell ellipsizes at whatever it gets.
@@ -179,4 +249,5 @@ def row_cells(
         Text(clean(item.author or "", 40), style="dim"),
         Text(age(item.since, now), justify="right"),
         Text(hours(item.effort_hours), justify="right"),
+        route_cell(item, suggestion),
     )

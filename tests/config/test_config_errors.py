@@ -56,11 +56,11 @@ CASES = [
         "'crtl+t' is not a key: unknown modifier 'crtl' (use ctrl, shift, alt, meta, super, hyper)",
     ),
     Case(
-        "keymap_reserved_key",
+        "keymap_mark_key",
         "keymap.take",
         4,
-        "space is also the default key of 'mark' (Mark or unmark the item for a batch hand-off;"
-        " reserved for batch hand-offs); two commands cannot share a key",
+        "space is also the default key of 'mark' (Mark or unmark the item for a batch (b or A));"
+        " two commands cannot share a key",
     ),
     Case("wrong_type", "refresh_minutes", 2, "expected a number, got '15'"),
     Case("wrong_type_bool", "sources[0].include_archived", 4, "expected true or false, got 'yes'"),

@@ -1,6 +1,6 @@
 """config.example.toml keeps its promise: "keys you leave out take the default shown here".
 
-Every setting outside [[sources]], [automations.*] and [keymap] must be written with the code's
+Every setting outside [[sources]], [automations.*], [[routes.*]] and [keymap] must be written with the code's
 default; in those example blocks, a key whose example value differs from its default must say
 ``(default: VALUE)`` in its comment, and VALUE is compared with the code's default. The file also
 lists every template placeholder the code accepts.
@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from gluetui.config.lines import KeyPath, key_lines
 from gluetui.config.loader import load_config
+from gluetui.config.routes import RouteRule, starter_routes
 from gluetui.config.schema import Config
 from gluetui.delegate.templates import PLACEHOLDERS
 
@@ -26,7 +27,7 @@ TEXT = EXAMPLE.read_text(encoding="utf-8")
 DATA = tomllib.loads(TEXT)
 CONFIG = load_config(EXAMPLE)
 #: Blocks that are examples of what a user writes, not settings with defaults.
-EXAMPLE_BLOCKS = ("sources", "automations", "keymap")
+EXAMPLE_BLOCKS = ("sources", "automations", "routes", "keymap")
 _DEFAULT = re.compile(r"\(default: (.+)\)\s*$")
 
 
@@ -140,3 +141,17 @@ def test_every_placeholder_the_code_accepts_is_listed() -> None:
 def test_the_header_makes_the_promise_this_file_tests() -> None:
     assert "Keys you leave out take the\n# default shown here" in TEXT
     assert Config.model_fields["theme"].default == CONFIG.theme
+
+
+def test_the_example_routes_hold_what_init_writes_in_order() -> None:
+    """The rules marked "init" are exactly what `gluetui init` writes for these automations, in
+    the same order; the example's own rules sit around them."""
+    starter = starter_routes(list(CONFIG.automations))
+    assert set(starter) == set(CONFIG.routes)
+    for kind, rules in starter.items():
+        written = [r.model_dump(exclude_defaults=True) for r in CONFIG.routes[kind]]
+        wanted = [RouteRule.model_validate(r).model_dump(exclude_defaults=True) for r in rules]
+        found = iter(written)
+        assert all(any(w == f for f in found) for w in wanted), (kind, wanted, written)
+    marked = TEXT.count("# init:")
+    assert marked == sum(len(r) for r in starter.values())

@@ -53,7 +53,7 @@ def test_panel_keys_come_from_kind() -> None:
         ("keymap_unknown_id", 3, "did you mean 'delegate'"),
         ("keymap_clash", 4, "'quit'"),
         ("keymap_bad_key", 3, "crtl"),
-        ("keymap_reserved_key", 4, "'mark'"),
+        ("keymap_mark_key", 4, "'mark'"),
     ],
 )
 def test_config_check_refuses_with_exit_3_file_and_line(

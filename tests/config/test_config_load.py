@@ -83,12 +83,14 @@ def test_the_example_loads() -> None:
         ("work-gitlab", "gitlab", "gitlab.example.com"),
     ]
     autos = cfg.automations
-    assert autos["rerun"].kind == "github.rerun_failed_jobs"
-    assert set(autos["rerun"].fits) == {"broken_ci", "flaky_test"}
-    assert autos["doc-agent"].kind == "github.create_issue"
-    assert autos["doc-agent"].assignees == ["Copilot"]
-    assert autos["doc-agent"].fits == ["stale_doc"]
-    assert autos["review"].kind == "github.request_review"
+    assert autos["rerun-failed"].kind == "github.rerun_failed_jobs"
+    assert set(autos["rerun-failed"].fits) == {"broken_ci", "flaky_test"}
+    assert autos["rerun-failed"].confirm is False
+    assert autos["doc-issue"].kind == "github.create_issue"
+    assert autos["doc-issue"].assignees == ["Copilot"]
+    assert autos["doc-issue"].fits == ["stale_doc"]
+    assert autos["ask-review"].kind == "github.request_review"
+    assert [r.route for r in cfg.routes["flaky_test"]] == ["take", "delegate"]
     assert {a.kind for a in autos.values()} >= {"command", "webhook"}
     assert cfg.capacity.sprint_start == dt.date(2026, 1, 5)  # the default, as every setting
     assert cfg.keymap and cfg.dry_run is False
@@ -165,7 +167,9 @@ def _collect(model: type[BaseModel], table: dict[str, Any], used: set[tuple[str,
             subs = _nested(annotation)
             if subs and typing.get_origin(annotation) is dict:
                 for item in value.values():
-                    _collect(_member(subs, item), item, used)
+                    # A table of tables (automations) or of arrays of tables (routes).
+                    for entry in item if isinstance(item, list) else [item]:
+                        _collect(_member(subs, entry), entry, used)
             elif subs:
                 _collect(subs[0], value, used)
         elif isinstance(value, list) and value and isinstance(value[0], dict):

@@ -48,7 +48,17 @@ def test_nothing_found_falls_back_to_a_github_source_using_token_env() -> None:
     data = Machine(set()).starter()
     assert data["sources"] == [{"name": "github", "kind": "github", "token_env": "GITHUB_TOKEN"}]
     assert "accountable" not in data
-    assert data["automations"]["rerun"]["kind"] == "github.rerun_failed_jobs"
+    assert data["automations"]["rerun-failed"]["kind"] == "github.rerun_failed_jobs"
+    # The routes name only automations init wrote: GitHub's, not GitLab's.
+    named = {
+        n
+        for rules in data["routes"].values()
+        for r in rules
+        for n in (
+            [r["automation"]] if isinstance(r.get("automation"), str) else r.get("automation", [])
+        )
+    }
+    assert named == {"rerun-failed", "doc-issue", "needs-review"}
 
 
 def test_gh_login_and_github_remote() -> None:
@@ -76,7 +86,17 @@ def test_env_token_names_are_used_when_no_cli_is_logged_in() -> None:
         ("github", "GH_TOKEN"),
         ("gitlab", "GITLAB_TOKEN"),
     ]
-    assert set(data["automations"]) == {"rerun", "retry"}
+    assert set(data["automations"]) == {
+        "rerun-failed",
+        "doc-issue",
+        "needs-review",
+        "retry-pipeline",
+        "doc-issue-gitlab",
+        "nudge-mr",
+    }
+    # One rule per forge pair: a GitHub item re-runs with rerun-failed, a GitLab one retries.
+    (delegate,) = [r for r in data["routes"]["flaky_test"] if r["route"] == "delegate"]
+    assert delegate["automation"] == ["rerun-failed", "retry-pipeline"]
 
 
 def test_glab_login_with_a_self_hosted_gitlab_remote() -> None:

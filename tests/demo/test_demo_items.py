@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from demo_helpers import NOW, items_of
 
+from gluetui.config.checks import config_problems
 from gluetui.forges.demo.forge import DemoForge, demo_config, demo_forges
 from gluetui.model import Item, Kind
 
@@ -77,7 +78,11 @@ def test_demo_config_matches_the_forges() -> None:
     assert [s.name for s in cfg.sources] == [f.name for f in forges]
     assert [s.host for s in cfg.sources] == [f.host for f in forges]
     assert all(isinstance(f, DemoForge) and f.kind == "demo" for f in forges)
-    assert 4 <= len(cfg.automations) <= 8
+    assert 4 <= len(cfg.automations) <= 10
+    # The routes `gluetui init` writes: every automation they name is one of the demo's.
+    named = {n for rules in cfg.routes.values() for r in rules for n in r.candidates}
+    assert named <= set(cfg.automations)
+    assert config_problems(cfg) == []
     flavours = {a.kind.split(".")[0] for a in cfg.automations.values()}
     assert flavours == {"github", "gitlab"}
     for forge in forges:

@@ -57,6 +57,11 @@ def test_columns_drop_by_priority_as_the_list_narrows() -> None:
     assert keys(95) == ["mark", "severity", "number", "title", "repo", "author", "age", "effort"]
     assert keys(75) == ["mark", "severity", "title", "repo", "age", "effort"]
     assert keys(40) == ["mark", "severity", "title", "repo"]
+    # The suggested route's word (the automation, take or leave) comes last, in wide lists only;
+    # its symbol is always in the mark column.
+    wide = {**content, "route": 14}
+    assert [p.column.key for p in fit_columns(COLUMNS, 150, wide)][-1] == "route"
+    assert "route" not in [p.column.key for p in fit_columns(COLUMNS, 120, wide)]
     # Content-sized columns with nothing to show are left out.
     assert "number" not in [p.column.key for p in fit_columns(COLUMNS, 120, {"repo": 10})]
 

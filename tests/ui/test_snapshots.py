@@ -98,6 +98,17 @@ def test_delegation_confirmation(snap_compare: Snap, srt: Runtime) -> None:
     assert snap_compare(app_for(srt), terminal_size=(160, 48), run_before=run_before)
 
 
+def test_batch_confirmation(snap_compare: Snap, srt: Runtime) -> None:
+    """Every marked item with the request it sends, or its take or leave, and the budget after."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("2", "V", "3", "V", "4", "asterisk", "A")
+        await pilot.pause()
+
+    assert snap_compare(app_for(srt), terminal_size=(120, 35), run_before=run_before)
+
+
 def test_detail_hand_off(snap_compare: Snap, srt: Runtime) -> None:
     pr = standard_items()["acme"][2]
     at = NOW - timedelta(hours=3)

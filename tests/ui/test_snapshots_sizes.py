@@ -45,7 +45,9 @@ async def _detail(pilot: Any) -> None:
 
 async def _confirm(pilot: Any) -> None:
     await settle(pilot)
-    await pilot.press("2", "a", "enter")  # the first broken CI item, its first automation
+    # The first pull request, its first automation (the demo's re-runs say confirm = false and
+    # run without a question; a review request asks).
+    await pilot.press("3", "a", "enter")
     await pilot.pause()
 
 

@@ -113,12 +113,7 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.keys("a")  # delegate: the picker of fitting automations
     terminal.wait_for(lambda s: "Delegate to" in s and "rerun-failed" in s, "the picker")
     terminal.keys("Enter")
-    # The plan says what the (demo) forge will do and that it is not a dry run.
-    terminal.wait_for(
-        lambda s: "What will happen" in s and "re-run the failed jobs" in s and "for real" in s,
-        "the confirmation",
-    )
-    terminal.keys("Enter")
+    # The demo's re-runs say confirm = false (safe to repeat): no question.
     screen = terminal.wait_for(lambda s: "Delegated (rerun-failed)" in s, "the delegation result")
     assert "oversight 0.1 h" in screen  # the gauge counts the oversight hours
     terminal.keys("j")
@@ -127,6 +122,17 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.keys("Enter")
     screen = terminal.wait_for(lambda s: "Taken (" in s, "the take to be recorded")
     assert "◆" in screen
+    # A accepts the first pull request's suggestion: a review request, confirmed first. The plan
+    # says what the (demo) forge will do and that it is not a dry run.
+    terminal.keys("3")
+    terminal.keys("g")
+    terminal.keys("A")
+    terminal.wait_for(
+        lambda s: "What will happen" in s and "request a review" in s and "for real" in s,
+        "the confirmation",
+    )
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "Delegated (ask-review)" in s, "the accepted suggestion")
     terminal.keys("q")
     deadline = time.monotonic() + 10
     while terminal.alive() and time.monotonic() < deadline:

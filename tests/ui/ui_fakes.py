@@ -8,7 +8,7 @@ tested through the same :class:`Backend` seam it uses for real, with the real ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from gluetui.config.schema import CapacityConfig, Config, automation
 from gluetui.factory import Runtime
 from gluetui.forges.base import ActionRequest, ActionResult, ActionSpec, Forge, Progress
 from gluetui.forges.github import actions as github_actions
-from gluetui.model import Evidence, Item, Kind, Severity, make_item_id
+from gluetui.model import Evidence, Item, Kind, Route, Severity, Suggestion, make_item_id
 from gluetui.records import RateLimit, RepoError, SourceData
 from gluetui.store import Store
 from gluetui.ui.app import GluetuiApp, make_app
@@ -104,8 +104,36 @@ def item(
     )
 
 
+def suggested(
+    it: Item, route: Route, reason: str, automation: str = "", hours: float = 0.0
+) -> Item:
+    """``it`` with the suggestion a refresh would have stored (as ``gluetui.routes`` gives it)."""
+    return replace(it, suggestion=Suggestion(route, reason, automation, hours))
+
+
 def standard_items() -> dict[str, list[Item]]:
-    """A small organisation: every panel has rows; one hostile title; one item has no automation."""
+    """A small organisation: every panel has rows; one hostile title; one item has no automation.
+
+    Each item carries a suggested route, one of each kind of route at least.
+    """
+    acme, lab = _plain_items()
+    routes = {
+        1: (Route.DELEGATE, "red for 30 h, a re-run tells a flake from a break", "rerun", 0.25),
+        2: (Route.TAKE, "red for 8 days, your default branch has been red for over a day", "", 1.0),
+        3: (Route.TAKE, "waiting 30 h for a first review, your review is asked", "", 0.5),
+        4: (Route.DELEGATE, "waiting 30 h for a first review, nobody asked", "ask-bot", 0.5),
+        5: (Route.LEAVE, "30 h old, outside your accountable repositories", "", 0.0),
+        6: (Route.DELEGATE, "flaked 3 of 12 runs, re-runs usually pass", "rerun", 0.25),
+        7: (Route.LEAVE, "30 h old, outside your accountable repositories", "", 0.0),
+        8: (Route.TAKE, "flaked 6 of 8 runs, re-running it only hides the problem", "", 3.0),
+    }
+    out: dict[str, list[Item]] = {}
+    for source, items in (("acme", acme), ("lab", lab)):
+        out[source] = [suggested(i, *routes[int(i.where["number"])]) for i in items]
+    return out
+
+
+def _plain_items() -> tuple[list[Item], list[Item]]:
     acme = [
         item(1, Kind.BROKEN_CI, severity=Severity.HIGH, automations=("rerun",), effort=1.5),
         item(2, Kind.BROKEN_CI, repo="acme/web", age_hours=200, automations=("rerun",)),
@@ -140,7 +168,7 @@ def standard_items() -> dict[str, list[Item]]:
         item(7, Kind.STALE_DOC, source="lab", repo="lab/docs", title="docs/deploy.md", effort=1.0),
         item(8, Kind.FLAKY_TEST, source="lab", repo="lab/core", title="test_retry", effort=3.0),
     ]
-    return {"acme": acme, "lab": lab}
+    return acme, lab
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from gluetui.config.routes import DEFAULT_ROUTES, RouteRule
 from gluetui.config.schema import AutomationConfig, Config, SourceConfig, automation
 from gluetui.errors import ActionError
 from gluetui.forges.base import (
@@ -463,22 +464,56 @@ def demo_config() -> Config:
         ],
         accountable=["acme/api", "acme/payments", "gitlab.example.com/platform/auth-*"],
         automations=_automations(),
+        # The routes `gluetui init` writes: every automation they name is configured below.
+        routes={
+            kind: [RouteRule.model_validate(rule) for rule in rules]
+            for kind, rules in DEFAULT_ROUTES.items()
+        },
     )
 
 
 def _automations() -> dict[str, AutomationConfig]:
     return {
+        # Re-runs are safe to repeat, so accepting one (A) needs no question.
         "rerun-failed": automation(
             kind="github.rerun_failed_jobs",
             fits=["broken_ci", "flaky_test"],
             description="Re-run the failed jobs of the latest run",
             oversight_hours=0.1,
+            confirm=False,
         ),
         "retry-pipeline": automation(
             kind="gitlab.retry_pipeline",
             fits=["broken_ci", "flaky_test"],
             description="Retry the failed jobs of the pipeline",
             oversight_hours=0.1,
+            confirm=False,
+        ),
+        "doc-issue": automation(
+            kind="github.create_issue",
+            fits=["stale_doc"],
+            description="Open an issue for the doc and assign it to the Copilot coding agent",
+            title="Update {file} in {repo}",
+            body="gluetui found this doc out of date: {url}\n\nRepository: {repo}.",
+            assignees=["Copilot"],
+            labels=["documentation", "glue-work"],
+            oversight_hours=0.25,
+        ),
+        "doc-issue-gitlab": automation(
+            kind="gitlab.create_issue",
+            fits=["stale_doc"],
+            description="Open an issue to bring the doc up to date",
+            title="Update {file} in {repo}",
+            body="gluetui found this doc out of date: {url}\n\nProject: {repo}.",
+            labels=["documentation", "glue-work"],
+            oversight_hours=0.25,
+        ),
+        "ask-review": automation(
+            kind="github.request_review",
+            fits=["unreviewed_pr"],
+            description="Ask the maintainers team for a first review",
+            team_reviewers=["maintainers"],
+            oversight_hours=0.0,
         ),
         "copilot-fix": automation(
             kind="github.create_issue",
@@ -497,7 +532,7 @@ def _automations() -> dict[str, AutomationConfig]:
             reviewers=["review-bot"],
             oversight_hours=0.25,
         ),
-        "needs-review-label": automation(
+        "needs-review": automation(
             kind="github.add_labels",
             fits=["unreviewed_pr"],
             description="Label it needs-review for the weekly review rota",

@@ -87,8 +87,10 @@ def help_page(keymap: Mapping[str, str]) -> RenderableType:
         Text("\nColumns", style="bold underline"),
         Text(
             "Sev (▲ high ■ medium ▼ low), # (pull/merge request number), Title, Repository, "
-            "Author, Age (since when), Effort (estimated hours). Narrow lists drop Author, # and "
-            "Effort first; a column shows whole or not at all."
+            "Author, Age (since when), Effort (estimated hours), Suggested (the automation to "
+            "delegate to, take or leave; wide lists only, its symbol is always in the marks). "
+            "Narrow lists drop Suggested, Author, # and Effort first; a column shows whole or "
+            "not at all."
         ),
         Text(
             '\nRebind any key in config.toml, e.g. [keymap] delegate = "a,f2"; '

@@ -35,6 +35,7 @@ from gluetui.ui.layout import ScreenLayout, choose_layout, grid_columns
 from gluetui.ui.ordering import SortKey, sort_items
 from gluetui.ui.screens.capacity import CapacityScreen
 from gluetui.ui.screens.help import HelpScreen
+from gluetui.ui.screens.main_batch import BatchMixin
 from gluetui.ui.screens.main_delegation import DelegationMixin
 from gluetui.ui.screens.main_refresh import RefreshMixin
 from gluetui.ui.screens.main_triage import TriageMixin
@@ -54,6 +55,7 @@ ITEM_ACTIONS = frozenset(
     {
         "toggle_detail",
         "delegate",
+        "mark",
         "take",
         "snooze",
         "dismiss_item",
@@ -64,10 +66,19 @@ ITEM_ACTIONS = frozenset(
     }
 )
 #: Every action :meth:`MainScreen.check_action` may grey out.
-GREYED_ACTIONS = (*sorted(ITEM_ACTIONS), "undo", "detail_down", "detail_up")
+GREYED_ACTIONS = (
+    *sorted(ITEM_ACTIONS),
+    "accept",
+    "hand_off",
+    "mark_delegate",
+    "mark_all",
+    "undo",
+    "detail_down",
+    "detail_up",
+)
 
 
-class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
+class MainScreen(BatchMixin, DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
     _enabled_actions: tuple[bool | None, ...] = ()
     _layout: ScreenLayout | None = None
@@ -103,6 +114,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             if c.action in GREYED_ACTIONS and c.live
             for key in split_keys(backend.config.keymap.get(c.id) or c.keys)
         }
+        self.init_batch()
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -170,6 +182,10 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
     def table(self) -> ItemTable:
         return self.panels[self.current_panel].table
 
+    def current_kind(self) -> Kind:
+        """The kind of the current panel."""
+        return KINDS[self.current_panel]
+
     @property
     def current_item(self) -> Item | None:
         item_id = self.table.current_id
@@ -191,6 +207,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             set() if base is None else {i for i in self.items if seen.get(i, base) > base}
         )
         self.compute_followups()
+        self.compute_routes()
         self.render_panels()
 
     def restate(self) -> None:
@@ -202,6 +219,7 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.compute_followups(events)
         self.budget = self.backend.budget_now(events)
         self.can_undo = bool(effective_events(events))
+        self.compute_routes()
         self.render_panels()
 
     def panel_items(self, kind: Kind) -> tuple[list[Item], int]:
@@ -228,6 +246,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 is_new=i.id in self.new_ids,
                 stale=self.is_stale(i),
                 follow_up=f.status if (f := self.followups.get(i.id)) else None,
+                suggestion=self.suggestion(i),
+                marked=i.id in self.marked,
             )
 
         with_items = {i.source for i in items.values()}
@@ -248,7 +268,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 panel.summarize(total, total, self.sort_key.value, empty, loading=True)
                 tabs.append(PanelTab(panel.number, panel.kind.label, f"{total}…"))
                 continue
-            panel.summarize(len(rows), total, self.sort_key.value, empty)
+            panel.summarize(
+                len(rows), total, self.sort_key.value, empty, marked=self.marked_in(rows)
+            )
             count = f"{len(rows)}" if len(rows) == total else f"{len(rows)}/{total}"
             tabs.append(PanelTab(panel.number, panel.kind.label, count))
         bar = self.query_one(PanelBar)
@@ -288,6 +310,8 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
             delegating=item.id in self.delegating,
             last_outcome=self.outcomes.get(item.id),
             estimate=backend.estimate(item),
+            suggestion=self.suggestion(item),
+            marked=item.id in self.marked,
         )
 
     def _detail_hint(self) -> str:
@@ -362,12 +386,14 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
         self.table.focus()
 
     def action_back(self) -> None:
-        """Escape leaves the filter box (clearing it) or closes the detail pane."""
+        """Escape leaves the filter box (clearing it), clears the marks, or closes the detail."""
         field = self.query_one("#filter", Input)
         if field.has_focus or field.value or self.has_class("-filtering"):
             field.value = ""
             self.remove_class("-filtering", "-filtered")
             self.table.focus()
+        elif self.marked:
+            self.clear_marks()
         elif self.detail_open:
             self.detail_open = False
 
@@ -389,6 +415,9 @@ class MainScreen(DelegationMixin, TriageMixin, RefreshMixin, Screen[None]):
                 return None
             if action in ("open_url", "copy_url") and not safe_url(item.url):
                 return None  # only a valid http(s) URL is opened or copied
+        batch = self.check_batch_action(action)
+        if batch is not True:
+            return batch
         if action == "undo" and not self.can_undo:
             return None
         if action in ("detail_down", "detail_up") and not self.detail_open:

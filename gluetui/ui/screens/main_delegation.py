@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from gluetui.decisions import OverBudget
 from gluetui.delegate import DelegationFailed, FollowUp, Outcome, Status
+from gluetui.delegate.batch import BatchReport
 from gluetui.errors import GluetuiError
 from gluetui.events import Event
 from gluetui.model import Item
@@ -59,6 +60,9 @@ class DelegationMixin(Screen[None]):
         raise NotImplementedError
 
     def live_key(self, command_id: str) -> str:
+        raise NotImplementedError
+
+    def announce(self, report: BatchReport) -> None:
         raise NotImplementedError
 
     def init_delegation(self) -> None:
@@ -166,6 +170,10 @@ class DelegationMixin(Screen[None]):
 
     async def _reconcile(self) -> list[Outcome]:
         outcomes = await self.backend.reconcile()
+        # Batches a crash interrupted: every member not settled yet is settled now.
+        for report in await self.backend.resume_batches():
+            self.announce(report)
+            self.restate()
         if not outcomes:
             return outcomes
         unresolved = [o for o in outcomes if o.unknown]
@@ -214,7 +222,11 @@ class DelegationMixin(Screen[None]):
         self.app.push_screen(ChoiceScreen("Delegate to…", _about(item), options), chosen)
 
     def confirm_delegation(self, item: Item, name: str) -> None:
-        """Show the plan exactly as the engine will run it; run it only on yes."""
+        """Show the plan exactly as the engine will run it; run it only on yes.
+
+        An automation with ``confirm = false`` (only the re-runs may say so: doing one twice does
+        no harm) runs at once, unless it would go over budget.
+        """
         try:
             plan = self.backend.plan(item, name)
         except GluetuiError as exc:
@@ -229,6 +241,10 @@ class DelegationMixin(Screen[None]):
                 f"its {plan.oversight_hours:g} h of oversight would go over the sprint's budget "
                 f"({st.committed_hours:g} of {st.budget_hours:g} h already committed)."
             )
+        automation = self.backend.config.automations.get(name)
+        if automation is not None and not automation.confirm and not over:
+            self.run_delegation(item, name)
+            return
         title = "Dry run" if plan.dry_run else "Delegate — confirm"
         if over and not plan.dry_run:
             title = "Over budget — delegate anyway?"

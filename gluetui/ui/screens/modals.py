@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Button, Input, Label, OptionList
@@ -130,13 +130,18 @@ class ConfirmScreen(ModalScreen[bool]):
     """Yes or no; escape means no.
 
     ``default_yes`` focuses the yes button so enter confirms (the delegation plan); otherwise the
-    focused "No" makes enter the safe answer (going over budget).
+    focused "No" makes enter the safe answer (going over budget). A long question (a batch
+    listing every request) scrolls, with the movement and page keys, while a button keeps focus.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_CANCEL,
         _DIALOG["modal_yes"],
         _DIALOG["modal_no"],
+        _DIALOG["modal_down"],
+        _DIALOG["modal_up"],
+        _DIALOG["modal_page_down"],
+        _DIALOG["modal_page_up"],
     ]
 
     def __init__(
@@ -158,13 +163,32 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide" if self._wide else "dialog") as box:
             box.border_title = self._title
-            yield Label(self._question, classes="subtitle")
+            with VerticalScroll(classes="question", can_focus=False):
+                yield Label(self._question, classes="subtitle")
             with Horizontal(classes="buttons"):
                 yield Button(self._yes, variant="warning", id="yes")
                 yield Button("No", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+        # Earlier toasts sit where the buttons are (bottom right): the question comes first.
+        self.app.clear_notifications()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """A question taller than the screen leaves: the dialog takes the screen's height and
+        the question scrolls above the buttons, which always show."""
+        dialog = self.query_one(".dialog", Vertical)
+        width = max(20, min(self.app.size.width, 100 if self._wide else 72) - 8)
+        question = self._question if isinstance(self._question, Text) else Text(self._question)
+        lines = len(question.wrap(self.app.console, width))
+        dialog.set_class(lines > self.app.size.height - 12, "-tall")
+
+    def action_scroll_question(self, lines: int) -> None:
+        self.query_one(".question", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -24,7 +24,7 @@ from gluetui import formatting
 from gluetui.capacity import Estimate
 from gluetui.delegate import FollowUp, Outcome
 from gluetui.events import Event, EventAction
-from gluetui.model import Item, PullFacts
+from gluetui.model import Item, PullFacts, State, Suggestion
 from gluetui.store import JournalEntry
 from gluetui.textsafe import clean
 from gluetui.ui import render
@@ -76,6 +76,9 @@ class DetailView:
     last_outcome: Outcome | None = None
     #: How the effort estimate is made, with the current effort rules (None: not shown).
     estimate: Estimate | None = None
+    #: The suggested route as shown (the budget applied); None before the first refresh.
+    suggestion: Suggestion | None = None
+    marked: bool = False
 
 
 def where_word(key: str) -> str:
@@ -222,6 +225,11 @@ def detail_text(view: DetailView, width: int | None = None) -> Text:
     text.append("\n")
     text.append(_summary(item, view.now) + "\n", style="dim")
     _url(text, item.url, width, indent=0, invalid="(not a valid http(s) link)")
+    if item.state is State.OPEN:
+        text.append_text(render.route_line(view.suggestion))
+        if view.marked:
+            text.append(f"  {render.BATCH_MARK} marked", style="bold yellow")
+        text.append("\n")
     if item.pull is not None:
         _pull_block(text, item.pull, item)
     _heading(text, "Why")

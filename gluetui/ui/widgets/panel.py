@@ -28,16 +28,24 @@ class Panel(Vertical):
         return self.query_one(ItemTable)
 
     def summarize(
-        self, shown: int, total: int, sort: str, empty_text: str, *, loading: bool = False
+        self,
+        shown: int,
+        total: int,
+        sort: str,
+        empty_text: str,
+        *,
+        loading: bool = False,
+        marked: int = 0,
     ) -> None:
         """Title with the count (``shown/total`` when filtered) and the sort; empty-state text.
 
-        ``loading``: the count is provisional (``…`` after it) until every item is loaded.
+        ``loading``: the count is provisional (``…`` after it) until every item is loaded;
+        ``marked``: how many of the panel's items are marked for a batch.
         """
         count = f"{shown}" if shown == total else f"{shown}/{total}"
         if loading:
             count += "…"
         self.border_title = f"{self.number} {self.kind.label} ({count})"
-        self.border_subtitle = f"sort: {sort}"
+        self.border_subtitle = f"{marked} marked · sort: {sort}" if marked else f"sort: {sort}"
         self.set_class(shown == 0, "-empty")
         self.query_one(".empty", Label).update(empty_text)
