@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from gluetui import formatting
@@ -30,6 +29,7 @@ from gluetui.textsafe import clean
 from gluetui.ui import keys
 from gluetui.ui.backend import Backend
 from gluetui.ui.screens.help import scroll_hint
+from gluetui.ui.screens.paged import PagedModal
 from gluetui.ui.widgets.header import gauge_text
 
 #: Below this inner width the three small tables stack instead of sitting side by side.
@@ -97,7 +97,9 @@ def _buckets(buckets: Sequence[Bucket], *, kinds: bool = False) -> list[tuple[st
     return [(_kind_name(b.name) if kinds else clean(b.name, 60), b.items, b.hours) for b in buckets]
 
 
-class CapacityScreen(ModalScreen[None]):
+class CapacityScreen(PagedModal):
+    PAGE_ID = "capacity-body"
+
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings(Scope.CAPACITY))
 
     def __init__(self, backend: Backend, items: Mapping[str, Item]) -> None:
@@ -212,31 +214,6 @@ class CapacityScreen(ModalScreen[None]):
     def action_next_sprint(self) -> None:
         self._offset = 0 if self._offset else 1
         self.show()
-
-    @property
-    def page(self) -> VerticalScroll:
-        return self.query_one("#capacity-body", VerticalScroll)
-
-    def action_cursor_down(self) -> None:
-        self.page.scroll_down(animate=False)
-
-    def action_cursor_up(self) -> None:
-        self.page.scroll_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.page.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.page.scroll_page_up(animate=False)
-
-    def action_cursor_top(self) -> None:
-        self.page.scroll_home(animate=False)
-
-    def action_cursor_bottom(self) -> None:
-        self.page.scroll_end(animate=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 def _hours(value: float) -> str:

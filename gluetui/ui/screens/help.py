@@ -17,7 +17,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from gluetui.keyplan import COMMANDS, COMMANDS_BY_ID, KeyCommand, Scope
@@ -25,6 +24,7 @@ from gluetui.ui import keys
 from gluetui.ui.filtering import FILTER_HELP
 from gluetui.ui.handoff import follow_up_legend
 from gluetui.ui.render import legend_entries
+from gluetui.ui.screens.paged import PagedModal
 
 
 def _table(rows: Iterable[KeyCommand], keymap: Mapping[str, str], *, where: bool = False) -> Table:
@@ -101,7 +101,9 @@ def help_page(keymap: Mapping[str, str]) -> RenderableType:
     return Group(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PagedModal):
+    PAGE_ID = "help-keys"
+
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings(Scope.HELP))
 
     def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
@@ -114,28 +116,3 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = scroll_hint(self._keymap, "help_close")
             with VerticalScroll(id="help-keys"):
                 yield Static(help_page(self._keymap), id="help-page")
-
-    @property
-    def page(self) -> VerticalScroll:
-        return self.query_one("#help-keys", VerticalScroll)
-
-    def action_cursor_down(self) -> None:
-        self.page.scroll_down(animate=False)
-
-    def action_cursor_up(self) -> None:
-        self.page.scroll_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.page.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.page.scroll_page_up(animate=False)
-
-    def action_cursor_top(self) -> None:
-        self.page.scroll_home(animate=False)
-
-    def action_cursor_bottom(self) -> None:
-        self.page.scroll_end(animate=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
