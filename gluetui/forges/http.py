@@ -174,6 +174,7 @@ def make_client(
     ca_bundle: str = "",
     max_concurrency: int = 6,
     transport: httpx.AsyncBaseTransport | None = None,
+    query_lanes: int = 2,
 ) -> httpx.AsyncClient:
     """An httpx client for one source (the caller puts the token in ``headers``; it goes nowhere else)."""
     return httpx.AsyncClient(
@@ -181,7 +182,7 @@ def make_client(
         headers=dict(headers),
         timeout=httpx.Timeout(timeout),
         verify=tls_verify(ca_bundle),
-        limits=httpx.Limits(max_connections=max_concurrency + 2),
+        limits=httpx.Limits(max_connections=max_concurrency + query_lanes),
         transport=transport,
         # HttpSession follows redirects itself, and only on the same origin: GitHub redirects a
         # renamed repository on its own host, and an answer from anywhere else is not data.
@@ -349,6 +350,7 @@ class HttpSession:
         sleep, clock: Injected so tests neither wait nor read the real clock.
         timeout: The deadline of one whole exchange (connect, headers, body), in seconds.
         per_minute: Points per minute per resource (``rest``, ``graphql``) to pace below.
+        query_lanes: Read-only POSTs (GraphQL queries) in flight at once, beside the reads.
     """
 
     def __init__(
@@ -366,6 +368,7 @@ class HttpSession:
         max_wait: float = MAX_WAIT_SECONDS,
         timeout: float | None = None,
         per_minute: Mapping[str, int] | None = None,
+        query_lanes: int = 2,
     ) -> None:
         self.client = client
         self.label = label
@@ -380,8 +383,8 @@ class HttpSession:
         self.timeout = float(timeout if timeout is not None else configured or 30.0)
         self._sem = asyncio.Semaphore(max_concurrency)
         # Read-only POSTs (GraphQL queries) have their own small lane, so a queue of REST reads
-        # never holds up the next query; the client's pool has room for them (+2 connections).
-        self._query_sem = asyncio.Semaphore(min(2, max_concurrency))
+        # never holds up the next query; the client's pool has room for them (see make_client).
+        self._query_sem = asyncio.Semaphore(max(1, query_lanes))
         self.stats: Counter[str] = Counter()
         self.limits: dict[str, RateLimit] = {}
         self.pacer = Pacer(per_minute or {}, lambda: self.clock(), lambda s: self.sleep(s))

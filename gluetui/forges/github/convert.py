@@ -7,7 +7,7 @@ a commit without a status) become neutral defaults instead of errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -153,8 +153,7 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
             requests.append(clean(who.get("combinedSlug") or "", 200))
         elif who:
             requests.append(login_of(who)[0])
-    commits = nodes(node.get("commits"))
-    rollup = obj(obj(commits[-1].get("commit")).get("statusCheckRollup")) if commits else {}
+    rollup = obj(node.get("statusCheckRollup"))  # the head commit's combined state
     ready = [when(e.get("createdAt")) for e in nodes(node.get("timelineItems"))]
     return PullRequest(
         repo=repo,
@@ -225,7 +224,10 @@ def job_record(data: JSON) -> Job:
 
 
 def run_records(
-    repo: str, run: JSON, jobs: Iterable[JSON] | None, tests: Mapping[str, list[TestResult]]
+    repo: str,
+    run: JSON,
+    jobs: Iterable[JSON] | None,
+    tests: Mapping[str, Sequence[TestResult]],
 ) -> list[Run]:
     """One :class:`Run` per attempt of a workflow run.
 
