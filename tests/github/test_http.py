@@ -284,9 +284,7 @@ async def test_graphql_insufficient_scopes_is_auth_error() -> None:
 
 
 async def test_404_on_one_repo_runs_is_a_repo_error() -> None:
-    from fakehub import FakeGitHub, FakeRepo
-
-    from fakehub import run_json
+    from fakehub import FakeGitHub, FakeRepo, run_json
 
     runs = [run_json(1, conclusion="failure")]
     hub = FakeGitHub([FakeRepo("acme/app", runs=runs), FakeRepo("acme/lib", runs=runs)])
@@ -318,9 +316,7 @@ def test_spent_title_uses_local_time() -> None:
 
 
 async def test_rate_limit_during_runs_pauses_the_repository() -> None:
-    from fakehub import FakeGitHub, FakeRepo
-
-    from fakehub import run_json
+    from fakehub import FakeGitHub, FakeRepo, run_json
 
     hub = FakeGitHub([FakeRepo("acme/app", runs=[run_json(1, conclusion="failure")])])
     hub.unresolvable = {"WFR_1"}  # the run's jobs are read over REST
