@@ -507,6 +507,8 @@ class FakeGitHub:
         for alias in sorted(set(re.findall(r"\b(j\d+): nodes", query))):
             data[alias] = [self._run_node(str(i)) for i in variables[alias]]
         if name == "Tests":
+            for alias in sorted(set(re.findall(r"\b(w\d+): nodes", query))):
+                data[alias] = [self._run_node(str(i)) for i in variables[alias]]
             for alias in sorted(set(re.findall(r"\b(t\d+): nodes", query))):
                 data[alias] = [self._check_node(str(i)) for i in variables[alias]]
             return {"data": data}
@@ -584,7 +586,6 @@ class FakeGitHub:
                                 "10:01", f"10:{job['run_attempt']:02d}"
                             ),
                             "completedAt": job["completed_at"],
-                            "detailsUrl": job["html_url"],
                             "annotations": {
                                 "nodes": [
                                     {
@@ -608,7 +609,7 @@ class FakeGitHub:
                         },
                         "failed": {
                             "nodes": [
-                                {"databaseId": c["databaseId"], "annotations": c["annotations"]}
+                                {"id": c["id"], "databaseId": c["databaseId"], "name": c["name"]}
                                 for c in failed
                             ]
                         },

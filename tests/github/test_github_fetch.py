@@ -296,7 +296,7 @@ async def test_runs_attempts_jobs_and_tests(forge_for: Build) -> None:
     assert hub.calls["graphql:Tests"] == 1 and hub.calls["check_nodes"] == 1
     assert not any("/repos/" in r.url.path for r in hub.requests)
     details = next(r for r in hub.requests if b"query Details" in r.content)
-    assert json.loads(details.content)["variables"]["since"] == "2026-11-11T12:00:00Z"
+    assert json.loads(details.content)["variables"]["since"] == "2026-11-11T00:00:00Z"
 
 
 async def test_jobs_and_tests_read_over_graphql_match_the_rest_path(forge_for: Build) -> None:

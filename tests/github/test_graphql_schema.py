@@ -19,7 +19,7 @@ from graphql.execution.values import get_variable_values
 from gluetui.forges.github import graphql as gql
 from gluetui.forges.github.details import DetailAsk, details_query
 from gluetui.forges.github.followup import followup_query
-from gluetui.forges.github.jobs import annotations_query
+from gluetui.forges.github.jobs import wanted_query
 
 pytestmark = pytest.mark.peers
 
@@ -87,8 +87,10 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "followup-jobs", q, v
     q, v, _, _ = followup_query(asks, {}, {}, first=5)
     yield "followup-history", q, v
-    q, v, _ = annotations_query({"acme/app": ["CR_kwDOA", "CR_kwDOB"], "acme/lib": ["CR_x"]})
+    q, v, _, _ = wanted_query(checks, {"acme/app": ["CR_kwDOA", "CR_kwDOB"], "acme/lib": ["CR_x"]})
     yield "tests", q, v
+    q, v, _, _ = wanted_query(checks, {})
+    yield "tests-runs-only", q, v
 
 
 DOCUMENTS = list(documents())

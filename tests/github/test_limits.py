@@ -16,7 +16,7 @@ from gluetui.forges.github import graphql as gql
 from gluetui.forges.github import limits
 from gluetui.forges.github.details import DetailAsk, details_query
 from gluetui.forges.github.followup import followup_query
-from gluetui.forges.github.jobs import annotations_query
+from gluetui.forges.github.jobs import wanted_query
 
 # GitHub's documentation, "Calculating nodes in a call", example 1: 50 + 50 x 10 = 550 nodes.
 SIMPLE = """
@@ -185,10 +185,11 @@ def documents() -> list[tuple[str, str, dict[str, Any]]]:
     checks = {f"acme/r{i}": [f"WFR_{i}_{j}" for j in range(22)] for i in range(100)}
     q, v, _, _ = followup_query(asks, {"acme/r1": ["a/b/c"]}, checks, first=5)
     out.append(("followup-2200-runs", q, v))
-    q, v, _ = annotations_query(
-        {f"acme/r{i}": [f"CR_{i}_{j}" for j in range(3)] for i in range(100)}
+    q, v, _, _ = wanted_query(
+        {f"acme/r{i}": [f"WFR_{i}_{j}" for j in range(8)] for i in range(100)},
+        {f"acme/r{i}": [f"CR_{i}_{j}" for j in range(3)] for i in range(100)},
     )
-    out.append(("annotations-300", q, v))
+    out.append(("tests-800-runs-300-annotations", q, v))
     return out
 
 

@@ -87,7 +87,7 @@ def details_query(
         target: list[str] = ["oid"]
         if ask.head:
             target.append(
-                f"...CommitFields head: checkSuites(first: {SUITES_PER_COMMIT}) "
+                f"messageHeadline author {{ name }} head: checkSuites(first: {SUITES_PER_COMMIT}) "
                 "{ nodes { ...SuiteFields } }"
             )
         if ask.commits:

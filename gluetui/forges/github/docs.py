@@ -44,8 +44,9 @@ from gluetui.textsafe import clean
 MAX_PATHS_PER_DOC = 5
 #: Deep paths per repository whose existence is checked.
 MAX_EXISTS_PER_REPO = 30
-#: Commits listed per history answer (the total comes from ``totalCount``).
-COMMITS_LISTED = 5
+#: Commits listed per history answer (the total comes from ``totalCount``): the newest three of
+#: each path hold the newest three of all, which is what a stale doc's evidence shows.
+COMMITS_LISTED = 3
 MAX_DOC_CHARS = 256 * 1024
 
 #: Files under doc directories that are not docs to read (images, archives).

@@ -45,7 +45,13 @@ from gluetui.forges.github.reader import (
 )
 from gluetui.forges.github.repocache import RepoCache, get_sizes, put_sizes, settings_key
 from gluetui.forges.github.runs import MIN_WINDOW_DAYS
-from gluetui.forges.http import HttpCache, HttpSession, make_client, spent_title
+from gluetui.forges.http import (
+    HttpCache,
+    HttpSession,
+    fewer_collections,
+    make_client,
+    spent_title,
+)
 from gluetui.records import RateLimit, RepoData, RepoError, SourceData
 
 __all__ = ["GitHubForge", "auth_hint", "classify"]
@@ -170,15 +176,17 @@ class GitHubForge(Forge):
 
         self.session.on_wait = waiting
         try:
-            return await self._fetch(state)
+            with fewer_collections():
+                return await self._fetch(state)
         finally:
             self.session.on_wait = None
             put_sizes(self.session.cache, self.host, self.name, self.sizes, now)
 
     def window_start(self, now: datetime) -> str:
-        """The oldest commit time whose runs are read (the flaky window, at least two weeks)."""
+        """The oldest commit time whose runs are read: the flaky window (at least two weeks),
+        from the start of its first day (a stable value all day, as REST's ``created>=DATE``)."""
         days = max(self.config.detectors.flaky_test.window_days, MIN_WINDOW_DAYS)
-        return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (now - timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
 
     async def _fetch(self, state: RefreshState) -> SourceData:
         now, report = state.now, state.report
@@ -248,6 +256,7 @@ class GitHubForge(Forge):
             self._store.mark_seen(skey, now)
         report(state.total, state.total, "paused" if state.paused else "done")
         stats = {k: v - before.get(k, 0) for k, v in self.session.stats.items()}
+        stats["graphql_rounds"] = reader.rounds if stats.get("graphql_queries") else 0
         return SourceData(
             source=self.name,
             host=self.host,

@@ -109,16 +109,23 @@ def too_big(kind: str, message: str) -> bool:
 
 
 async def run_query(
-    session: HttpSession, url: str, query: str, variables: Mapping[str, Any], *, what: str
+    session: HttpSession,
+    url: str,
+    query: str,
+    variables: Mapping[str, Any],
+    *,
+    what: str,
+    planned: tuple[limits.Cost, list[str]] | None = None,
 ) -> GraphQLResult:
     """POST one query; raise for whole-query failures, keep per-alias errors.
 
     The document's node count and points are computed first (:mod:`limits`): a query over
     GitHub's limits is never sent (:class:`BatchTooBig`), and its points are what the session's
-    budget check weighs. Every top-level field asked for must be in the answer: one that is
-    missing makes the answer unusable, one that is null without an error is that alias's error.
+    budget check weighs (``planned``: :func:`limits.analyse` of this very document, when the
+    caller computed it already). Every top-level field asked for must be in the answer: one that
+    is missing makes the answer unusable, one that is null without an error is that alias's error.
     """
-    spend, keys = limits.analyse(query, variables)
+    spend, keys = planned or limits.analyse(query, variables)
     if spend.max_page > limits.MAX_PAGE or spend.min_page < 1:
         raise ForgeError(
             f"gluetui built a query for {what} that asks for {spend.max_page} items of one "
@@ -132,7 +139,11 @@ async def run_query(
             _RETRY_HINT,
         )
     try:
-        json.dumps(dict(variables), ensure_ascii=False).encode("utf-8")
+        # Encoded once, here: a value that is not valid Unicode (a lone surrogate from an earlier
+        # answer) cannot be sent, and says so, instead of failing inside the HTTP client.
+        body = json.dumps(
+            {"query": query, "variables": dict(variables)}, ensure_ascii=False
+        ).encode("utf-8")
     except (UnicodeEncodeError, TypeError, ValueError) as exc:
         raise ForgeError(
             f"The query for {what} cannot be sent: a value in it is not valid Unicode "
@@ -143,7 +154,7 @@ async def run_query(
     session.stats["graphql_points"] += spend.points
     reply = await session.post(
         url,
-        {"query": query, "variables": dict(variables)},
+        body,
         what=what,
         retry=True,
         ok=(404, 405, *GATEWAY_TIMEOUTS),

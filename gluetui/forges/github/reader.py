@@ -41,12 +41,15 @@ from gluetui.forges.github.details import DEFAULT_COMMITS, DetailAsk, details_qu
 from gluetui.forges.github.discover import Listed
 from gluetui.forges.github.docs import COMMITS_LISTED, Doc, DocsReader, HistoryPlan, RepoTree
 from gluetui.forges.github.followup import followup_query
-from gluetui.forges.github.jobs import annotations_query, failed_tests
+from gluetui.forges.github.jobs import failed_tests, wanted_query
 from gluetui.forges.github.repocache import RepoCache, RepoEntry, valid_until
 from gluetui.forges.github.runs import build_runs, rest_jobs
 from gluetui.forges.github.suites import (
     attempts_from_checks,
+    failures_of,
+    flaked,
     flaky_checks,
+    jobs_wanted,
     run_key,
     runs_from_commits,
 )
@@ -192,6 +195,8 @@ class Reader:
         self._teams_claimed = False
         #: Repositories read by details whose later rounds have not finished (budget reserve).
         self._in_flight = 0
+        #: The longest chain of dependent GraphQL queries so far (the listing is the first).
+        self.rounds = 1
 
     # -- intake -------------------------------------------------------------------------------
 
@@ -263,11 +268,17 @@ class Reader:
             return
         done = await self._details(reads)
         ok = [r for r in reads.values() if not r.failed and r.name in done]
+        if ok:
+            self.rounds = max(self.rounds, 2)
         self._in_flight += len(ok)
         try:
-            await self._texts([r for r in ok if r.tree_here and r.tree is not None])
-            await self._followup([r for r in ok if not r.failed])
-            await self._tests([r for r in ok if not r.failed])
+            depth = 3
+            if await self._texts([r for r in ok if r.tree_here and r.tree is not None]):
+                self.rounds, depth = max(self.rounds, 3), 4
+            if await self._followup([r for r in ok if not r.failed]):
+                self.rounds, depth = max(self.rounds, depth), depth + 1
+            if await self._tests([r for r in ok if not r.failed]):
+                self.rounds = max(self.rounds, depth)
             await self._rest([r for r in ok if not r.failed and r.rest])
             for read in ok:
                 if not read.failed:
@@ -329,8 +340,16 @@ class Reader:
                     variables["login"] = self.viewer
                 return query, variables
 
+            plans: dict[int, tuple[str, dict[str, Any], tuple[limits.Cost, list[str]]]] = {}
+
+            def plan(k: int) -> tuple[str, dict[str, Any], tuple[limits.Cost, list[str]]]:
+                if k not in plans:
+                    query, variables = build(k)
+                    plans[k] = (query, variables, limits.analyse(query, variables))
+                return plans[k]
+
             def affordable(k: int) -> bool:
-                points = limits.cost(*build(k)).points
+                points = plan(k)[2][0].points
                 return self.budget.affordable(points, self._in_flight + k)
 
             # At the budget's edge, read what it still pays for (with the rounds that follow),
@@ -346,12 +365,17 @@ class Reader:
                 raise self.budget.pause()
             edge = k < len(batch)
             batch, asks = batch[:k], asks[:k]
-            query, variables = build(k)
+            query, variables, planned = plan(k)
             if carry:
                 self._teams_claimed = True
             try:
                 result = await gql.run_query(
-                    self.session, self.url, query, variables, what="repository details"
+                    self.session,
+                    self.url,
+                    query,
+                    variables,
+                    what="repository details",
+                    planned=planned,
                 )
             except (gql.BatchTooBig, RateLimited, Unreachable):
                 self._teams_claimed = self._teams_claimed and not carry
@@ -473,47 +497,50 @@ class Reader:
 
     # -- round 2 (later refreshes): the docs' texts -------------------------------------------
 
-    async def _texts(self, reads: Sequence[RepoRead]) -> None:
+    async def _texts(self, reads: Sequence[RepoRead]) -> bool:
+        """The docs' texts of ``reads``; whether a query was needed."""
         if not reads or not self.want_docs:
-            return
+            return False
         trees = {r.name: r.tree for r in reads if r.tree is not None}
         chosen = {n: p for n, p in self.docs.choose(trees).items() if p}
+        if not chosen:
+            return False
         try:
             docs = await self.docs.texts(chosen)
         except RateLimited as exc:
             self.state.pause(exc)
             self.docs.pause(exc, trees)
-            return
+            return True
         by_repo: dict[str, list[Doc]] = {}
         for d in docs:
             by_repo.setdefault(d.repo, []).append(d)
         for read in reads:
             read.docs = by_repo.get(read.name, [])
+        return True
 
     # -- round 3: code history and jobs -------------------------------------------------------
 
-    def _checks(self, read: RepoRead) -> list[str]:
-        """Node ids of the runs whose jobs are to be asked (stored ones lend theirs)."""
+    def _probes(self, read: RepoRead) -> list[str]:
+        """Node ids of the runs whose failures are to be asked; a run seen before (same id,
+        status, conclusion and update time) lends what was found of it then."""
         previous = self.store.previous(read.name) if read.runs else None
-        known: dict[str, tuple[JSON, Sequence[JSON]]] = {}
+        known: dict[str, JSON] = {}
         if previous is not None:
-            for old in previous.runs:
-                jobs = previous.jobs.get(str(old.get("id")))
-                if jobs is not None:
-                    known[run_key(old)] = (old, jobs)
+            known = {run_key(old): old for old in previous.runs if "failed_checks" in old}
         ask: list[str] = []
         for run in read.runs:
-            hit = known.get(run_key(run))
-            if hit is not None:
-                old, jobs = hit
-                run["run_attempt"] = old.get("run_attempt", 1)
-                if old.get("run_started_at"):
-                    run["run_started_at"] = old["run_started_at"]
-                read.jobs[str(run["id"])] = list(jobs)
-                for job in jobs:
-                    job_id = str(job.get("id"))
-                    if previous is not None and job_id in previous.tests:
-                        read.tests[job_id] = list(previous.tests[job_id])
+            old = known.get(run_key(run))
+            if old is not None and previous is not None:
+                for key in ("failed_checks", "run_attempt", "run_started_at"):
+                    if key in old:
+                        run[key] = old[key]
+                run_id = str(run["id"])
+                if run_id in previous.jobs:
+                    read.jobs[run_id] = list(previous.jobs[run_id])
+                    for job in read.jobs[run_id]:
+                        job_id = str(job.get("id"))
+                        if job_id in previous.tests:
+                            read.tests[job_id] = list(previous.tests[job_id])
                 continue
             if run.get("node_id") and sendable(str(run["node_id"])):
                 ask.append(str(run["node_id"]))
@@ -521,9 +548,11 @@ class Reader:
                 read.rest.append(run)
         return ask
 
-    async def _followup(self, reads: Sequence[RepoRead]) -> None:
+    async def _followup(self, reads: Sequence[RepoRead]) -> bool:
+        """Round 3 for ``reads``: doc history and what failed in each run; whether a query was
+        needed."""
         if not reads:
-            return
+            return False
         by_name = {r.name: r for r in reads}
         trees = {r.name: r.tree or RepoTree() for r in reads}
         plan = (
@@ -531,32 +560,30 @@ class Reader:
             if self.want_docs
             else HistoryPlan()
         )
-        checks = {r.name: ids for r in reads if (ids := self._checks(r))}
+        probes = {r.name: ids for r in reads if (ids := self._probes(r))}
+        # By repository too: a node id names one run on GitHub, but an answer is kept to the
+        # repository it was asked for.
         runs_by_node = {
-            str(run.get("node_id")): (r, run) for r in reads for run in r.runs if run.get("node_id")
+            (r.name, str(run.get("node_id"))): run
+            for r in reads
+            for run in r.runs
+            if run.get("node_id")
         }
-        todo = sorted({*plan.repos(), *checks}, key=list(by_name).index)
+        todo = sorted({*plan.repos(), *probes}, key=list(by_name).index)
         if not todo:
-            return
+            return False
 
         async def call(batch: list[str]) -> None:
             sub_asks = {n: plan.asks[n] for n in batch if n in plan.asks}
             sub_exists = {n: plan.exists[n] for n in batch if n in plan.exists}
-            sub_checks = {n: checks[n] for n in batch if n in checks}
+            sub_probes = {n: probes[n] for n in batch if n in probes}
             query, variables, order, runs_order = followup_query(
-                sub_asks, sub_exists, sub_checks, first=COMMITS_LISTED
+                sub_asks, sub_exists, sub_probes, first=COMMITS_LISTED
             )
-            try:
-                result = await gql.run_query(
-                    self.session, self.url, query, variables, what="doc history and run jobs"
-                )
-            except (gql.BatchTooBig, RateLimited, Unreachable):
-                raise
-            except ForgeError as exc:
-                if exc.status == 401:
-                    raise
-                for name in batch:
-                    self._fail(by_name[name], RepoError(name, exc.title, exc.hint))
+            result = await self._query(
+                query, variables, "doc history and run failures", batch, by_name
+            )
+            if result is None:
                 return
             for i, name in enumerate(order):
                 self.docs.take_history(name, result, f"r{i}", plan, trees[name])
@@ -568,23 +595,56 @@ class Reader:
                     for m, node_id in enumerate(ids):
                         node = conv.obj(answers[m]) if m < len(answers) else {}
                         suite = conv.obj(node.get("checkSuite"))
-                        _, run = runs_by_node[node_id]
+                        run = runs_by_node[(name, node_id)]
                         if not suite:
-                            read.rest.append(run)
+                            read.rest.append(run)  # not resolvable here: its jobs over REST
                             continue
-                        read.jobs[str(run["id"])] = attempts_from_checks(run, suite)
+                        run["failed_checks"] = failures_of(suite)
                 except UNREADABLE as exc:
                     self._fail(read, unreadable(name, exc))
+
+        weights = {n: plan.weight(n) + len(probes.get(n, ())) for n in todo}
+        await self._halved(todo, weights, call, by_name, "the run failures and doc history")
+        return True
+
+    async def _query(
+        self,
+        query: str,
+        variables: Mapping[str, Any],
+        what: str,
+        batch: Sequence[str],
+        by_name: Mapping[str, RepoRead],
+    ) -> gql.GraphQLResult | None:
+        """One query of a later round; a failure of the query (not of the source) fails the
+        repositories it was about."""
+        try:
+            return await gql.run_query(self.session, self.url, query, variables, what=what)
+        except (gql.BatchTooBig, RateLimited, Unreachable):
+            raise
+        except ForgeError as exc:
+            if exc.status == 401:
+                raise
+            for name in batch:
+                self._fail(by_name[name], RepoError(name, exc.title, exc.hint))
+            return None
+
+    async def _halved(
+        self,
+        todo: list[str],
+        weights: Mapping[str, int],
+        call: Callable[[list[str]], Any],
+        by_name: Mapping[str, RepoRead],
+        what: str,
+    ) -> None:
+        """Run ``call`` over ``todo`` in batches GitHub accepts; a repository GitHub gives up on
+        even alone fails, named; a rate limit pauses the rest of the refresh."""
 
         def too_big(name: str, exc: gql.BatchTooBig) -> None:
             self._fail(
                 by_name[name],
-                RepoError(
-                    name, f"GitHub gave up reading the jobs and doc history of {name}: {exc.title}"
-                ),
+                RepoError(name, f"GitHub gave up reading {what} of {name}: {exc.title}"),
             )
 
-        weights = {n: plan.weight(n) + len(checks.get(n, ())) for n in todo}
         halving: Halving[str] = Halving(
             len(todo), weight=lambda n: max(1, weights[n]), max_weight=gql.MAX_ALIASES * 4
         )
@@ -592,66 +652,71 @@ class Reader:
             await halving.run(todo, call, too_big)
         except RateLimited as exc:
             self.state.pause(exc)
-            for read in reads:
-                self._fail(read, paused_error(read.name, exc))
+            for name in todo:
+                self._fail(by_name[name], paused_error(name, exc))
 
-    # -- round 4: flaky tests -----------------------------------------------------------------
+    # -- round 4: the runs a detector needs whole, and the failed tests of flakes ---------------
 
-    async def _tests(self, reads: Sequence[RepoRead]) -> None:
-        asks: dict[str, list[str]] = {}
-        jobs_by_check: dict[str, tuple[RepoRead, JSON]] = {}
+    async def _tests(self, reads: Sequence[RepoRead]) -> bool:
+        """Whole runs (jobs of every attempt) where a detector needs them, with the annotations
+        of the failed jobs of runs that passed; whether a query was needed."""
+        runs: dict[str, list[str]] = {}
+        checks: dict[str, list[str]] = {}
+        runs_by_node: dict[tuple[str, str], dict[str, Any]] = {}
         for read in reads:
-            for jobs in read.jobs.values():
-                for node_id, job in flaky_checks(jobs):
-                    if str(job.get("id")) in read.tests or not sendable(node_id):
-                        continue
-                    asks.setdefault(read.name, []).append(node_id)
-                    jobs_by_check[node_id] = (read, job)
-        if not asks:
-            return
+            for run in jobs_wanted(read.runs):
+                run_id = str(run["id"])
+                if run_id in read.jobs or run in read.rest:
+                    continue
+                node_id = str(run.get("node_id") or "")
+                runs.setdefault(read.name, []).append(node_id)
+                runs_by_node[(read.name, node_id)] = run
+                if flaked(run):
+                    checks.setdefault(read.name, []).extend(
+                        str(f["node_id"])
+                        for f in run.get("failed_checks") or ()
+                        if f.get("node_id") and sendable(str(f["node_id"]))
+                    )
+        if not runs:
+            return False
         by_name = {r.name: r for r in reads}
+        notes: dict[str, JSON] = {}
 
         async def call(batch: list[str]) -> None:
-            query, variables, order = annotations_query({n: asks[n] for n in batch})
-            try:
-                result = await gql.run_query(
-                    self.session, self.url, query, variables, what="failed tests of flaky jobs"
-                )
-            except (gql.BatchTooBig, RateLimited, Unreachable):
-                raise
-            except ForgeError as exc:
-                if exc.status == 401:
-                    raise
-                for name in batch:
-                    self._fail(by_name[name], RepoError(name, exc.title, exc.hint))
+            query, variables, run_order, check_order = wanted_query(
+                {n: runs[n] for n in batch}, {n: checks[n] for n in batch if n in checks}
+            )
+            result = await self._query(query, variables, "the jobs of failed runs", batch, by_name)
+            if result is None:
                 return
-            for k, (name, ids) in enumerate(order):
+            for k, (_, ids) in enumerate(check_order):
                 got = result.data.get(f"t{k}")
                 answers = got if isinstance(got, list) else []
+                for m, node_id in enumerate(ids):
+                    notes[node_id] = conv.obj(answers[m]) if m < len(answers) else {}
+            for k, (name, ids) in enumerate(run_order):
                 read = by_name[name]
+                got = result.data.get(f"w{k}")
+                answers = got if isinstance(got, list) else []
                 try:
                     for m, node_id in enumerate(ids):
-                        check = conv.obj(answers[m]) if m < len(answers) else {}
-                        _, job = jobs_by_check[node_id]
-                        read.tests[str(job.get("id"))] = failed_tests(job, check)
+                        node = conv.obj(answers[m]) if m < len(answers) else {}
+                        suite = conv.obj(node.get("checkSuite"))
+                        run = runs_by_node[(name, node_id)]
+                        if not suite:
+                            read.rest.append(run)
+                            continue
+                        jobs = attempts_from_checks(run, suite)
+                        read.jobs[str(run["id"])] = jobs
+                        for check_id, job in flaky_checks(run, jobs):
+                            if check_id in notes:
+                                read.tests[str(job.get("id"))] = failed_tests(job, notes[check_id])
                 except UNREADABLE as exc:
                     self._fail(read, unreadable(name, exc))
 
-        def too_big(name: str, exc: gql.BatchTooBig) -> None:
-            self._fail(
-                by_name[name],
-                RepoError(name, f"GitHub gave up reading the tests of {name}: {exc.title}"),
-            )
-
-        halving: Halving[str] = Halving(
-            len(asks), weight=lambda n: len(asks[n]), max_weight=gql.MAX_ALIASES
-        )
-        try:
-            await halving.run(list(asks), call, too_big)
-        except RateLimited as exc:
-            self.state.pause(exc)
-            for name in asks:
-                self._fail(by_name[name], paused_error(name, exc))
+        weights = {n: len(runs[n]) + len(checks.get(n, ())) for n in runs}
+        await self._halved(list(runs), weights, call, by_name, "the jobs")
+        return True
 
     # -- REST, for runs GraphQL could not resolve ---------------------------------------------
 

@@ -42,17 +42,15 @@ def run_of(repo_url: str, branch: str, commit: JSON, suite: JSON) -> dict[str, A
         "id": run_id,
         "node_id": wr.get("id") if isinstance(wr.get("id"), str) else None,
         "name": workflow.get("name") or "",
-        "workflow_id": workflow.get("databaseId"),
         "head_branch": branch,
         "head_sha": str(commit.get("oid") or ""),
         "run_attempt": 1,  # numbered from the jobs of every attempt (attempts_from_checks)
-        "run_number": wr.get("runNumber"),
         "event": wr.get("event") or "push",
         "status": _lower(suite.get("status")) or "",
         "conclusion": _lower(suite.get("conclusion")),
-        "created_at": wr.get("createdAt") or suite.get("createdAt"),
-        "updated_at": suite.get("updatedAt") or wr.get("updatedAt"),
-        "html_url": wr.get("url") or "",
+        "created_at": wr.get("createdAt"),
+        "updated_at": suite.get("updatedAt") or wr.get("createdAt"),
+        "html_url": f"{repo_url}/actions/runs/{run_id}" if repo_url.startswith("https://") else "",
         "head_commit": {
             "message": commit.get("messageHeadline") or "",
             "author": {"name": author.get("name") or ""},
@@ -84,7 +82,7 @@ def run_key(run: JSON) -> str:
 def attempts_from_checks(run: dict[str, Any], suite: JSON) -> list[dict[str, Any]]:
     """The run's REST-shaped jobs from its check runs of every attempt (``all``), and the run's
     attempt count and latest start set from them (GraphQL does not number attempts)."""
-    jobs = jobs_of(suite, None)
+    jobs = jobs_of(suite, None, str(run.get("html_url") or ""))
     latest = max((int(j["run_attempt"]) for j in jobs), default=1)
     run["run_attempt"] = latest
     if latest > 1:
@@ -96,12 +94,65 @@ def attempts_from_checks(run: dict[str, Any], suite: JSON) -> list[dict[str, Any
     return jobs
 
 
-def flaky_checks(jobs: Sequence[JSON]) -> list[tuple[str, JSON]]:
-    """(check run node id, job) of failed jobs whose name passed on another attempt of the same
-    run: the jobs whose annotations name flaky tests."""
+#: Runs per repository read whole (jobs of every attempt) per refresh, flakes first.
+MAX_WANTED = 8
+
+
+def failures_of(suite: JSON) -> list[dict[str, Any]]:
+    """The failed check runs (any attempt) a ``...RunFailures`` answer lists."""
+    out = []
+    for node in conv.nodes(conv.obj(suite.get("failed"))):
+        node_id = node.get("id")
+        out.append(
+            {
+                "node_id": node_id if isinstance(node_id, str) else None,
+                "id": node.get("databaseId"),
+                "name": node.get("name") or "",
+            }
+        )
+    return out
+
+
+def flaked(run: JSON) -> bool:
+    """A run that passed although a job of it failed on some attempt (it was re-run: a flake)."""
+    return run.get("conclusion") == "success" and bool(run.get("failed_checks"))
+
+
+def jobs_wanted(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs (newest first, ``failed_checks`` known) a detector needs whole, most useful
+    first: runs that passed after a job failed (flakes), the newest run of a workflow when it
+    failed (broken CI names its failing jobs), and a failed run whose commit then passed the same
+    workflow (a flake across runs)."""
+    newest: dict[str, JSON] = {}
+    passed: set[tuple[str, str]] = set()
+    for run in runs:
+        wf = str(run.get("name"))
+        newest.setdefault(wf, run)
+        if run.get("conclusion") == "success":
+            passed.add((wf, str(run.get("head_sha"))))
+    wanted = []
+    for run in runs:
+        wf = str(run.get("name"))
+        failed = run.get("conclusion") in conv.FAILED
+        if (
+            flaked(run)
+            or (failed and newest.get(wf) is run)
+            or (failed and (wf, str(run.get("head_sha"))) in passed)
+        ):
+            wanted.append(run)
+    wanted.sort(key=lambda r: not flaked(r))
+    return wanted[:MAX_WANTED]
+
+
+def flaky_checks(run: JSON, jobs: Sequence[JSON]) -> list[tuple[str, JSON]]:
+    """(check run node id, job) of the run's failed jobs whose name passed on another attempt:
+    the jobs whose annotations name flaky tests."""
     passed = {j.get("name") for j in jobs if j.get("conclusion") == "success"}
+    ids = {str(f.get("id")): f.get("node_id") for f in run.get("failed_checks") or ()}
     return [
-        (str(j["node_id"]), j)
+        (str(ids.get(str(j.get("id"))) or j.get("node_id")), j)
         for j in jobs
-        if j.get("conclusion") in conv.FAILED and j.get("name") in passed and j.get("node_id")
+        if j.get("conclusion") in conv.FAILED
+        and j.get("name") in passed
+        and (ids.get(str(j.get("id"))) or j.get("node_id"))
     ]
