@@ -9,7 +9,6 @@ answers as fast as Python starts.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -286,6 +285,8 @@ def _refresh_all(rt: Runtime) -> int:
         finally:
             await _aclose_forges(rt)
 
+    import asyncio  # only here: `items --json` from the store starts without it (~25 ms)
+
     return _report_syncs(asyncio.run(refresh()))
 
 
@@ -344,6 +345,8 @@ def _planning(args: argparse.Namespace) -> int:
     try:
         refresh_code = 0
         if args.demo or args.refresh:
+            import asyncio
+
             refresh_code = _report_syncs(asyncio.run(sync_all(rt, _waiting_notice())))
         if args.demo:
             from gluetui.demo_history import seed_history
@@ -388,6 +391,8 @@ async def _aclose_forges(rt: Runtime) -> None:
 
 
 def _close(rt: Runtime) -> None:
+    import asyncio
+
     asyncio.run(_aclose_forges(rt))
     rt.close()
 

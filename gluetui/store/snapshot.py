@@ -12,10 +12,11 @@ one index walk (:meth:`SnapshotPart.top_rows`) instead of parsing all 10,000 row
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -91,8 +92,9 @@ class SnapshotPart(Part):
         failure names its kind (then the new items of that kind and repository give way to it).
         Returns the items kept that way.
 
-        Serialisation happens before the transaction so the write lock is held only for the
-        inserts. A repeated id keeps its last occurrence.
+        Rows are serialised one at a time as SQLite inserts them (10,000 items as JSON at once
+        were 35 MB), and the old rows are read only when some of them may be kept. A repeated id
+        keeps its last occurrence.
         """
         fresh_names = {r.lower() for r in fresh}
         narrow = [e for e in failed if e.kinds]
@@ -102,20 +104,21 @@ class SnapshotPart(Part):
                 for i in items
                 if not any(e.covers(i.repo) and i.kind.value in e.kinds for e in narrow)
             ]
-        rows = [
-            (
-                storable(source),
-                storable(item.id),
-                pos,
-                _item_json(item),
-                item.kind.value,
-                round(item.impact, 3),  # as stored in the JSON, so both orders agree
-                item.since.timestamp(),
-            )
-            for pos, item in enumerate(items)
-        ]
+        src = storable(source)
+
+        def rows() -> Iterator[tuple[str, str, int, str, str, float, float]]:
+            for pos, item in enumerate(items):
+                yield (
+                    src,
+                    storable(item.id),
+                    pos,
+                    _item_json(item),
+                    item.kind.value,
+                    round(item.impact, 3),  # as stored in the JSON, so both orders agree
+                    item.since.timestamp(),
+                )
+
         stamp = to_text(at)
-        seen = [(storable(item.id), stamp) for item in items]
         failures = [
             (source, storable(e.repo), ",".join(e.kinds), storable(e.title), storable(e.hint))
             for e in failed
@@ -134,20 +137,20 @@ class SnapshotPart(Part):
             return False
 
         def replace(conn: sqlite3.Connection) -> None:
-            old = conn.execute(
-                "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
-            ).fetchall()
             carried: list[tuple[str, str, int, str, str, float, float]] = []
             if failed:
-                ids = {r[1] for r in rows}
+                old = conn.execute(
+                    "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
+                ).fetchall()
+                ids = {storable(item.id) for item in items}
                 for item in parse_rows(SnapshotRow(data, "", None, None) for (data,) in old):
                     if keeps(item) and storable(item.id) not in ids:
                         kept.append(item)
                         carried.append(
                             (
-                                storable(source),
+                                src,
                                 storable(item.id),
-                                len(rows) + len(carried),
+                                len(items) + len(carried),
                                 _item_json(item),
                                 item.kind.value,
                                 round(item.impact, 3),
@@ -158,9 +161,12 @@ class SnapshotPart(Part):
             conn.executemany(
                 "INSERT OR REPLACE INTO items (source, id, pos, data, kind, impact, since_ts)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows + carried,
+                itertools.chain(rows(), carried),
             )
-            conn.executemany("INSERT OR IGNORE INTO seen (item_id, first_seen) VALUES (?, ?)", seen)
+            conn.executemany(
+                "INSERT OR IGNORE INTO seen (item_id, first_seen) VALUES (?, ?)",
+                ((storable(item.id), stamp) for item in items),
+            )
             conn.execute("DELETE FROM snapshot_failures WHERE source = ?", (source,))
             conn.executemany(
                 "INSERT OR REPLACE INTO snapshot_failures (source, scope, kinds, title, hint)"

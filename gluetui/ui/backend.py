@@ -54,6 +54,12 @@ class Backend:
         """Every stored item with its triage state (blocking: call it off the UI thread)."""
         return self.items(self.runtime)
 
+    def with_triage(self, items: Iterable[Item]) -> list[Item]:
+        """``items`` (a refresh's, without reading the store) with their triage state."""
+        from gluetui.sync import current_items
+
+        return current_items(self.runtime, list(items))
+
     async def refresh(self, forge: Forge, progress: Progress | None = None) -> SyncReport:
         """Refresh one source: fetch, detect, store."""
         return await self.sync(self.runtime, forge, progress)
