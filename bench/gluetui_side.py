@@ -31,8 +31,17 @@ class Refresh:
     graphql_points: int = 0
     graphql_errors: int = 0
     repos: int = 0
+    #: Repositories and owners the refresh reported as failed (or waiting for the budget).
+    repo_errors: int = 0
     wall_s: float = 0.0
     cpu_s: float = 0.0
+    #: The longest chain of dependent GraphQL queries (the listing is the first).
+    graphql_rounds: int = 0
+    #: How long the fake spent computing answers, and its CPU time, during the refresh.
+    fake_busy_s: float = 0.0
+    server_cpu_s: float = 0.0
+    #: What the fake's ledger says: points per budget, the most in any minute / hour, refusals.
+    budget: Mapping[str, float] = field(default_factory=dict)
     client_stats: Mapping[str, int] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
 
@@ -65,6 +74,9 @@ def _refresh_from(stats: Mapping[str, Any], wall: float, cpu: float) -> Refresh:
         graphql_errors=int(stats.get("github_graphql_errors", 0)),
         wall_s=wall,
         cpu_s=cpu,
+        fake_busy_s=float(stats.get("fake_busy_s", 0.0)),
+        server_cpu_s=float(stats.get("server_cpu_s", 0.0)),
+        budget=dict(stats.get("budget") or {}),
         error_samples=list(stats.get("graphql_error_samples", [])),
     )
 
@@ -121,20 +133,41 @@ def gitlab_available() -> str:
 
 
 class GluetuiClient:
-    """One configured source against the fake forge, refreshed as often as asked."""
+    """One configured source against the fake forge, refreshed as often as asked.
 
-    def __init__(self, base_url: str, kind: str = "github", *, org: str = ORG) -> None:
+    ``inprocess`` (a :class:`bench.fakeforge.inprocess.FakeTransport` and its
+    :class:`~bench.fakeforge.inprocess.VirtualClock`) runs the fake in this process on a virtual
+    clock: the session's clock and waits are the fake's, so pacing costs no real time.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        kind: str = "github",
+        *,
+        org: str = ORG,
+        inprocess: tuple[Any, Any] | None = None,
+    ) -> None:
         from gluetui.config.schema import Config, SourceConfig
 
         self.base_url = base_url
         self.kind = kind
+        self.transport: Any = inprocess[0] if inprocess is not None else None
+        self.clock: Any = inprocess[1] if inprocess is not None else None
         if kind == "github":
             source = SourceConfig(name="bench", kind="github", url=base_url, orgs=[org])
             module = importlib.import_module("gluetui.forges.github.forge")
             self.cache = new_cache()
             self.forge = module.GitHubForge.from_config(
-                source, Config(sources=[source]), token="bench-token", cache=self.cache
+                source,
+                Config(sources=[source]),
+                token="bench-token",
+                cache=self.cache,
+                transport=self.transport,
             )
+            if self.clock is not None:
+                self.forge.session.clock = self.clock.now
+                self.forge.session.sleep = self.clock.sleep
         else:
             source = SourceConfig(name="bench-gl", kind="gitlab", url=base_url, groups=[org])
             module = importlib.import_module("gluetui.forges.gitlab.forge")
@@ -142,13 +175,28 @@ class GluetuiClient:
                 source, Config(sources=[source]), token="bench-token"
             )
 
+    def _stats(self) -> dict[str, Any]:
+        if self.transport is None:
+            return server_stats(self.base_url)
+        fake = self.transport.forge
+        return {**fake.stats.snapshot(), "budget": fake.ledger.report()}
+
+    def _reset(self) -> None:
+        if self.transport is None:
+            reset_stats(self.base_url)
+        else:
+            self.transport.forge.stats.reset()
+            self.transport.forge.ledger.clear()
+
     async def refresh(self, now: datetime = ANCHOR) -> Refresh:
-        reset_stats(self.base_url)
+        self._reset()
         wall0, cpu0 = time.perf_counter(), time.process_time()
         data = await self.forge.fetch(now)
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-        result = _refresh_from(server_stats(self.base_url), wall, cpu)
+        result = _refresh_from(self._stats(), wall, cpu)
         result.repos = len(data.repos)
+        result.repo_errors = len(data.errors)
+        result.graphql_rounds = int(data.stats.get("graphql_rounds", 0))
         result.client_stats = dict(data.stats)
         return result
 

@@ -24,16 +24,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import json
 import os
 import resource
+import shlex
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +106,26 @@ def _suggestion(i: int, effort: float, route: Any, suggestion: Any) -> Any:
 # -- child side -----------------------------------------------------------------------------------
 
 
+def bare_app(rows: int = N_ITEMS) -> Any:
+    """The yardstick: a bare Textual app showing one DataTable of ``rows`` rows."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("repo", "kind", "title", "impact", "age")
+            table.add_rows(
+                (f"bench-org/repo-{i % 500:04d}", "pr", f"Row {i}", str(i % 97), f"{i % 900}h")
+                for i in range(rows)
+            )
+
+    return Bare()
+
+
 def _shows_rows(app: Any) -> bool:
     """Whether some table on the current screen holds rows (the snapshot has arrived)."""
     return any(getattr(w, "row_count", 0) > 0 for w in app.screen.query("*"))
@@ -112,16 +136,21 @@ def _refreshing(app: Any) -> bool:
 
 
 class _Frames:
-    """Wraps ``app._display`` (called with each rendered update) to timestamp frames.
+    """Wraps ``app._display`` (called with each rendered update) to timestamp the frames a
+    terminal would be sent.
 
-    Headless, the update is computed in full (layout, compositing, every changed line) and
-    only the terminal write is skipped, so a frame's time is when a terminal would get it.
+    Textual skips an update made while a batch is open (``_batch_count``: the start-up batch,
+    a ``batch_update``) and, headless, the write itself. A frame counts here only when Textual
+    would have written it, and its terminal bytes are rendered (``render_segments``, the cost
+    of the write but the syscall), so a frame's time is when a terminal would get it.
     """
 
     def __init__(self, app: Any, want_rows: bool) -> None:
         self.app = app
         self.times: list[float] = []
         self.first: float | None = None
+        #: Updates Textual made inside a batch (never shown).
+        self.batched = 0
         self.want_rows = want_rows
         self._display = app._display
         app._display = self._hook
@@ -130,6 +159,12 @@ class _Frames:
         self._display(screen, renderable)
         if renderable is None:
             return
+        if self.app._batch_count:
+            self.batched += 1
+            return
+        render = getattr(renderable, "render_segments", None)
+        if render is not None:
+            render(self.app.console)
         now = time.perf_counter()
         self.times.append(now)
         if self.first is None and (not self.want_rows or _shows_rows(self.app)):
@@ -174,7 +209,11 @@ async def _paint(app: Any, presses: int, *, want_rows: bool, busy: Any = None) -
         while frames.first is None and time.perf_counter() - t0 < 30:
             await asyncio.sleep(0.0005)
         first = (frames.first or time.perf_counter()) - t0
-        out: dict[str, Any] = {"first_paint_s": first, "first_paint_at": t0 + first}
+        out: dict[str, Any] = {
+            "first_paint_s": first,
+            "first_paint_at": t0 + first,
+            "batched": frames.batched,
+        }
         out["first_frame_s"] = (frames.times[0] if frames.times else t0 + first) - t0
         await pilot.pause()
         idle = []
@@ -255,14 +294,10 @@ def _parse_payload(step: int) -> int:
 
 def _child(kind: str, store_path: str, presses: int, started: float) -> dict[str, Any]:
     if kind == "bare":
-        from textual.app import App, ComposeResult
-        from textual.widgets import DataTable
-
-        class Bare(App[None]):
-            def compose(self) -> ComposeResult:
-                yield DataTable()
-
-        result = asyncio.run(_paint(Bare(), presses, want_rows=False))
+        result = asyncio.run(_paint(bare_app(), presses, want_rows=True))
+    elif kind == "empty":
+        # The old yardstick: one empty DataTable (what the dashboard's chrome costs, no rows).
+        result = asyncio.run(_paint(bare_app(0), presses, want_rows=False))
     else:
         from gluetui.config.schema import Config, SourceConfig
         from gluetui.factory import Runtime
@@ -281,7 +316,8 @@ def _child(kind: str, store_path: str, presses: int, started: float) -> dict[str
             app = make_app(rt, refresh_on_start=False)
             result = asyncio.run(_paint(app, presses, want_rows=True, busy=busy))
             if presses:
-                result["refresh_saved_items"] = len(rt.store.load_items(["bench"]))
+                # Counted, not loaded: loading 10,000 items here would be the bench's own peak.
+                result["refresh_saved_items"] = sum(rt.store.count_by_kind().values())
         finally:
             rt.close()
     # Imports included: what a user waits for after pressing enter (minus interpreter start-up).
@@ -340,44 +376,156 @@ def _median_wall(argv: list[str], env: dict[str, str], runs: int = 5) -> float |
     return statistics.median(times)
 
 
-def run_all(n_items: int = N_ITEMS, presses: int = 100) -> dict[str, Any]:
-    """Every UI/CLI measurement; values are numbers or "skipped: why" strings."""
-    out: dict[str, Any] = {}
+def _config(data_dir: Path) -> Path:
+    """A config for the dashboard in tmux: one GitHub source (its refresh fails at once: nothing
+    listens on port 9 of 127.0.0.1, and the rows are on screen long before it is tried)."""
+    path = data_dir.parent / "config.toml"
+    path.write_text(
+        '[[sources]]\nname = "bench"\nkind = "github"\nurl = "https://127.0.0.1:9/api/v3"\n'
+        'token_env = "GLUETUI_BENCH_TOKEN"\norgs = ["bench-org"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+_TMUX_RUNS = 0
+
+
+def _tmux_rows(argv: list[str], env: dict[str, str], marker: str) -> float | str:
+    """Seconds from starting ``argv`` in a real terminal (a tmux pane, 160x50) until ``marker``
+    shows on it: process start, imports, the app's first frame, the terminal's drawing.
+
+    The pane first runs a shell that waits for Enter, so tmux's own start is not counted. The
+    tmux server runs on a socket of its own and is stopped by its PID.
+    """
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return "skipped: tmux not found"
+    global _TMUX_RUNS
+    _TMUX_RUNS += 1
+    sock = f"gluetui-bench-{os.getpid()}-{_TMUX_RUNS}"  # a fresh server each run
+    base = [tmux, "-L", sock, "-f", "/dev/null"]
+    shell = "printf READY; read _; exec " + " ".join(shlex.quote(a) for a in argv)
+    started = subprocess.run(
+        [*base, "new-session", "-d", "-x", "160", "-y", "50", "-s", "b", "sh", "-c", shell],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    if started.returncode != 0:
+        return f"skipped: tmux: {started.stderr.strip()[:200]}"
+    pid_line = subprocess.run(
+        [*base, "display-message", "-p", "#{pid}"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+    def pane() -> str:
+        return subprocess.run(
+            [*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True, check=False
+        ).stdout
+
+    try:
+        deadline = time.perf_counter() + 30
+        while "READY" not in pane():
+            if time.perf_counter() > deadline:
+                return "skipped: the tmux pane did not start"
+            time.sleep(0.01)
+        t0 = time.perf_counter()
+        subprocess.run([*base, "send-keys", "-t", "b", "Enter"], check=False)
+        while marker not in pane():
+            if time.perf_counter() - t0 > 30:
+                return "skipped: no rows on screen within 30 s"
+            time.sleep(0.005)
+        return time.perf_counter() - t0
+    finally:
+        if pid_line.isdigit():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_line), signal.SIGTERM)
+        socket_dir = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        with contextlib.suppress(OSError):
+            (socket_dir / sock).unlink()
+
+
+def _median(values: list[Any]) -> float | str:
+    numbers = [v for v in values if isinstance(v, float | int)]
+    if not numbers:
+        return next((v for v in values if isinstance(v, str)), "skipped: not measured")
+    return round(statistics.median(numbers), 3)
+
+
+def run_all(n_items: int = N_ITEMS, presses: int = 100, repeat: int = 3) -> dict[str, Any]:
+    """Every UI/CLI measurement (medians of ``repeat`` runs); values are numbers or "skipped:
+    why" strings. Bare and gluetui runs alternate, so both see the same machine load."""
+    out: dict[str, Any] = {"snapshot_items": n_items, "repeat": repeat}
     with tempfile.TemporaryDirectory(prefix="gluetui-uibench-") as tmp:
         data_dir = Path(tmp) / "data"
         try:
             store = make_snapshot(data_dir, n_items)
         except Exception as exc:  # the store is being written by others: report, don't crash
             return {"snapshot": f"skipped: gluetui.store unavailable ({type(exc).__name__}: {exc})"}
-        out["snapshot_items"] = n_items
         # First, while the snapshot is the synthetic one (the dashboard's refresh replaces it).
         env = {**os.environ, "GLUETUI_DATA_DIR": str(data_dir)}
         items = _median_wall([sys.executable, "-m", "gluetui", "items", "--json"], env)
         bare_py = _median_wall([sys.executable, "-c", "pass"], env)
-        bare = _run_child("bare", store, 0)
-        app = _run_child("gluetui", store, presses)
-        if isinstance(bare, dict):
-            out["bare_first_paint_s"] = round(bare["first_paint_s"], 3)
-            out["bare_first_paint_with_imports_s"] = round(bare["since_main_s"], 3)
-            out["bare_peak_rss_mb"] = round(bare["peak_rss_mb"], 1)
+        config = _config(data_dir)
+        tenv = {**env, "GLUETUI_BENCH_TOKEN": "bench-token", "TERM": "xterm-256color"}
+        marker = "bench-org/repo-"
+        tmux: dict[str, list[Any]] = {"bare": [], "gluetui": []}
+        for _ in range(repeat):
+            tmux["bare"].append(
+                _tmux_rows([sys.executable, "-m", "bench.ui_bench", "--tmux-bare"], tenv, marker)
+            )
+            tmux["gluetui"].append(
+                _tmux_rows(
+                    [sys.executable, "-m", "gluetui", "--config", str(config), "dashboard"],
+                    tenv,
+                    marker,
+                )
+            )
+        runs: dict[str, list[Any]] = {"bare": [], "empty": [], "gluetui": []}
+        for _ in range(repeat):
+            runs["bare"].append(_run_child("bare", store, 0))
+            runs["empty"].append(_run_child("empty", store, 0))
+            runs["gluetui"].append(_run_child("gluetui", store, 0))
+        # The refresh measurement replaces the snapshot: once, last.
+        full = _run_child("gluetui", store, presses)
+
+        def med(kind: str, key: str) -> float | str:
+            return _median([r[key] if isinstance(r, dict) else r for r in runs[kind]])
+
+        out["first_shown_frame_s"] = med("gluetui", "first_paint_s")
+        out["bare_first_shown_frame_s"] = med("bare", "first_paint_s")
+        out["bare_empty_first_shown_frame_s"] = med("empty", "first_paint_s")
+        out["first_shown_frame_with_imports_s"] = med("gluetui", "since_main_s")
+        out["bare_first_shown_frame_with_imports_s"] = med("bare", "since_main_s")
+        out["batched_updates_before_first_frame"] = med("gluetui", "batched")
+        gl, bare = out["first_shown_frame_s"], out["bare_first_shown_frame_s"]
+        if isinstance(gl, float) and isinstance(bare, float) and bare:
+            out["first_shown_frame_ratio"] = round(gl / bare, 2)
+        out["tmux_rows_s"] = _median(tmux["gluetui"])
+        out["bare_tmux_rows_s"] = _median(tmux["bare"])
+        tg, tb = out["tmux_rows_s"], out["bare_tmux_rows_s"]
+        if isinstance(tg, float) and isinstance(tb, float) and tb:
+            out["tmux_rows_ratio"] = round(tg / tb, 2)
+        out["bare_rss_mb"] = med("bare", "peak_rss_mb")
+        if isinstance(full, dict):
+            for key, name in (
+                ("key_p50_ms", "key_p50_ms_idle"),
+                ("key_p95_ms", "key_p95_ms_idle"),
+                ("key_busy_p50_ms", "key_p50_ms_refresh"),
+                ("key_busy_p95_ms", "key_p95_ms_refresh"),
+            ):
+                out[name] = round(full.get(key, float("nan")), 1)
+            out["key_presses_refresh"] = int(full.get("key_busy_n", 0))
+            out["refresh_saved_items"] = int(full.get("refresh_saved_items", 0))
+            out["rss_mb_idle"] = round(full.get("rss_before_refresh_mb", 0.0), 1)
+            out["rss_mb_refresh_peak"] = round(full["peak_rss_mb"], 1)
         else:
-            out["bare_first_paint_s"] = bare
-        if isinstance(app, dict):
-            out["gluetui_first_paint_s"] = round(app["first_paint_s"], 3)
-            out["gluetui_first_paint_with_imports_s"] = round(app["since_main_s"], 3)
-            out["gluetui_first_frame_s"] = round(app["first_frame_s"], 3)  # chrome, no rows yet
-            for key in ("key_p50_ms", "key_p95_ms", "key_busy_p50_ms", "key_busy_p95_ms"):
-                out[f"gluetui_{key}"] = round(app.get(key, float("nan")), 1)
-            out["gluetui_key_busy_presses"] = int(app.get("key_busy_n", 0))
-            out["refresh_saved_items"] = int(app.get("refresh_saved_items", 0))
-            out["gluetui_rss_before_refresh_mb"] = round(app.get("rss_before_refresh_mb", 0.0), 1)
-            out["gluetui_peak_rss_mb"] = round(app["peak_rss_mb"], 1)  # refresh included
-            if isinstance(bare, dict) and bare["first_paint_s"]:
-                out["first_paint_ratio"] = round(app["first_paint_s"] / bare["first_paint_s"], 2)
-        else:
-            out["gluetui_first_paint_s"] = app
-        out["items_json_startup_s"] = round(items, 3) if isinstance(items, float) else items
-        out["python_c_pass_s"] = round(bare_py, 3) if isinstance(bare_py, float) else bare_py
+            out["key_p95_ms_idle"] = full
+        out["items_json_s"] = round(items, 3) if isinstance(items, float) else items
+        out["python_pass_s"] = round(bare_py, 3) if isinstance(bare_py, float) else bare_py
         if isinstance(items, float) and isinstance(bare_py, float):
             out["items_json_target_s"] = round(2 * bare_py + 0.150, 3)
     return out
@@ -386,16 +534,36 @@ def run_all(n_items: int = N_ITEMS, presses: int = 100) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     parser = argparse.ArgumentParser(prog="python -m bench.ui_bench", description=__doc__)
-    parser.add_argument("--child", choices=("bare", "gluetui"))
+    parser.add_argument("--child", choices=("bare", "empty", "gluetui"))
+    parser.add_argument("--tmux-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--store", default="")
     parser.add_argument("--presses", type=int, default=100)
     parser.add_argument("--items", type=int, default=N_ITEMS)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (medians)")
+    parser.add_argument("--json", dest="json_out", help="also write the numbers to this file")
     args = parser.parse_args(argv)
+    if args.tmux_bare:
+        bare_app().run()
+        return 0
     if args.child:
         print(json.dumps(_child(args.child, args.store, args.presses, started)))
         return 0
-    for key, value in run_all(args.items, args.presses).items():
-        print(f"{key:>34}: {value}")
+    from bench.run import machine
+
+    began = datetime.now(UTC)
+    results = run_all(args.items, args.presses, args.repeat)
+    for key, value in results.items():
+        print(f"{key:>40}: {value}")
+    if args.json_out:
+        raw = {
+            "date": began.strftime("%Y-%m-%d"),
+            "started": began.isoformat(timespec="seconds"),
+            "command": "python -m bench.ui_bench "
+            + " ".join(argv if argv is not None else sys.argv[1:]),
+            "machine": machine(),
+            "ui": results,
+        }
+        Path(args.json_out).write_text(json.dumps(raw, indent=2), encoding="utf-8")
     return 0
 
 

@@ -9,7 +9,6 @@ answers as fast as Python starts.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -342,6 +341,8 @@ def _refresh_all(rt: Runtime) -> int:
         finally:
             await _aclose_forges(rt)
 
+    import asyncio  # only here: `items --json` from the store starts without it (~25 ms)
+
     return _report_syncs(asyncio.run(refresh()))
 
 
@@ -400,6 +401,8 @@ def _planning(args: argparse.Namespace) -> int:
     try:
         refresh_code = 0
         if args.demo or args.refresh:
+            import asyncio
+
             refresh_code = _report_syncs(asyncio.run(sync_all(rt, _waiting_notice())))
         if args.demo:
             from gluetui.demo_history import seed_history
@@ -435,10 +438,9 @@ def _plan(args: argparse.Namespace) -> int:
     try:
         _warn_recovered(rt.store)
         if args.demo or args.refresh:
-            for sync in asyncio.run(sync_all(rt)):
-                if not sync.ok:
-                    _print_sync_error(sync.error_title, sync.error_hint)
-                    code = code or sync.exit_code
+            import asyncio
+
+            code = _report_syncs(asyncio.run(sync_all(rt)))  # a partial refresh says so too
         plan = morning_plan(rt.config, rt.store.events(), current_items(rt), rt.clock())
         sys.stdout.write(render_plan(plan, args.format))
         return code
@@ -470,6 +472,8 @@ async def _aclose_forges(rt: Runtime) -> None:
 
 
 def _close(rt: Runtime) -> None:
+    import asyncio
+
     asyncio.run(_aclose_forges(rt))
     rt.close()
 

@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 #: Extensions that make a backticked word a file name (``config.toml``) rather than code (``os.path``).
 # fmt: off
@@ -76,6 +77,13 @@ def referenced_paths(text: str) -> list[str]:
 
 def is_doc(path: str, globs: Sequence[str]) -> bool:
     """Whether a path is a doc: ``*.md``-style globs match the file name anywhere, others the path."""
+    return _is_doc(path, tuple(globs))
+
+
+@lru_cache(maxsize=16384)
+def _is_doc(path: str, globs: tuple[str, ...]) -> bool:
+    # Remembered: an organisation's repositories share most paths (README.md, docs/index.md...),
+    # and a refresh asks about every file of every tree.
     name = path.rsplit("/", 1)[-1]
     return any(
         fnmatch.fnmatchcase(path, g) or ("/" not in g and fnmatch.fnmatchcase(name, g))

@@ -51,6 +51,9 @@ class SyncReport:
     repos: int = 0
     #: When the refresh stopped at a rate limit: when it continues.
     paused_until: datetime | None = None
+    #: The source's items as saved (detected, plus the last good ones kept for what failed),
+    #: triage state open: the dashboard shows these instead of reloading the whole store.
+    saved_items: tuple[Item, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def partial(self) -> bool:
@@ -155,6 +158,7 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
         exit_code=code,
         repos=len(data.repos),
         paused_until=data.paused_until,
+        saved_items=tuple(items),
     )
     store.sync_finished(
         run_id,

@@ -96,10 +96,20 @@ def clean(
         # Bound the work done on hostile 100k-character strings before the regexes run.
         s = s[: max_len * 4 + 64]
     if not (s.isascii() and s.isprintable()):
-        s = _inert(encodable(s), single_line)
+        if s.isascii() and not _ASCII_CONTROLS.search(s):
+            # Printable ASCII with newlines and tabs only (most docs and descriptions): what
+            # _inert would make of it, without walking every character.
+            if single_line:
+                s = s.replace("\n", " ").replace("\t", " ")
+        else:
+            s = _inert(encodable(s), single_line)
     if single_line and squeeze:
         s = " ".join(s.split()) if "  " in s or not s.isprintable() else s.strip()
     return _cut(s, max_len)
+
+
+#: ASCII controls other than tab and newline (escape sequences start with one).
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _inert(s: str, single_line: bool) -> str:

@@ -19,9 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def spawn_server(
-    n_repos: int, latency: float = 0.1, seed: int = 0, *, node_seconds: float = 0.00005
+    n_repos: int,
+    latency: float = 0.1,
+    seed: int = 0,
+    *,
+    node_seconds: float = 0.00005,
+    cache_answers: bool = False,
 ) -> tuple[str, Callable[[], None]]:
-    """Serve from a child process (``python -m bench.fakeforge``); ``stop`` ends exactly that PID."""
+    """Serve from a child process (``python -m bench.fakeforge``); ``stop`` ends exactly that PID.
+
+    With ``cache_answers`` each answer is computed once and served from memory afterwards (see
+    :mod:`bench.fakeforge.server`).
+    """
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -36,6 +45,7 @@ def spawn_server(
             "--node-us",
             str(node_seconds * 1e6),
             "--pregenerate",
+            *(["--cache-answers"] if cache_answers else []),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pregenerate", action="store_true", help="generate every repository before listening"
     )
+    parser.add_argument(
+        "--cache-answers",
+        action="store_true",
+        help="compute each answer once and serve it from memory afterwards",
+    )
     args = parser.parse_args(argv)
     url, stop = start_server(
         args.repos,
@@ -33,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         node_seconds=args.node_us / 1e6,
         pregenerate=args.pregenerate,
+        cache_answers=args.cache_answers,
     )
     done = threading.Event()
 

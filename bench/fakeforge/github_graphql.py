@@ -246,6 +246,23 @@ class Views:
             return self.check_run(repo, *found) if repo and found else None
         return None
 
+    def check_suite(self, repo: FakeRepo, run: FakeRun) -> JSON:
+        """A run as a check suite of its commit (``Commit.checkSuites``), with its workflow run."""
+        wr = self.workflow_run(repo, run)
+        return {
+            **wr["checkSuite"],
+            "branch": {"__typename": "Ref", "name": run.branch},
+            "workflowRun": wr,
+        }
+
+    def rollup(self, repo: FakeRepo, sha: str) -> JSON | None:
+        """A commit's combined check state: the latest attempt of each run on it."""
+        states = {r.latest.conclusion for r in repo.runs if r.sha == sha}
+        if not states:
+            return None
+        state = "FAILURE" if "failure" in states else "SUCCESS"
+        return {"__typename": "StatusCheckRollup", "id": f"SCR_{sha[:12]}", "state": state}
+
     def workflow_run(self, repo: FakeRepo, run: FakeRun) -> JSON:
         """A run and its check suite; one suite holds the check runs of every attempt."""
         latest = run.latest
@@ -435,6 +452,10 @@ class Views:
             "author": person,
             "committer": person,
             "history": history,
+            "statusCheckRollup": lambda **_: self.rollup(repo, c.sha),
+            "checkSuites": lambda **_: [
+                self.check_suite(repo, r) for r in reversed(repo.runs) if r.sha == c.sha
+            ],
         }
 
     def pull(self, repo: FakeRepo, p: FakePull) -> JSON:
@@ -490,6 +511,7 @@ class Views:
                     }
                 }
             ],
+            "statusCheckRollup": {"__typename": "StatusCheckRollup", "state": p.status},
             "timelineItems": lambda **kw: (
                 [{"__typename": "ReadyForReviewEvent", "createdAt": iso(p.ready_at)}]
                 if p.ready_at

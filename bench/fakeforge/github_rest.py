@@ -165,6 +165,7 @@ def review_json(repo: FakeRepo, pull: FakePull, index: int, base: str) -> dict[s
 
 
 def run_json(repo: FakeRepo, run: FakeRun, attempt: FakeAttempt, base: str) -> dict[str, Any]:
+    author = next((c.author for c in repo.commits if c.sha == run.sha), "alice")
     api = f"{base}/repos/{repo.full_name}"
     done = attempt.conclusion
     return {
@@ -203,13 +204,14 @@ def run_json(repo: FakeRepo, run: FakeRun, attempt: FakeAttempt, base: str) -> d
             else None
         ),
         "workflow_url": f"{api}/actions/workflows/{run.workflow_id}",
+        # The commit's own author, as GraphQL's Commit.author says (pull request runs: alice).
         "head_commit": {
             "id": run.sha,
             "tree_id": sha_of("tree", run.sha),
             "message": run.title,
             "timestamp": iso(run.created),
-            "author": {"name": "Alice", "email": "alice@example.com"},
-            "committer": {"name": "Alice", "email": "alice@example.com"},
+            "author": {"name": author.title(), "email": f"{author}@example.com"},
+            "committer": {"name": author.title(), "email": f"{author}@example.com"},
         },
         "repository": {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "url": api},
         "head_repository": {

@@ -7,8 +7,16 @@ feels it the way it would against a real forge. Counters are served at ``GET /_s
 ``POST /_reset``; neither is counted.
 
 Accounting follows GitHub: a REST request costs 1 point unless it is a 304 (free), a GraphQL query
-costs its computed points. Budgets are reported (``x-ratelimit-*``) but never enforced, so a benchmark
-run at 500 repositories is not cut short by its own bookkeeping.
+costs its computed points; both are written in a :class:`budget.Ledger` with the time, so the
+bench reads the most spent in any minute and any hour. Budgets are reported (``x-ratelimit-*``)
+and, with ``enforce``, refused past GitHub's limits on the fake's own clock (a virtual one for the
+organisation-scale bench, which then waits no real time).
+
+With ``cache_answers`` every answer is computed once (REST by request line, GraphQL by request
+body) and served from memory afterwards: a benchmark primes the fake with one refresh and then
+measures the client against answers that cost the fake almost nothing, so the wall time is the
+simulated latency plus the client's own work. ``/_stats`` says how long the fake spent computing
+answers (``fake_busy_s``) and its CPU time (``server_cpu_s``) since the last reset.
 """
 
 from __future__ import annotations
@@ -31,18 +39,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 
 from bench.fakeforge import github_graphql, github_rest, gitlab_graphql, gitlab_rest
+from bench.fakeforge.budget import HOURLY, Ledger
 from bench.fakeforge.http import Request, Response, json_response
 from bench.fakeforge.model import Organisation
 from bench.fakeforge.schema import SchemaUnavailable, github_schema
 
-REST_LIMIT = 5000
-GRAPHQL_LIMIT = 5000
+REST_LIMIT = HOURLY["rest"]
+GRAPHQL_LIMIT = HOURLY["graphql"]
 GITLAB_LIMIT = 2000
-
-
-def _next_hour() -> int:
-    """When the budgets "reset": the top of the next hour (only headers carry it, never ETag'd bodies)."""
-    return int(time.time()) // 3600 * 3600 + 3600
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Stats:
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
+                "fake_busy_s": self.counters.get("fake_busy_us", 0) / 1e6,
                 **{k: self.counters.get(k, 0) for k in _KEYS},
                 **{k: v for k, v in self.counters.items() if k not in _KEYS},
                 "routes": dict(sorted(self.routes.items())),
@@ -139,6 +144,9 @@ class FakeForge:
         node_seconds: float = 0.00005,
         sleep: Callable[[float], None] = time.sleep,
         pregenerate: bool = False,
+        cache_answers: bool = False,
+        clock: Callable[[], float] = time.time,
+        enforce: bool = False,
     ) -> None:
         self.org = Organisation(n_repos, seed)
         if pregenerate:  # so a benchmark's first refresh does not pay for generating the data
@@ -150,7 +158,17 @@ class FakeForge:
         self.stats = Stats()
         self.views = github_graphql.Views(self.org)
         self._gen_lock = threading.Lock()
-        self.reset_epoch = _next_hour()
+        self.clock = clock
+        self.ledger = Ledger(clock, enforce)
+        self.cache_answers = cache_answers
+        self._answers: dict[Any, Any] = {}
+        self._cpu0 = time.process_time()
+
+    @property
+    def reset_epoch(self) -> int:
+        """When the budgets reset: the top of the fake clock's hour (headers only, never in an
+        ETag'd body)."""
+        return int(self.ledger.reset_at())
 
     # -- budgets --------------------------------------------------------------------------------
 
@@ -166,12 +184,9 @@ class FakeForge:
                 "ratelimit-reset": str(self.reset_epoch),
                 "ratelimit-resettime": formatdate(self.reset_epoch, usegmt=True),
             }
-        limit, key = (
-            (REST_LIMIT, "github_rest_points")
-            if resource == "core"
-            else (GRAPHQL_LIMIT, "github_graphql_points")
-        )
-        used = c.get(key, 0)
+        budget = "rest" if resource == "core" else "graphql"
+        limit = HOURLY[budget]
+        used = limit - self.ledger.remaining(budget)
         return {
             "x-ratelimit-limit": str(limit),
             "x-ratelimit-remaining": str(max(0, limit - used)),
@@ -181,7 +196,7 @@ class FakeForge:
         }
 
     def _graphql_rate(self, cost: int) -> dict[str, Any]:
-        used = self.stats.counters.get("github_graphql_points", 0) + cost
+        used = GRAPHQL_LIMIT - self.ledger.remaining("graphql") + cost
         return {
             "cost": cost,
             "limit": GRAPHQL_LIMIT,
@@ -200,9 +215,17 @@ class FakeForge:
         path = parts.path.rstrip("/") or "/"
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/_stats":
-            return json_response(self.stats.snapshot())
+            return json_response(
+                {
+                    **self.stats.snapshot(),
+                    "server_cpu_s": time.process_time() - self._cpu0,
+                    "budget": self.ledger.report(),
+                }
+            )
         if path == "/_reset" and method == "POST":
             self.stats.reset()
+            self.ledger.clear()
+            self._cpu0 = time.process_time()
             return json_response({"ok": True})
         if path.startswith("/api/v4/") or path == "/api/v4":
             req = Request(
@@ -226,17 +249,26 @@ class FakeForge:
 
     def _rest(self, req: Request) -> Response:
         self.latency and self.sleep(self.latency)
-        if not self._authorised(req.headers):
+        refused = self.ledger.check("rest", 1) if req.path != "/rate_limit" else None
+        started = time.perf_counter()
+        if refused is not None:
+            response = self._refused("rest", *refused)
+        elif not self._authorised(req.headers):
             response = json_response(
                 {"message": "Requires authentication"}, status=401, route="401"
             )
         elif req.path == "/rate_limit":
             response = self._rate_limit_body()
         else:
-            with self._gen_lock:  # generation is lazy; keep it single-threaded
-                response = github_rest.handle(self.org, req)
+            response = self._answer(
+                ("REST", req.method, req.path, tuple(sorted(req.query.items())), req.base),
+                lambda: github_rest.handle(self.org, req),
+            )
         not_modified = self._conditional(req, response)
-        free = not_modified or req.path == "/rate_limit"
+        free = not_modified or req.path == "/rate_limit" or refused is not None
+        if not free:
+            self.ledger.spend("rest", 1)
+        self.stats.add(fake_busy_us=int((time.perf_counter() - started) * 1e6))
         self.stats.add(
             response.route,
             requests=1,
@@ -257,9 +289,64 @@ class FakeForge:
         )
         return response
 
+    def _answer(self, key: Any, compute: Callable[[], Response]) -> Response:
+        """``compute()`` once per key when answers are cached (a copy each time: the caller
+        adds headers), else every time."""
+        if self.cache_answers:
+            cached = self._answers.get(key)
+            if cached is not None:
+                self.stats.add(fake_cache_hits=1)
+                return Response(
+                    cached.status,
+                    cached.body,
+                    cached.content_type,
+                    dict(cached.headers),
+                    cached.route,
+                )
+        with self._gen_lock:  # generation is lazy; keep it single-threaded
+            response = compute()
+        if self.cache_answers:
+            self.stats.add(fake_cache_misses=1)
+            self._answers[key] = Response(
+                response.status,
+                response.body,
+                response.content_type,
+                dict(response.headers),
+                response.route,
+            )
+        return response
+
+    def _refused(self, budget: str, why: str, seconds: float) -> Response:
+        """GitHub's answer past a limit: a secondary limit's 403 with ``Retry-After``, or the
+        spent hourly budget (403 for REST, ``RATE_LIMITED`` for GraphQL)."""
+        with self.stats.lock:
+            self.stats.counters[f"refused_{why}"] += 1
+        if why == "secondary":
+            return json_response(
+                {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."},
+                status=403,
+                route="403 secondary",
+                headers={"retry-after": str(int(seconds + 0.999))},
+            )
+        if budget == "graphql":
+            return json_response(
+                {
+                    "errors": [
+                        {
+                            "type": "RATE_LIMITED",
+                            "message": "API rate limit exceeded for user ID 1.",
+                        }
+                    ]
+                },
+                route="RATE_LIMITED",
+            )
+        return json_response(
+            {"message": "API rate limit exceeded for user ID 1."}, status=403, route="403 hourly"
+        )
+
     def _rate_limit_body(self) -> Response:
         def budget(limit: int, key: str) -> dict[str, int]:
-            used = self.stats.counters.get(key, 0)
+            used = limit - self.ledger.remaining("rest" if "rest" in key else "graphql")
             return {
                 "limit": limit,
                 "used": used,
@@ -340,6 +427,22 @@ class FakeForge:
         response.headers.update(self._rate_headers("gitlab"))
         return response
 
+    def _graphql_outcome(self, schema: Any, payload: Any, body: bytes) -> github_graphql.Outcome:
+        """The query's outcome, computed once per request body when answers are cached (a
+        query asking for ``rateLimit`` is always computed: its answer moves)."""
+        cacheable = self.cache_answers and b"rateLimit" not in body
+        if cacheable:
+            cached = self._answers.get(("GQL", body))
+            if cached is not None:
+                self.stats.add(fake_cache_hits=1)
+                return cached  # type: ignore[no-any-return]
+        with self._gen_lock:
+            outcome = github_graphql.run(schema, self.views, payload, self._graphql_rate)
+        if cacheable:
+            self.stats.add(fake_cache_misses=1)
+            self._answers[("GQL", body)] = outcome
+        return outcome
+
     def _graphql(self, method: str, headers: Mapping[str, str], body: bytes) -> Response:
         if method != "POST":
             self.stats.add("GET /graphql", requests=1, **{"status_404": 1})
@@ -362,8 +465,16 @@ class FakeForge:
         except SchemaUnavailable as exc:
             self.stats.add("POST /graphql", requests=1, github_graphql=1, status_503=1)
             return json_response({"message": str(exc)}, status=503, route="POST /graphql")
-        with self._gen_lock:
-            outcome = github_graphql.run(schema, self.views, payload, self._graphql_rate)
+        outcome = self._graphql_outcome(schema, payload, body)
+        refused = self.ledger.check("graphql", outcome.points)
+        if refused is not None:
+            self.latency and self.sleep(self.latency)
+            self.stats.add("POST /graphql", requests=1, github_graphql=1, status_200=1)
+            response = self._refused("graphql", *refused)
+            response.headers.update(self._rate_headers("graphql"))
+            return response
+        self.ledger.spend("graphql", outcome.points)
+        self.stats.add(fake_busy_us=int((time.perf_counter() - started) * 1e6))
         for message in outcome.errors:
             self.stats.error(message)
         self.stats.add(
@@ -438,6 +549,7 @@ def start_server(
     port: int = 0,
     node_seconds: float = 0.00005,
     pregenerate: bool = False,
+    cache_answers: bool = False,
 ) -> tuple[str, Callable[[], None]]:
     """Serve a fake forge in this process's threads: ``(base_url, stop)``.
 
@@ -447,7 +559,12 @@ def start_server(
     with contextlib.suppress(SchemaUnavailable):
         github_schema()
     forge = FakeForge(
-        n_repos, seed=seed, latency=latency, node_seconds=node_seconds, pregenerate=pregenerate
+        n_repos,
+        seed=seed,
+        latency=latency,
+        node_seconds=node_seconds,
+        pregenerate=pregenerate,
+        cache_answers=cache_answers,
     )
     server = _Server(forge, port)
     thread = threading.Thread(target=server.serve_forever, name="fakeforge", daemon=True)

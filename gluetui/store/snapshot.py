@@ -20,10 +20,11 @@ green shows as an outcome instead of a vanishing row.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -33,6 +34,9 @@ from gluetui.records import RepoError
 from .db import Part, from_text, storable, to_text
 
 log = logging.getLogger(__name__)
+
+#: One ``items`` row as inserted.
+_Row = tuple[str, str, int, str, str, float, float, str | None, float | None]
 
 
 # json_valid (once a row) guards json_extract, which would fail the whole query on one damaged
@@ -126,8 +130,9 @@ class SnapshotPart(Part):
         failure names its kind (then the new items of that kind and repository give way to it).
         Returns the items kept that way.
 
-        Serialisation happens before the transaction so the write lock is held only for the
-        inserts. A repeated id keeps its last occurrence.
+        Rows are serialised one at a time as SQLite inserts them (10,000 items as JSON at once
+        were 35 MB), and the old rows are read only when some of them may be kept. A repeated id
+        keeps its last occurrence.
         """
         fresh_names = {r.lower() for r in fresh}
         narrow = [e for e in failed if e.kinds]
@@ -137,9 +142,11 @@ class SnapshotPart(Part):
                 for i in items
                 if not any(e.covers(i.repo) and i.kind.value in e.kinds for e in narrow)
             ]
-        rows = [
-            (
-                storable(source),
+        src = storable(source)
+
+        def row(pos: int, item: Item) -> _Row:
+            return (
+                src,
                 storable(item.id),
                 pos,
                 _item_json(item),
@@ -149,20 +156,20 @@ class SnapshotPart(Part):
                 None if item.suggestion is None else item.suggestion.route.value,
                 None if item.suggestion is None else round(item.suggestion.hours, 2),
             )
-            for pos, item in enumerate(items)
-        ]
+
         stamp = to_text(at)
-        seen = [
-            (
-                storable(item.id),
-                stamp,
-                storable(source),
-                to_text(item.since),
-                item.kind.value,
-                round(item.effort_hours, 2),
-            )
-            for item in items
-        ]
+
+        def seen() -> Iterator[tuple[str, str, str, str, str, float]]:
+            for item in items:
+                yield (
+                    storable(item.id),
+                    stamp,
+                    src,
+                    to_text(item.since),
+                    item.kind.value,
+                    round(item.effort_hours, 2),
+                )
+
         oldest = to_text(at - timedelta(days=GONE_KEEP_DAYS))
         failures = [
             (source, storable(e.repo), ",".join(e.kinds), storable(e.title), storable(e.hint))
@@ -182,33 +189,20 @@ class SnapshotPart(Part):
             return False
 
         def replace(conn: sqlite3.Connection) -> None:
-            old = conn.execute(
-                "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
-            ).fetchall()
-            carried: list[tuple[str, str, int, str, str, float, float, str | None, float | None]]
-            carried = []
+            carried: list[_Row] = []
+            ids = [storable(item.id) for item in items]
             if failed:
-                ids = {r[1] for r in rows}
+                old = conn.execute(
+                    "SELECT data FROM items WHERE source = ? ORDER BY pos", (source,)
+                ).fetchall()
+                known = set(ids)
                 for item in parse_rows(SnapshotRow(data, "", None, None) for (data,) in old):
-                    if keeps(item) and storable(item.id) not in ids:
+                    if keeps(item) and storable(item.id) not in known:
                         kept.append(item)
-                        carried.append(
-                            (
-                                storable(source),
-                                storable(item.id),
-                                len(rows) + len(carried),
-                                _item_json(item),
-                                item.kind.value,
-                                round(item.impact, 3),
-                                item.since.timestamp(),
-                                None if item.suggestion is None else item.suggestion.route.value,
-                                None
-                                if item.suggestion is None
-                                else round(item.suggestion.hours, 2),
-                            )
-                        )
+                        carried.append(row(len(items) + len(carried), item))
+                del old
             # One parameter whatever the number of ids (SQLite caps the number of parameters).
-            current = json.dumps([r[1] for r in rows + carried])
+            current = json.dumps(ids + [r[1] for r in carried])
             # Leaving under a decision: remembered with its last state, to show the outcome. An
             # item kept because its part of the refresh failed has not left.
             conn.execute(
@@ -227,14 +221,14 @@ class SnapshotPart(Part):
                 "INSERT OR REPLACE INTO items"
                 " (source, id, pos, data, kind, impact, since_ts, route, cost)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows + carried,
+                itertools.chain(itertools.starmap(row, enumerate(items)), carried),
             )
             # The first sighting is kept: arrival, kind and estimate as they were then (a flaky
             # job's first flake slides with the window; its arrival must not).
             conn.executemany(
                 "INSERT OR IGNORE INTO seen (item_id, first_seen, source, arrived, kind, hours)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                seen,
+                seen(),
             )
             conn.execute("DELETE FROM snapshot_failures WHERE source = ?", (source,))
             conn.executemany(

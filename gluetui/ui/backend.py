@@ -58,6 +58,16 @@ class Backend:
         """Every stored item with its triage state (blocking: call it off the UI thread)."""
         return self.items(self.runtime)
 
+    def with_triage(self, source: str, items: Iterable[Item]) -> list[Item]:
+        """``items`` (``source``'s, as a refresh saved them: the store is not read for them) with
+        their triage state, plus the items of ``source`` that left under a decision (a re-run
+        turned the build green: its outcome shows instead of a vanishing row)."""
+        from gluetui.sync import current_items
+
+        fresh = list(items)
+        shown = current_items(self.runtime, fresh, with_gone=True)
+        return shown[: len(fresh)] + [i for i in shown[len(fresh) :] if i.source == source]
+
     async def refresh(self, forge: Forge, progress: Progress | None = None) -> SyncReport:
         """Refresh one source: fetch, detect, store."""
         return await self.sync(self.runtime, forge, progress)

@@ -211,18 +211,64 @@ async def test_gluetui_github_cold_then_warm(url: str) -> None:
         warm = await client.refresh(ANCHOR)
     finally:
         await client.aclose()
-    assert cold.repos == N
-    assert cold.graphql >= 1
-    # One REST call per repository (its runs listing); jobs and annotations come from GraphQL.
-    assert cold.rest == N and cold.client_stats.get("rest_calls") == N
+    assert cold.repos == N and cold.repo_errors == 0
+    # The listing (stamps, trees, window sizes), one details query, one followup (doc history,
+    # what failed in each run), one for the runs read whole: GraphQL only, no REST.
+    assert cold.graphql == 4 and cold.graphql_rounds == 4
+    assert cold.rest == 0 and cold.client_stats.get("rest_calls") == 0
     assert cold.graphql_errors == 0, cold.error_samples
     assert cold.requests == cold.client_stats.get("requests", cold.requests)
-    assert cold.not_modified == 0
-    # Nothing changed: every REST read is a 304, so REST costs no points; GraphQL only lists the
-    # repositories with their stamps (one query, one point), the rest comes from the store.
-    assert warm.rest == cold.rest and warm.not_modified == warm.rest
-    assert warm.rest_points == 0
-    assert warm.graphql == 1 and warm.graphql_points == 1 and warm.graphql_errors == 0
+    # Nothing changed: one listing page, its stamps say so; everything else from the store.
+    assert warm.requests == warm.graphql == 1 and warm.rest == 0
+    assert warm.graphql_points == 1 and warm.graphql_errors == 0
+
+
+LARGE = 1000
+QUIET = {
+    "broken_ci": {"enabled": False},
+    "flaky_test": {"enabled": False},
+    "stale_doc": {"enabled": False},
+}
+
+
+@pytest.mark.usefixtures("schema_ready")
+async def test_a_large_organisation_is_listed_whole_within_githubs_budgets() -> None:
+    """1,000 repositories against the fake in this process on a virtual clock that enforces
+    GitHub's limits (the detectors that need runs and docs are off, to keep the fake's own work
+    small): every repository listed, within the budgets, nothing refused; then an unchanged
+    refresh costs its listing pages only, at most N/50 requests."""
+    why = github_available()
+    if why:
+        pytest.skip(why)
+    from bench.fakeforge.inprocess import ROOT, FakeTransport, VirtualClock, virtual_forge
+    from gluetui.config.schema import Config, SourceConfig
+    from gluetui.forges.github.forge import GitHubForge
+
+    clock = VirtualClock(ANCHOR)
+    fake = virtual_forge(LARGE, clock)
+    client = GluetuiClient(ROOT, "github", inprocess=(FakeTransport(fake), clock))
+    source = SourceConfig(name="bench", kind="github", url=ROOT, orgs=["bench-org"])
+    config = Config.model_validate({"sources": [source.model_dump()], "detectors": QUIET})
+    await client.forge.aclose()
+    client.forge = GitHubForge.from_config(
+        source, config, token="bench-token", cache=client.cache, transport=client.transport
+    )
+    client.forge.session.clock, client.forge.session.sleep = clock.now, clock.sleep
+    try:
+        cold = await client.refresh(ANCHOR)
+        warm = await client.refresh(ANCHOR)
+    finally:
+        await client.aclose()
+    assert cold.repos == LARGE and cold.repo_errors == 0
+    assert cold.graphql <= LARGE // 25 and cold.rest == 0
+    assert cold.points <= LARGE
+    budget = cold.budget
+    assert budget["refused_secondary"] == budget["refused_hourly"] == 0
+    assert budget["graphql_max_points_per_hour"] <= 5000
+    assert budget["graphql_max_secondary_per_minute"] <= 2000
+    assert warm.repos == LARGE and warm.repo_errors == 0
+    assert warm.requests <= LARGE // 50 and warm.rest == 0
+    assert warm.requests == LARGE // 100  # one listing page per 100 repositories
 
 
 async def test_gluetui_gitlab_cold(url: str) -> None:

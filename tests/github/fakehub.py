@@ -1,8 +1,11 @@
 """A small in-process GitHub for adapter tests: GraphQL and REST answers shaped like the real ones.
 
 It answers the adapter's own query documents by operation name and aliases (``r0``, ``f1``...), from
-plain Python descriptions of repositories, and the REST Actions endpoints with ETags and 304s. It
-counts what it was asked, so tests can assert the number of calls a refresh costs.
+plain Python descriptions of repositories, and the REST Actions endpoints with ETags and 304s. A
+repository's workflow runs (REST-shaped, as ``GET .../actions/runs`` lists them) are also its
+commits' check suites in GraphQL: each run is the suite of its ``head_sha`` commit, its jobs the
+check runs of every attempt. It counts what it was asked, so tests can assert the number of calls a
+refresh costs.
 
 It enforces GitHub's documented limits, counted independently of gluetui (:mod:`nodecount`):
 a query that may return more than 500,000 nodes gets GitHub's ``MAX_NODE_LIMIT_EXCEEDED`` answer,
@@ -60,7 +63,7 @@ def pr_node(number: int, **over: Any) -> dict[str, Any]:
         "reviews": {"nodes": []},
         "reviewRequests": {"nodes": []},
         "labels": {"nodes": []},
-        "commits": {"nodes": [{"commit": {"statusCheckRollup": {"state": "SUCCESS"}}}]},
+        "statusCheckRollup": {"state": "SUCCESS"},
         "timelineItems": {"nodes": []},
     }
     node.update(over)
@@ -118,6 +121,17 @@ def job_json(job_id: int, name: str, conclusion: str | None, attempt: int = 1) -
     }
 
 
+def obj_get(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def run_node_id(run: dict[str, Any]) -> str:
+    """A run's GraphQL node id: its REST ``node_id``, or one made from its id."""
+    return str(run.get("node_id") or f"WFR_{run.get('id')}")
+
+
 @dataclass
 class FakeRepo:
     full: str
@@ -147,6 +161,73 @@ class FakeRepo:
             "defaultBranchRef": {"name": self.default_branch} if self.default_branch else None,
         }
 
+    def branch_runs(self) -> list[dict[str, Any]]:
+        return [r for r in self.runs if r.get("head_branch", "main") == self.default_branch]
+
+    def rollup(self, sha: str) -> dict[str, Any] | None:
+        """The combined check state of commit ``sha`` (the latest attempt of each of its runs)."""
+        states = {
+            str(r.get("conclusion") or r.get("status") or "").lower()
+            for r in self.runs
+            if r.get("head_sha") == sha
+        }
+        if not states:
+            return None
+        if states & {"failure", "timed_out", "startup_failure"}:
+            return {"state": "FAILURE"}
+        if states - {"success", "skipped", "neutral", "cancelled"}:
+            return {"state": "PENDING"}
+        return {"state": "SUCCESS"}
+
+    def commit(self, sha: str) -> dict[str, Any]:
+        """A default-branch commit: its date is its first run's (or the head's fixed date)."""
+        dates = [str(r.get("created_at")) for r in self.runs if r.get("head_sha") == sha]
+        first = next((r for r in self.runs if r.get("head_sha") == sha), {})
+        message = str(obj_get(first, "head_commit", "message") or "Update").split("\n", 1)[0]
+        author = str(obj_get(first, "head_commit", "author", "name") or "Bob")
+        return {
+            "oid": sha,
+            "messageHeadline": message,
+            "committedDate": min(dates) if dates else "2026-11-24T09:00:00Z",
+            "url": f"https://github.com/{self.full}/commit/{sha}",
+            "author": {"name": author, "user": {"login": author.lower()}},
+        }
+
+    def suites(self, sha: str) -> dict[str, Any]:
+        """The check suites of commit ``sha``: one per workflow run on it."""
+        out = []
+        for r in self.runs:
+            if r.get("head_sha") != sha:
+                continue
+            out.append(
+                {
+                    "status": str(r.get("status") or "").upper() or "COMPLETED",
+                    "conclusion": str(r.get("conclusion") or "").upper() or None,
+                    "createdAt": r.get("created_at"),
+                    "updatedAt": r.get("updated_at"),
+                    "branch": {"name": r.get("head_branch", "main")},
+                    "workflowRun": {
+                        "id": run_node_id(r),
+                        "databaseId": r.get("id"),
+                        "runNumber": 1,
+                        "event": r.get("event", "push"),
+                        "url": r.get("html_url"),
+                        "createdAt": r.get("created_at"),
+                        "updatedAt": r.get("updated_at"),
+                        "workflow": {"databaseId": r.get("workflow_id"), "name": r.get("name")},
+                    },
+                }
+            )
+        return {"nodes": out}
+
+    def window(self, since: str) -> list[str]:
+        """Default-branch commits (with runs) committed since ``since``, newest first."""
+        shas: dict[str, str] = {}
+        for r in self.branch_runs():
+            sha = str(r.get("head_sha"))
+            shas[sha] = min(shas.get(sha, "9999"), str(r.get("created_at")))
+        return [s for s, d in sorted(shas.items(), key=lambda x: x[1], reverse=True) if d >= since]
+
     def stamp(self) -> dict[str, Any]:
         """The fields of the adapter's ``RepoStamp`` fragment."""
         newest = max((p["updatedAt"] for p in self.pulls), default=None)
@@ -155,7 +236,10 @@ class FakeRepo:
             "isArchived": self.archived,
             "isFork": self.fork,
             "defaultBranchRef": (
-                {"name": self.default_branch, "target": {"oid": self.head}}
+                {
+                    "name": self.default_branch,
+                    "target": {"oid": self.head, "statusCheckRollup": self.rollup(self.head)},
+                }
                 if self.default_branch
                 else None
             ),
@@ -328,13 +412,6 @@ class FakeGitHub:
             for i in sorted({m for m in re.findall(r"\$o(\w+): String!", query)})
             if f"o{i}" in variables and f"n{i}" in variables
         ]
-        if "...RepoFields" in query:
-            for alias in re.findall(r"\b(w\d+): ", query):
-                i = alias[1:]
-                size = self.page_size(query, i)
-                login, cursor = variables.get(f"l{i}"), variables.get(f"c{i}")
-                start = int(cursor or 0)
-                names += sorted(self.orgs.get(str(login), []))[start : start + size]
         return names
 
     def _server_seconds(self, query: str, variables: dict[str, Any]) -> float:
@@ -427,9 +504,13 @@ class FakeGitHub:
                     ]
                 }
             }
-        if name == "Jobs":
-            for alias in sorted(set(re.findall(r"\b(j\d+): ", query))):
+        for alias in sorted(set(re.findall(r"\b(j\d+): nodes", query))):
+            data[alias] = [self._run_node(str(i)) for i in variables[alias]]
+        if name == "Tests":
+            for alias in sorted(set(re.findall(r"\b(w\d+): nodes", query))):
                 data[alias] = [self._run_node(str(i)) for i in variables[alias]]
+            for alias in sorted(set(re.findall(r"\b(t\d+): nodes", query))):
+                data[alias] = [self._check_node(str(i)) for i in variables[alias]]
             return {"data": data}
         if name == "MorePulls":
             repo = self.repos[f"{variables['owner']}/{variables['name']}"]
@@ -438,20 +519,11 @@ class FakeGitHub:
         for alias in sorted(set(re.findall(r"\b(e\d+): ", query))):
             i = alias[1:]
             found = self.repos.get(f"{variables[f'eo{i}']}/{variables[f'en{i}']}")
-            data[alias] = found.stamp() if found else None
+            data[alias] = self._listed(found, query, variables) if found else None
             if found is None:
                 errors.append(self._not_found(alias, variables[f"en{i}"]))
         for alias in sorted(set(re.findall(r"\b([rw]\d+): ", query))):
             i = alias[1:]
-            if alias.startswith("w") and name == "OwnerCounts":
-                login = variables[f"l{i}"]
-                found = self.orgs.get(login)
-                data[alias] = (
-                    None if found is None else {"repositories": {"totalCount": len(found)}}
-                )
-                if found is None:
-                    errors.append(self._not_found(alias, login))
-                continue
             if alias.startswith("w"):
                 data[alias] = self._owner(
                     variables[f"l{i}"], variables[f"c{i}"], query, variables, i
@@ -471,17 +543,41 @@ class FakeGitHub:
             out["errors"] = errors
         return out
 
+    def _check_node(self, node_id: str) -> dict[str, Any] | None:
+        """A CheckRun by node id (``CR_<job id>``) with its annotations."""
+        self.calls["check_nodes"] += 1
+        for repo in self.repos.values():
+            for run_jobs in repo.jobs.values():
+                for job in run_jobs:
+                    if f"CR_{job['id']}" == node_id:
+                        notes = repo.annotations.get(int(job["id"]), [])
+                        return {
+                            "databaseId": job["id"],
+                            "annotations": {
+                                "nodes": [
+                                    {
+                                        "path": a["path"],
+                                        "title": a["title"] or None,
+                                        "annotationLevel": a["annotation_level"].upper(),
+                                    }
+                                    for a in notes
+                                ]
+                            },
+                        }
+        return None
+
     def _run_node(self, node_id: str) -> dict[str, Any] | None:
-        """A WorkflowRun by REST ``node_id``: every attempt's jobs as check runs of one suite."""
+        """A WorkflowRun by node id: every attempt's jobs as check runs of one suite."""
         for repo in self.repos.values():
             for run in repo.runs:
-                if run.get("node_id") != node_id or node_id in self.unresolvable:
+                if run_node_id(run) != node_id or node_id in self.unresolvable:
                     continue
                 checks = []
                 for job in repo.jobs.get(int(run["id"]), []):
                     notes = repo.annotations.get(int(job["id"]), [])
                     checks.append(
                         {
+                            "id": f"CR_{job['id']}",
                             "databaseId": job["id"],
                             "name": job["name"],
                             "status": str(job["status"]).upper(),
@@ -490,7 +586,6 @@ class FakeGitHub:
                                 "10:01", f"10:{job['run_attempt']:02d}"
                             ),
                             "completedAt": job["completed_at"],
-                            "detailsUrl": job["html_url"],
                             "annotations": {
                                 "nodes": [
                                     {
@@ -514,7 +609,7 @@ class FakeGitHub:
                         },
                         "failed": {
                             "nodes": [
-                                {"databaseId": c["databaseId"], "annotations": c["annotations"]}
+                                {"id": c["id"], "databaseId": c["databaseId"], "name": c["name"]}
                                 for c in failed
                             ]
                         },
@@ -537,6 +632,21 @@ class FakeGitHub:
         m = re.search(rf"\bw{i}: \w+\(login: \$l{i}\) {{ repositories\(first: (\d+)", query)
         return int(m.group(1)) if m else 100
 
+    def _listed(self, repo: FakeRepo, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A listed repository: its stamp, and with ``...RepoShape`` its window and tree."""
+        node = repo.stamp()
+        if "...RepoShape" in query:
+            since = str(variables.get("since") or "")
+            node["recent"] = (
+                {"target": {"history": {"totalCount": len(repo.window(since))}}}
+                if repo.default_branch
+                else None
+            )
+            node["tree"] = repo.tree("", 2) if repo.files else None
+            for k in re.findall(r"\$d(\d+): String!", query):
+                node[f"d{k}"] = repo.tree(variables[f"d{k}"].removeprefix("HEAD:"), 4)
+        return node
+
     def _owner(
         self,
         login: str,
@@ -553,28 +663,11 @@ class FakeGitHub:
         page = names[start : start + size]
         more = start + size < len(names)
         self.listed_pages += 1
-        if "...RepoFields" in query:  # a listing that carries every repository's details
-            return {
-                "repositories": {
-                    "pageInfo": {
-                        "hasNextPage": more,
-                        "endCursor": str(start + size) if more else None,
-                    },
-                    "nodes": [
-                        {
-                            **self._repos(self.repos[n], "", variables or {}, query),
-                            **self.repos[n].stamp(),
-                        }
-                        for n in page
-                        if n in self.repos
-                    ],
-                }
-            }
         return {
             "repositories": {
                 "pageInfo": {"hasNextPage": more, "endCursor": str(start + size) if more else None},
                 "nodes": [
-                    self.repos[n].stamp()
+                    self._listed(self.repos[n], query, variables or {})
                     if n in self.repos
                     else {"nameWithOwner": n, "isArchived": False, "isFork": False}
                     for n in page
@@ -592,12 +685,47 @@ class FakeGitHub:
             "nodes": page,
         }
 
-    def _repos(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+    @staticmethod
+    def _line(query: str, alias: str) -> str:
+        """The document line that asks for ``alias`` (the adapter writes one alias a line)."""
+        m = re.search(rf"^  {alias}: .*$", query, re.MULTILINE)
+        return m.group(0) if m else ""
+
+    def _details(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+        """One repository of a Details query, sized as the query asked."""
+        line = self._line(query, f"r{i}")
         node = repo.node()
-        node["pullRequests"] = self._pulls(repo, None, 50)
-        node["tree"] = repo.tree("", 2) if repo.files else None
-        for k in re.findall(r"\$d(\d+): String!", query):
-            node[f"d{k}"] = repo.tree(variables[f"d{k}"].removeprefix("HEAD:"), 4)
+        target: dict[str, Any] = {"oid": repo.head}
+        if "head: checkSuites" in line:
+            target.update(repo.commit(repo.head))
+            target["head"] = repo.suites(repo.head)
+        m = re.search(r"runs: history\(first: (\d+)", line)
+        if m:
+            shas = repo.window(str(variables.get("since") or ""))[: int(m.group(1))]
+            target["runs"] = {
+                "nodes": [{**repo.commit(s), "checkSuites": repo.suites(s)} for s in shas]
+            }
+        j = 0
+        while f"e{i}_{j}" in variables:
+            path = variables[f"p{i}_{j}"]
+            text = repo.files.get(path)
+            node[f"f{j}"] = (
+                None
+                if text is None
+                else {"text": text, "isBinary": path.endswith(".png"), "byteSize": len(text)}
+            )
+            last = repo.last_commits.get(path)
+            target[f"h{j}"] = {"nodes": [last] if last else []}
+            j += 1
+        if node.get("defaultBranchRef"):
+            node["defaultBranchRef"] = {**node["defaultBranchRef"], "target": target}
+        m = re.search(r"pullRequests\(first: (\d+)", line)
+        if m:
+            node["pullRequests"] = self._pulls(repo, None, int(m.group(1)))
+        if "tree: object" in line:
+            node["tree"] = repo.tree("", 2) if repo.files else None
+            for k in re.findall(r"\$d(\d+): String!", query):
+                node[f"d{k}"] = repo.tree(variables[f"d{k}"].removeprefix("HEAD:"), 4)
         return node
 
     def _docs(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
@@ -617,6 +745,9 @@ class FakeGitHub:
             j += 1
         node["ref"] = {"target": target}
         return node
+
+    def _followup(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
+        return self._since(repo, i, variables, query)
 
     def _since(self, repo: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
         node: dict[str, Any] = {}

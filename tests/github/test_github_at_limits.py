@@ -63,17 +63,31 @@ async def test_a_cold_refresh_of_many_owners_stays_under_the_node_limit(
 
 
 async def test_a_thousand_explicit_repositories_stay_under_every_limit() -> None:
-    """1,000 repositories: batches under the node limit, and 1,000 runs listings paced under
-    GitHub's 900 REST points a minute (the session waits; the fake refuses nothing)."""
-    hub = org_hub({"acme": 1000}, runs=[run_json(1)])
+    """1,000 repositories: batches under the node limit, read through GraphQL alone (their runs
+    are check suites, their jobs check runs): no REST call, nothing refused."""
+    hub = org_hub({"acme": 1000}, runs=[run_json(1, conclusion="failure")])
     names = sorted(hub.repos)
     forge = wired(hub, repos=names)
     data = await forge.fetch(NOW)
     assert not data.errors and len(data.repos) == 1000
+    assert all(r.runs for r in data.repos)
     assert max(hub.node_counts) <= 500_000
     assert hub.calls["graphql:MAX_NODE_LIMIT_EXCEEDED"] == 0
     assert hub.calls["secondary"] == 0
-    assert hub.calls["rest:runs"] == 1000
+    assert not any(k.startswith("rest:") for k in hub.calls)
+
+
+async def test_a_thousand_rest_reads_are_paced_under_the_secondary_limit() -> None:
+    """On a GitHub whose GraphQL cannot resolve runs, 1,000 repositories' jobs are read over REST:
+    paced under GitHub's 900 REST points a minute (the session waits; the fake refuses
+    nothing)."""
+    hub = org_hub({"acme": 1000}, runs=[run_json(1, conclusion="failure")])
+    hub.unresolvable = {"WFR_1"}
+    forge = wired(hub, repos=sorted(hub.repos))
+    data = await forge.fetch(NOW)
+    assert not data.errors and len(data.repos) == 1000
+    assert hub.calls["secondary"] == 0
+    assert hub.calls["rest:jobs"] == 1000
     assert hub.now - NOW >= timedelta(seconds=60)  # it waited (on the virtual clock)
 
 
@@ -115,7 +129,8 @@ async def test_batches_over_a_size_time_out_and_are_halved_down_to_what_passes()
     data = await forge.fetch(NOW)
     assert not data.errors and len(data.repos) == 60
     assert hub.calls["graphql:timeout"] > 0
-    assert forge.sizes["repos"] == 2  # 40 -> 20 -> 10 -> 5 is over (5 x 2.01 s), 2 passes
+    # 60 of a batch of 100 -> 30 -> 15 -> 7 is over (7 x 2.01 s), 3 passes.
+    assert forge.sizes["repos"] == 3
     # The next refresh of the source (a new process, same store) starts at the size that worked.
     again = wired(hub, repos=names, config=GRAPHQL_ONLY, cache=MemoryHttpCache(dict(cache.entries)))
     before = hub.calls["graphql:timeout"]
@@ -136,23 +151,26 @@ async def test_a_repository_too_slow_even_alone_fails_alone() -> None:
     assert 10 <= forge.sizes["repos"] <= 20
 
 
-async def test_detail_pages_that_time_out_shrink() -> None:
-    """An owner whose detailed pages of 50 take too long is listed in smaller pages."""
+async def test_detail_batches_that_time_out_shrink() -> None:
+    """An owner whose repositories' details take too long in batches of 100 is read in smaller
+    batches (the listing pages themselves carry no details)."""
     hub = org_hub({"acme": 120})
     hub.repo_seconds = SERVER_SECONDS / 12 + 0.01
     forge = wired(hub, orgs=["acme"], config=GRAPHQL_ONLY)
     data = await forge.fetch(NOW)
     assert not data.errors and len(data.repos) == 120
-    assert forge.sizes["page"] == 6  # 50 -> 25 -> 12 is just over -> 6
+    assert forge.sizes["repos"] == 6  # 100 -> 50 -> 25 -> 12 is just over -> 6
+    assert forge.sizes["page"] == 100
 
 
 async def test_at_the_edge_of_the_hourly_budget_the_refresh_pauses_and_continues() -> None:
-    """With 400 points left, a cold refresh of 300 repositories reads what the budget pays for,
-    reports the rest as waiting (each by name, with when it continues), and the next refresh
-    after the reset reads only the rest."""
+    """With 40 points left (a whole cold refresh of 300 repositories costs 28, with one point kept
+    back per repository for the rounds that follow its details), the refresh reads what the
+    budget pays for, reports the rest as waiting (each by name, with when it continues), and the
+    next refresh after the reset reads only the rest."""
     files = {"README.md": "hello", "docs/a.md": "see `src`"}
     hub = org_hub({"big": 300}, pulls=[pr_node(1)], files=files)
-    hub.remaining["graphql"] = 400
+    hub.remaining["graphql"] = 40
     cache = MemoryHttpCache()
     forge = wired(hub, orgs=["big"], cache=cache)
     first = await forge.fetch(hub.now)
@@ -164,12 +182,12 @@ async def test_at_the_edge_of_the_hourly_budget_the_refresh_pauses_and_continues
     assert first.paused_until == hub.reset_at
     assert hub.calls["spent:graphql"] == 0  # it stopped before GitHub had to refuse anything
     hub.advance((hub.reset_at - hub.now).total_seconds())
-    repos_queries = hub.calls["graphql:Repos"]
+    details = hub.calls["graphql:Details"]
     second = await forge.fetch(hub.now)
     assert not second.errors and len(second.repos) == 300
     assert second.paused_until is None
-    # Only the waiting ones were read (40 a batch); the others came from the store.
-    assert hub.calls["graphql:Repos"] - repos_queries == -(-len(waiting) // 40)
+    # Only the waiting ones were read (100 a batch); the others came from the store.
+    assert hub.calls["graphql:Details"] - details == -(-len(waiting) // 100)
 
 
 async def test_retry_after_is_honoured() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakehub import FakeGitHub, FakeRepo, commit_node, run_json
+from fakehub import FakeGitHub, FakeRepo, commit_node, job_json, run_json
 from gh_helpers import NOW, make_forge
 
 from gluetui.errors import AuthError, ForgeError
@@ -49,18 +49,24 @@ async def test_a_redirect_to_another_host_is_an_error_never_data(forge_for: Buil
 
 async def test_a_same_host_redirect_is_followed(forge_for: Build) -> None:
     """GitHub redirects a renamed repository's REST URLs on its own host."""
-    hub = hub_of("acme/app", runs=[run_json(1, conclusion="failure")])
+    hub = hub_of(
+        "acme/app",
+        runs=[run_json(1, conclusion="failure")],
+        jobs={1: [job_json(11, "test", "failure")]},
+    )
 
     def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/repos/acme/old-name/actions/runs":
-            return httpx.Response(301, headers={"location": "/repos/acme/app/actions/runs"})
+        if request.url.path == "/repos/acme/old-name/actions/runs/1/jobs":
+            return httpx.Response(
+                301, headers={"location": "/repos/acme/app/actions/runs/1/jobs?filter=all"}
+            )
         return hub.handle(request)
 
     forge = forge_for(httpx.MockTransport(handle), repos=["acme/app"])
     from gluetui.forges.github import runs as github_runs
 
-    listed = await github_runs.list_runs(forge.session, "acme/old-name", "main", NOW, 14)
-    assert [r["id"] for r in listed] == [1]
+    jobs, _ = await github_runs.rest_jobs(forge.session, "acme/old-name", [{"id": 1}])
+    assert [j["id"] for j in jobs["1"]] == [11]
 
 
 async def test_an_answer_without_the_asked_alias_is_an_error(forge_for: Build) -> None:
@@ -105,7 +111,8 @@ async def test_no_graphql_endpoint_says_so(url: str) -> None:
 
 
 async def test_admin_rights_are_a_permission_not_a_bad_token(forge_for: Build) -> None:
-    hub = hub_of("acme/app", "acme/lib")
+    hub = hub_of("acme/app", "acme/lib", runs=[run_json(1, conclusion="failure")])
+    hub.unresolvable = {"WFR_1"}  # the runs' jobs are read over REST
     original = hub.rest
 
     def rest(request: httpx.Request) -> httpx.Response:
@@ -125,11 +132,12 @@ async def test_admin_rights_are_a_permission_not_a_bad_token(forge_for: Build) -
 
 
 async def test_json_nested_past_any_parser_fails_only_its_repository(forge_for: Build) -> None:
-    hub = hub_of("acme/app", "acme/lib")
+    hub = hub_of("acme/app", "acme/lib", runs=[run_json(1, conclusion="failure")])
+    hub.unresolvable = {"WFR_1"}  # the runs' jobs are read over REST
     original = hub.rest
 
     def rest(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/repos/acme/app/actions/runs":
+        if request.url.path == "/repos/acme/app/actions/runs/1/jobs":
             return httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
         return original(request)
 
@@ -143,8 +151,12 @@ async def test_json_nested_past_any_parser_fails_only_its_repository(forge_for: 
 
 
 async def test_a_malformed_run_attempt_fails_only_its_repository(forge_for: Build) -> None:
-    bad = run_json(2, run_attempt="2x", conclusion="failure")
-    hub = FakeGitHub([FakeRepo("acme/app", runs=[bad]), FakeRepo("acme/lib", runs=[run_json(3)])])
+    bad = run_json(2, conclusion="failure")
+    jobs = {2: [job_json(21, "test", "failure", attempt="2x")]}  # type: ignore[arg-type]
+    hub = FakeGitHub(
+        [FakeRepo("acme/app", runs=[bad], jobs=jobs), FakeRepo("acme/lib", runs=[run_json(3)])]
+    )
+    hub.unresolvable = {"WFR_2", "WFR_3"}  # REST says the attempt (GraphQL numbers them itself)
     forge = forge_for(hub, repos=["acme/app", "acme/lib"])
     data = await forge.fetch(NOW)
     (error,) = data.errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,19 +33,19 @@ def by_name(data: Any) -> dict[str, RepoData]:
     return {r.repo.full_name: r for r in data.repos}
 
 
-async def test_sixty_repos_cost_two_batched_queries(forge_for: Build) -> None:
+async def test_sixty_repos_cost_one_listing_and_one_details_query(forge_for: Build) -> None:
     repos = [FakeRepo(f"acme/r{i:02d}") for i in range(60)]
     hub = FakeGitHub(repos)
     forge = forge_for(hub, repos=[r.full for r in repos])
     data = await forge.fetch(NOW)
     assert len(data.repos) == 60 and not data.errors
-    assert hub.calls["graphql:Repos"] == 2  # 40 + 20
-    assert hub.calls["graphql:Owners"] == 1  # the viewer's login
-    assert hub.calls["graphql:Docs"] == 0  # no files, no docs
-    assert data.stats["graphql_queries"] == 3
+    assert hub.calls["graphql:Owners"] == 1  # the viewer's login and the 60 stamps
+    assert hub.calls["graphql:Details"] == 1  # 60 of a batch of 100, the viewer's teams with it
+    assert hub.calls["graphql:Followup"] == 0  # no runs, no docs: nothing to follow up
+    assert data.stats["graphql_queries"] == 2
     assert data.viewer == "alice"
     assert data.viewer_teams == ("acme/platform",)
-    assert data.stats["rest_calls"] == 60  # one runs listing per repository, nothing else
+    assert data.stats["rest_calls"] == 0  # runs come from the commits' check suites
 
 
 async def test_org_listing_paginates_past_100_and_filters(forge_for: Build) -> None:
@@ -57,15 +58,17 @@ async def test_org_listing_paginates_past_100_and_filters(forge_for: Build) -> N
     forge = forge_for(hub, orgs=["acme"], exclude=["acme/svc2*"], cache=MemoryHttpCache())
     data = await forge.fetch(NOW)
     got = {r.repo.full_name for r in data.repos}
-    # Nothing stored: the listing carries the details, 50 repositories a page (5 pages).
-    assert hub.calls["graphql:Owners"] == 5 and hub.calls["graphql:Repos"] == 0
+    # Nothing stored: 100 repositories a page (3 pages) with their trees and sizes, then the
+    # 198 watched ones are read in two details queries.
+    assert hub.calls["graphql:Owners"] == 3 and hub.calls["graphql:Details"] == 2
     assert "acme/svc003" not in got and "acme/svc004" not in got  # archived, fork
     assert not any(n.startswith("acme/svc2") for n in got)
     assert len(got) == 200 - 2
     hub.calls.clear()
     again = await forge.fetch(NOW)
     # Then only stamps are listed, 100 a page, and the unchanged repositories are not re-read.
-    assert hub.calls["graphql:Owners"] == 3 and hub.calls["graphql:Repos"] == 0
+    assert hub.calls["graphql:Owners"] == 3 and hub.calls["graphql:Details"] == 0
+    assert sum(hub.calls.values()) == 3
     assert {r.repo.full_name for r in again.repos} == got
 
 
@@ -94,7 +97,8 @@ async def test_pulls_paginate_past_100(forge_for: Build) -> None:
     pulls = data.repos[0].pulls
     assert len(pulls) == 180
     assert len({p.number for p in pulls}) == 180
-    assert hub.calls["graphql:MorePulls"] == 2  # 50 in the batch, then 100 + 30
+    # The listing counted 180: 100 in the details query, then the other 80 in one more page.
+    assert hub.calls["graphql:MorePulls"] == 1
 
 
 async def test_partial_graphql_errors_become_repo_errors(forge_for: Build) -> None:
@@ -133,12 +137,12 @@ async def test_pull_request_mapping(forge_for: Build) -> None:
             },
             labels={"nodes": [{"name": "deps"}]},
             timelineItems={"nodes": [{"createdAt": "2026-11-20T12:00:00Z"}]},
-            commits={"nodes": [{"commit": {"statusCheckRollup": {"state": "ERROR"}}}]},
+            statusCheckRollup={"state": "ERROR"},
             title="Bump \x1b[31mthing\x1b[0m",
         ),
         # Force-pushed onto a commit with no checks yet; author account deleted (ghost).
-        pr_node(2, author=None, commits={"nodes": [{"commit": {"statusCheckRollup": None}}]}),
-        pr_node(3, commits={"nodes": []}, isDraft=True),
+        pr_node(2, author=None, statusCheckRollup=None),
+        pr_node(3, statusCheckRollup={}, isDraft=True),
     ]
     hub = FakeGitHub([FakeRepo("acme/app", pulls=pulls)])
     data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
@@ -204,20 +208,23 @@ async def test_docs_text_history_and_deep_references(forge_for: Build) -> None:
     assert "pkg/deep/nested/conf.py" in rd.tree and "pkg/deep/nested/gone.py" not in rd.tree
     assert "src/old.py" not in rd.tree and "docs/guide/setup.md" in rd.tree
     assert rd.tree_complete
-    assert hub.calls["graphql:Docs"] == 1 and hub.calls["graphql:Since"] == 1
+    # The listing carried the tree, so the details query read the texts; the history of the code
+    # they mention came with the followup query: no query of their own.
+    assert hub.calls["graphql:Docs"] == 0 and hub.calls["graphql:Since"] == 0
+    assert hub.calls["graphql:Details"] == 1 and hub.calls["graphql:Followup"] == 1
 
 
 async def test_doc_gone_between_tree_and_read_is_skipped(forge_for: Build) -> None:
     repo = _doc_repo()
     hub = FakeGitHub([repo])
-    original = hub._docs
+    original = hub._details
 
     def vanish(r: FakeRepo, i: str, variables: dict[str, Any], query: str) -> Any:
         node = original(r, i, variables, query)
         node["f0"] = None  # CONTRIBUTING.md (sorted first) was deleted meanwhile
         return node
 
-    hub._docs = vanish  # type: ignore[method-assign]
+    hub._details = vanish  # type: ignore[method-assign]
     data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
     assert "CONTRIBUTING.md" not in {d.path for d in data.repos[0].docs}
 
@@ -229,6 +236,7 @@ async def test_docs_skipped_when_detector_disabled(forge_for: Build) -> None:
     )
     data = await forge.fetch(NOW)
     assert data.repos[0].docs == () and hub.calls["graphql:Docs"] == 0
+    assert hub.calls["graphql:Followup"] == 0
 
 
 def _ci_repo() -> FakeRepo:
@@ -280,26 +288,27 @@ async def test_runs_attempts_jobs_and_tests(forge_for: Build) -> None:
     broken = runs[("30", 1)]
     assert [j.name for j in broken.jobs if j.conclusion == "failure"] == ["test"]
     assert broken.commit_title == "Fix parser" and broken.commit_author == "Bob"
-    assert runs[("10", 1)].jobs == ()  # a green run costs no jobs call
+    assert runs[("10", 1)].jobs == ()  # (the fake gives it none)
     assert runs[("5", 1)].status == "in_progress" and runs[("5", 1)].conclusion == ""
-    assert hub.calls["rest:jobs"] == 2 and hub.calls["rest:annotations"] == 1
-    (req,) = [r for r in hub.requests if r.url.path.endswith("/actions/runs")]
-    assert req.url.params["branch"] == "main"
-    assert req.url.params["created"] == ">=2026-11-11"
+    # Runs are the check suites of the window's commits (details), every run's jobs one
+    # followup query, the flaky job's failed tests one more; no REST at all.
+    assert hub.calls["graphql:Details"] == 1 and hub.calls["graphql:Followup"] == 1
+    assert hub.calls["graphql:Tests"] == 1 and hub.calls["check_nodes"] == 1
+    assert not any("/repos/" in r.url.path for r in hub.requests)
+    details = next(r for r in hub.requests if b"query Details" in r.content)
+    assert json.loads(details.content)["variables"]["since"] == "2026-11-11T00:00:00Z"
 
 
-async def test_jobs_and_tests_come_from_graphql_when_runs_have_node_ids(
-    forge_for: Build,
-) -> None:
-    over_rest = await forge_for(FakeGitHub([_ci_repo()]), repos=["acme/app"]).fetch(NOW)
-    repo = _ci_repo()
-    for run in repo.runs:
-        run["node_id"] = f"WFR_{run['id']}"
-    hub = FakeGitHub([repo])
+async def test_jobs_and_tests_read_over_graphql_match_the_rest_path(forge_for: Build) -> None:
+    unresolvable = FakeGitHub([_ci_repo()])
+    unresolvable.unresolvable = {f"WFR_{r['id']}" for r in _ci_repo().runs}
+    over_rest = await forge_for(unresolvable, repos=["acme/app"]).fetch(NOW)
+    assert unresolvable.calls["rest:jobs"] == 4 and unresolvable.calls["rest:annotations"] == 1
+    hub = FakeGitHub([_ci_repo()])
     data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
-    assert hub.calls["graphql:Jobs"] == 1
+    assert hub.calls["graphql:Followup"] == 1
     assert hub.calls["rest:jobs"] == 0 and hub.calls["rest:annotations"] == 0
-    assert hub.calls["rest:runs"] == 1 and data.stats["rest_calls"] == 1
+    assert data.stats["rest_calls"] == 0
     # The same records as the all-REST path: attempts, jobs, conclusions and the flaky test.
     key = [
         (r.id, r.attempt, r.conclusion, [(j.name, j.conclusion) for j in r.jobs], r.tests)
@@ -322,7 +331,7 @@ async def test_a_run_graphql_cannot_resolve_falls_back_to_rest(forge_for: Build)
     hub.unresolvable.add("WFR_30")  # answered with null
     data = await forge_for(hub, repos=["acme/app"]).fetch(NOW)
     runs = {(r.id, r.attempt): r for r in data.repos[0].runs}
-    assert hub.calls["graphql:Jobs"] == 1 and hub.calls["rest:jobs"] == 1
+    assert hub.calls["graphql:Followup"] == 1 and hub.calls["rest:jobs"] == 1
     assert [j.name for j in runs[("30", 1)].jobs if j.conclusion == "failure"] == ["test"]
     assert [j.name for j in runs[("20", 1)].jobs] == ["test", "lint"]
 
@@ -342,22 +351,26 @@ async def test_no_runs_and_only_running_runs(forge_for: Build) -> None:
     assert {r.status for r in got["acme/busy"].runs} == {"queued", "in_progress"}
     assert got["acme/empty"].runs == () and got["acme/empty"].tree == frozenset()
     assert hub.calls["rest:jobs"] == 0
-    assert hub.calls["rest:runs"] == 2  # the empty repository has no branch to ask about
+    # The empty repository has no branch: its details ask for no runs.
+    details = json.loads(next(r for r in hub.requests if b"query Details" in r.content).content)
+    empty_line = next(x for x in details["query"].splitlines() if x.startswith("  r2: "))
+    assert "checkSuites" not in empty_line and "history" not in empty_line
 
 
-async def test_second_refresh_is_conditional_and_free(forge_for: Build) -> None:
+async def test_second_refresh_of_an_unchanged_repository_costs_the_listing_only(
+    forge_for: Build,
+) -> None:
     hub = FakeGitHub([_ci_repo()])
     cache = MemoryHttpCache()
     forge = forge_for(hub, repos=["acme/app"], cache=cache)
     first = await forge.fetch(NOW)
-    before, sent = hub.remaining["core"], len(hub.requests)
+    sent = len(hub.requests)
     second = await forge.fetch(NOW)
-    conditional = [r for r in hub.requests[sent:] if "graphql" not in str(r.url)]
-    assert conditional and all("if-none-match" in r.headers for r in conditional)
-    assert first.stats["rest_calls"] == 4  # runs, two jobs listings, one annotations listing
-    # The runs listing is a 304; the same runs' jobs are the stored ones, not asked again.
-    assert second.stats["rest_calls"] == second.stats["not_modified"] == 1
-    assert hub.remaining["core"] == before  # 304s cost no REST points
+    # The stamp (head, its check state, pull requests) is unchanged: runs, jobs and tests are
+    # the stored ones; nothing but the listing is asked.
+    assert len(hub.requests) - sent == 1 and b"query Owners" in hub.requests[-1].content
+    assert first.stats["rest_calls"] == second.stats["rest_calls"] == 0
+    assert second.stats["graphql_queries"] == 1
     assert second.repos[0].runs == first.repos[0].runs
     assert not any(TOKEN in repr(v) for v in cache.entries.values())
 
@@ -367,11 +380,11 @@ async def test_rate_limits_reported(forge_for: Build) -> None:
     forge = forge_for(hub, repos=["acme/app"])
     data = await forge.fetch(NOW)
     limits = {r.resource: r for r in data.rate_limits}
-    assert set(limits) == {"rest", "graphql"}
-    assert limits["rest"].remaining == 4999 and limits["rest"].limit == 5000
+    assert set(limits) == {"graphql"}  # no REST call was needed
+    assert limits["graphql"].limit == 5000
     # Points by GitHub's formula (the teams lookup alone is 101 requests: 1 point, ...).
     assert limits["graphql"].remaining == 5000 - hub.points < 4999
-    assert limits["rest"].reset_at is not None
+    assert limits["graphql"].reset_at is not None
     assert forge.rate_limits == data.rate_limits
 
 
@@ -388,10 +401,11 @@ async def test_progress_reports_and_repr_has_no_token(forge_for: Build) -> None:
 
 
 async def test_enterprise_server_urls(forge_for: Build) -> None:
-    hub = FakeGitHub([FakeRepo("acme/app")])
+    hub = FakeGitHub([FakeRepo("acme/app", runs=[run_json(1, conclusion="failure")])])
+    hub.unresolvable = {"WFR_1"}  # an older server: the run's jobs are read over REST
     forge = forge_for(hub, url="https://ghe.example.com/api/v3", repos=["acme/app"])
     data = await forge.fetch(NOW)
     assert forge.host == "ghe.example.com" and data.host == "ghe.example.com"
     urls = {str(r.url).split("?")[0] for r in hub.requests}
     assert "https://ghe.example.com/api/graphql" in urls
-    assert "https://ghe.example.com/api/v3/repos/acme/app/actions/runs" in urls
+    assert "https://ghe.example.com/api/v3/repos/acme/app/actions/runs/1/jobs" in urls

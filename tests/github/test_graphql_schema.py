@@ -17,7 +17,9 @@ from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse,
 from graphql.execution.values import get_variable_values
 
 from gluetui.forges.github import graphql as gql
-from gluetui.forges.github import jobs as github_jobs
+from gluetui.forges.github.details import DetailAsk, details_query
+from gluetui.forges.github.followup import followup_query
+from gluetui.forges.github.jobs import wanted_query
 
 pytestmark = pytest.mark.peers
 
@@ -32,12 +34,23 @@ def schema(github_schema_path: Path) -> GraphQLSchema:
     return built
 
 
+SINCE = "2026-11-11T12:00:00Z"
+
+
 def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    q, v = gql.repos_query(["acme/app", "acme/lib"], doc_dirs=["docs", "guide"], with_teams=True)
-    yield "repos+teams", q, {**v, "login": "alice"}
-    q, v = gql.repos_query(["acme/app"])
-    yield "repos", q, v
+    full = DetailAsk("acme/app", pulls=7, commits=12, docs=("README.md", "docs/a.md"))
+    bare = DetailAsk("acme/lib", pulls=0, commits=0, head=False)
+    changed = DetailAsk("acme/web", pulls=3, commits=20, tree=True)
+    q, v = details_query(
+        [full, bare, changed], doc_dirs=["docs", "guide"], since=SINCE, with_teams=True
+    )
+    yield "details+teams", q, {**v, "login": "alice"}
+    q, v = details_query([bare])
+    yield "details-bare", q, v
+    q, v = details_query([full], since=SINCE)
+    yield "details-cold", q, v
     yield "more_pulls", gql.more_pulls_query(), {"owner": "acme", "name": "app", "after": "Y3Vy"}
+    yield "more_pulls-7", gql.more_pulls_query(7), {"owner": "acme", "name": "app", "after": "Y3Vy"}
     q, v = gql.owners_query([("org", "acme", None), ("user", "alice", "Y3Vy")], with_viewer=True)
     yield "owners+viewer", q, v
     q, v = gql.owners_query([("org", "acme", "Y3Vy")], with_viewer=False)
@@ -48,25 +61,18 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     q, v = gql.owners_query(
         [("org", "acme", None), ("user", "alice", "Y3Vy")],
         with_viewer=True,
-        details=True,
+        stamps=["acme/app"],
+        shape=True,
         doc_dirs=["docs", "guide"],
+        since=SINCE,
     )
-    yield "owners+details", q, v
+    yield "owners+shape", q, v
+    q, v = gql.owners_query(
+        [], with_viewer=True, stamps=["acme/app"], shape=True, doc_dirs=[], since=SINCE
+    )
+    yield "stamps+shape", q, v
     q, v = gql.owners_query([], with_viewer=True)
     yield "viewer", q, v
-    q, v = gql.owner_counts_query(
-        [("org", "acme", None), ("user", "alice", None)], with_viewer=True, stamps=["acme/app"]
-    )
-    yield "owner-counts", q, v
-    q, v = gql.owners_query(
-        [("org", "acme", "Y3Vy"), ("user", "alice", None)],
-        with_viewer=False,
-        details=True,
-        doc_dirs=["docs"],
-        page=12,
-        sizes=[3, 40],
-    )
-    yield "owners+details+sizes", q, v
     q, v = gql.docs_query({"acme/app": ["README.md", "docs/a.md"], "acme/lib": ["README.md"]})
     yield "docs", q, v
     asks = {"acme/app": [gql.SinceAsk("src", "2026-01-01T00:00:01Z"), gql.SinceAsk("", "2026")]}
@@ -74,9 +80,17 @@ def documents() -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "since+exists", q, v
     q, v, _ = gql.since_query({}, {"acme/lib": ["x/y/z"]}, first=5)
     yield "exists", q, v
-
-    q, v, _ = github_jobs.jobs_query({"acme/app": ["WFR_kwLOA", "WFR_kwLOB"], "acme/lib": ["x"]})
-    yield "jobs", q, v
+    checks = {"acme/app": ["WFR_kwLOA", "WFR_kwLOB"], "acme/lib": ["x"]}
+    q, v, _, _ = followup_query(asks, {"acme/lib": ["x/y/z"]}, checks, first=5)
+    yield "followup", q, v
+    q, v, _, _ = followup_query({}, {}, checks, first=5)
+    yield "followup-jobs", q, v
+    q, v, _, _ = followup_query(asks, {}, {}, first=5)
+    yield "followup-history", q, v
+    q, v, _, _ = wanted_query(checks, {"acme/app": ["CR_kwDOA", "CR_kwDOB"], "acme/lib": ["CR_x"]})
+    yield "tests", q, v
+    q, v, _, _ = wanted_query(checks, {})
+    yield "tests-runs-only", q, v
 
 
 DOCUMENTS = list(documents())

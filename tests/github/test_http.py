@@ -284,9 +284,11 @@ async def test_graphql_insufficient_scopes_is_auth_error() -> None:
 
 
 async def test_404_on_one_repo_runs_is_a_repo_error() -> None:
-    from fakehub import FakeGitHub, FakeRepo
+    from fakehub import FakeGitHub, FakeRepo, run_json
 
-    hub = FakeGitHub([FakeRepo("acme/app"), FakeRepo("acme/lib")])
+    runs = [run_json(1, conclusion="failure")]
+    hub = FakeGitHub([FakeRepo("acme/app", runs=runs), FakeRepo("acme/lib", runs=runs)])
+    hub.unresolvable = {"WFR_1"}  # the runs' jobs are read over REST
     original = hub.rest
 
     def rest(request: httpx.Request) -> httpx.Response:
@@ -314,9 +316,10 @@ def test_spent_title_uses_local_time() -> None:
 
 
 async def test_rate_limit_during_runs_pauses_the_repository() -> None:
-    from fakehub import FakeGitHub, FakeRepo
+    from fakehub import FakeGitHub, FakeRepo, run_json
 
-    hub = FakeGitHub([FakeRepo("acme/app")])
+    hub = FakeGitHub([FakeRepo("acme/app", runs=[run_json(1, conclusion="failure")])])
+    hub.unresolvable = {"WFR_1"}  # the run's jobs are read over REST
     original = hub.rest
     reset = str(int((NOW + timedelta(hours=2)).timestamp()))
 

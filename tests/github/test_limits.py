@@ -13,8 +13,10 @@ import pytest
 from nodecount import count
 
 from gluetui.forges.github import graphql as gql
-from gluetui.forges.github import jobs as github_jobs
 from gluetui.forges.github import limits
+from gluetui.forges.github.details import DetailAsk, details_query
+from gluetui.forges.github.followup import followup_query
+from gluetui.forges.github.jobs import wanted_query
 
 # GitHub's documentation, "Calculating nodes in a call", example 1: 50 + 50 x 10 = 550 nodes.
 SIMPLE = """
@@ -137,30 +139,39 @@ def test_githubs_worked_examples(document: str, nodes: int, requests: int, point
     assert (counted.nodes, counted.requests, counted.points) == (nodes, requests, points)
 
 
+SINCE = "2026-11-11T12:00:00Z"
+
+
+def _typical(n: int, **over: Any) -> list[DetailAsk]:
+    """Repositories as the bench organisation has them: 4 open pull requests, 11 commits in the
+    runs window, 6 docs."""
+    kw: dict[str, Any] = {"pulls": 4, "commits": 11, "docs": tuple(f"d{j}.md" for j in range(6))}
+    kw.update(over)
+    return [DetailAsk(f"acme/r{i}", **kw) for i in range(n)]
+
+
 def documents() -> list[tuple[str, str, dict[str, Any]]]:
     """Every kind of document gluetui builds, small and at the sizes it sends."""
     out: list[tuple[str, str, dict[str, Any]]] = []
-    names = [f"acme/r{i}" for i in range(gql.BATCH_SIZE)]
+    names = [f"acme/r{i}" for i in range(100)]
     for dirs in ([], ["docs"], ["docs", "guide", "handbook"]):
-        q, v = gql.repos_query(names, doc_dirs=dirs, with_teams=True)
-        out.append((f"repos-40-{len(dirs)}dirs", q, {**v, "login": "alice"}))
+        q, v = details_query(_typical(gql.BATCH_SIZE), doc_dirs=dirs, since=SINCE, with_teams=True)
+        out.append((f"details-100-{len(dirs)}dirs", q, {**v, "login": "alice"}))
+        q, v = details_query(_typical(40, tree=True, docs=()), doc_dirs=dirs, since=SINCE)
+        out.append((f"details-changed-40-{len(dirs)}dirs", q, v))
         q, v = gql.owners_query(
             [("org", "acme", None), ("user", "bob", "Y3Vy")],
             with_viewer=True,
-            details=True,
+            shape=True,
             doc_dirs=dirs,
             stamps=names,
+            since=SINCE,
         )
-        out.append((f"owners-details-{len(dirs)}dirs", q, v))
+        out.append((f"owners-shape-{len(dirs)}dirs", q, v))
+    q, v = details_query(_typical(20, pulls=100, commits=50), since=SINCE)
+    out.append(("details-20-busiest", q, v))
     q, v = gql.owners_query([("org", f"o{i}", None) for i in range(50)], with_viewer=True)
     out.append(("owners-50-stamps", q, v))
-    owners = [("org", f"o{i}", None) for i in range(50)]
-    q, v = gql.owner_counts_query(owners, with_viewer=True, stamps=names)
-    out.append(("owner-counts-50", q, v))
-    q, v = gql.owners_query(
-        owners[:9], with_viewer=False, details=True, doc_dirs=["docs"], sizes=[20] * 9
-    )
-    out.append(("owners-9-details-of-20", q, v))
     out.append(("more-pulls", gql.more_pulls_query(), {"owner": "a", "name": "b", "after": "c"}))
     out.append(("teams", gql.teams_query(), {"login": "alice"}))
     q, v = gql.docs_query({f"acme/r{i}": [f"d{j}.md" for j in range(10)] for i in range(50)})
@@ -171,10 +182,14 @@ def documents() -> list[tuple[str, str, dict[str, Any]]]:
     }
     q, v, _ = gql.since_query(asks, {"acme/r1": ["a/b/c"]}, first=5)
     out.append(("since-200", q, v))
-    q, v, _ = github_jobs.jobs_query(
-        {f"acme/r{i}": [f"WFR_{i}_{j}" for j in range(8)] for i in range(50)}
+    checks = {f"acme/r{i}": [f"WFR_{i}_{j}" for j in range(22)] for i in range(100)}
+    q, v, _, _ = followup_query(asks, {"acme/r1": ["a/b/c"]}, checks, first=5)
+    out.append(("followup-2200-runs", q, v))
+    q, v, _, _ = wanted_query(
+        {f"acme/r{i}": [f"WFR_{i}_{j}" for j in range(8)] for i in range(100)},
+        {f"acme/r{i}": [f"CR_{i}_{j}" for j in range(3)] for i in range(100)},
     )
-    out.append(("jobs-400", q, v))
+    out.append(("tests-800-runs-300-annotations", q, v))
     return out
 
 
@@ -191,35 +206,34 @@ def test_planner_and_independent_count_agree(
     assert planned.within_limits, (name, planned)
 
 
-def test_the_documents_of_the_issue_have_the_numbers_it_gives() -> None:
-    """One owner page of 50 detailed repositories is 132,600 nodes; four are 530,400 (over the
-    limit: what a cold refresh of 3 orgs + 1 user used to send); a Repos batch of 40 is 116,100."""
-    one, _ = gql.owners_query(
-        [("org", "acme", None)], with_viewer=True, details=True, doc_dirs=["docs"]
+def test_the_documents_cost_what_the_readme_says() -> None:
+    """A details query of 100 typical repositories is 56,600 nodes and 37 points (it asks for what
+    each has: a page of 50 repositories that each asked for 50 pull requests was 132,600 nodes and
+    126 points); a listing page of 100 is 1 point, 2 with what a first refresh sizes by; a followup
+    X."""
+    q, v = details_query(_typical(100), doc_dirs=["docs"], since=SINCE, with_teams=True)
+    cost = limits.cost(q, {**v, "login": "x"})
+    assert (cost.nodes, cost.points) == (56_600, 37)
+    page, v = gql.owners_query([("org", "acme", None)], with_viewer=True)
+    assert limits.cost(page, v).points == 1
+    page, v = gql.owners_query(
+        [("org", "acme", None)], with_viewer=True, shape=True, doc_dirs=["docs"], since=SINCE
     )
-    four, _ = gql.owners_query(
-        [("org", f"o{i}", None) for i in range(4)],
-        with_viewer=True,
-        details=True,
-        doc_dirs=["docs"],
-    )
-    batch, v = gql.repos_query([f"a/r{i}" for i in range(40)], doc_dirs=["docs"], with_teams=True)
-    assert limits.cost(one).nodes == 132_600
-    assert limits.cost(four).nodes == 530_400 > limits.NODE_LIMIT
-    assert limits.cost(batch, {**v, "login": "x"}).nodes == 116_100
+    assert limits.cost(page, v).points == 2
+    checks = {f"a/r{i}": [f"WFR_{i}_{j}" for j in range(22)] for i in range(100)}
+    asks = {f"a/r{i}": [gql.SinceAsk(f"p{j}", SINCE) for j in range(5)] for i in range(100)}
+    q, v, _, _ = followup_query(asks, {}, checks, first=5)
+    assert limits.cost(q, v).points == 28
 
 
 def test_fit_sizes_a_batch_under_the_node_limit() -> None:
-    def build(k: int) -> tuple[str, dict[str, Any]]:
-        return gql.owners_query(
-            [("org", f"o{i}", None) for i in range(k)],
-            with_viewer=True,
-            details=True,
-            doc_dirs=["docs"],
-        )
+    busiest = _typical(100, pulls=100, commits=50, docs=tuple(f"d{j}.md" for j in range(40)))
 
-    k = limits.fit(build, 50)
-    assert k == 3  # 3 x 132,600 = 397,800; a fourth would pass 500,000
+    def build(k: int) -> tuple[str, dict[str, Any]]:
+        return details_query(busiest[:k], doc_dirs=["docs"], since=SINCE)
+
+    k = limits.fit(build, 100)
+    assert k == 79  # 79 x 6,310 nodes = 498,490; an 80th would pass 500,000
     assert limits.cost(*build(k)).nodes <= limits.NODE_LIMIT < limits.cost(*build(k + 1)).nodes
     assert limits.fit(build, 1) == 1
 

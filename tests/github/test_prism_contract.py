@@ -1,7 +1,8 @@
 """Contract tests against Prism serving GitHub's official OpenAPI description (loopback only).
 
-1. Every REST request the adapter sends in the fake-GitHub scenarios (runs, jobs of every attempt,
-   annotations through httpx; and each action kind through PyGithub, recorded by a local server)
+1. Every REST request the adapter sends in the fake-GitHub scenarios (jobs of every attempt and
+   annotations through httpx, for runs GraphQL cannot resolve; and each action kind through
+   PyGithub, recorded by a local server)
    is replayed to Prism, which validates method, path, query and body against GitHub's
    description: a violation is a 422 with an ``sl-violations`` header.
 2. The adapter reads GitHub's own documented example responses (served by Prism) into records, and
@@ -22,7 +23,7 @@ from writeserver import WriteServer
 
 from gluetui.forges.base import ActionRequest
 from gluetui.forges.github.actions import ACTIONS as GITHUB_ACTIONS
-from gluetui.forges.github.runs import fetch_runs
+from gluetui.forges.github.runs import build_runs, rest_jobs
 
 #: (method, raw path with query, headers, body) of one request to replay to Prism.
 Sent = tuple[str, str, dict[str, str], bytes]
@@ -69,7 +70,8 @@ def test_every_action_kind_is_exercised() -> None:
 
 
 async def _recorded_reads() -> list[Sent]:
-    """The REST reads of a refresh with a broken, a re-run and a flaky run (fake GitHub)."""
+    """The REST reads of a refresh with a broken, a re-run and a flaky run (fake GitHub), on a
+    GitHub whose GraphQL cannot resolve the runs (so their jobs are read over REST)."""
     runs = [
         run_json(30, conclusion="failure", head_sha="c" * 40),
         run_json(20, run_attempt=2, conclusion="success"),
@@ -80,9 +82,10 @@ async def _recorded_reads() -> list[Sent]:
     }
     repo = FakeRepo("octocat/hello-world", runs=runs, jobs=jobs)
     hub = FakeGitHub([repo])
+    hub.unresolvable = {"WFR_30", "WFR_20"}
     await make_forge(hub.transport(), repos=[repo.full]).fetch(NOW)
     reads = [r for r in hub.requests if not r.url.path.endswith("/graphql")]
-    assert {r.url.path.rsplit("/", 1)[-1] for r in reads} == {"runs", "jobs", "annotations"}
+    assert {r.url.path.rsplit("/", 1)[-1] for r in reads} == {"jobs", "annotations"}
     return [(r.method, r.url.raw_path.decode(), dict(r.headers), r.content) for r in reads]
 
 
@@ -127,16 +130,27 @@ async def test_every_request_passes_prism_validation(prism_url: str) -> None:
             )
 
 
-async def test_documented_run_and_job_examples_parse(prism_url: str) -> None:
+async def test_documented_job_examples_parse(prism_url: str) -> None:
+    """GitHub's documented jobs listing (served by Prism) becomes a run's jobs."""
     forge = make_forge(httpx.AsyncHTTPTransport(), url=prism_url, repos=["octocat/hello-world"])
+    run: dict[str, Any] = {
+        "id": 30433642,
+        "name": "CI",
+        "head_branch": "main",
+        "head_sha": "a" * 40,
+        "status": "completed",
+        "conclusion": "failure",
+        "created_at": "2026-11-24T10:00:00Z",
+        "updated_at": "2026-11-24T10:10:00Z",
+    }
     try:
-        runs = await fetch_runs(forge.session, "octocat/hello-world", "main", NOW, 14)
+        jobs, tests = await rest_jobs(forge.session, "octocat/hello-world", [run])
     finally:
         await forge.aclose()
-    assert runs, "GitHub's example lists one workflow run"
-    run = runs[-1]
-    assert run.repo == "octocat/hello-world" and run.id and run.head_sha
-    assert run.workflow and run.created_at.tzinfo is not None
+    runs = build_runs("octocat/hello-world", [run], jobs, tests)
+    assert runs and runs[-1].id == "30433642"
+    assert runs[-1].jobs, "GitHub's example lists a job"
+    assert all(j.name and j.id for r in runs for j in r.jobs)
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=[f"{a.kind}-{i}" for i, a in enumerate(ACTIONS)])

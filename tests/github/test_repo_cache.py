@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -44,21 +45,20 @@ async def test_unchanged_repositories_cost_only_the_listing(forge_for: Build) ->
     forge = forge_for(hub, orgs=["acme"], cache=MemoryHttpCache())
     first = await forge.fetch(NOW)
     cold = _graphql(hub)
-    # Nothing stored: the owner's size (1 point, so the page asks for 2 repositories, not 50),
-    # then one listing query carries the details; then the viewer's teams.
+    # Nothing stored: one listing page with the trees and sizes, one details query (the docs'
+    # texts, the runs, the viewer's teams), one followup (doc history, the runs' jobs), and the
+    # failed tests of the flaky job.
     assert cold == {
-        "graphql:OwnerCounts": 1,
         "graphql:Owners": 1,
-        "graphql:Teams": 1,
-        "graphql:Docs": 1,
-        "graphql:Since": 1,
-        "graphql:Jobs": 1,
+        "graphql:Details": 1,
+        "graphql:Followup": 1,
+        "graphql:Tests": 1,
     }
     hub.calls.clear()
     second = await forge.fetch(NOW + timedelta(minutes=5))
-    # One listing query (stamps unchanged), a 304 per runs listing, nothing else.
+    # One listing query (stamps unchanged), nothing else: no REST, no other query.
     assert _graphql(hub) == {"graphql:Owners": 1}
-    assert hub.calls["rest:304"] == 2 and hub.calls["rest:jobs"] == 0
+    assert sum(hub.calls.values()) == 1
     assert second.repos == first.repos
     assert second.viewer_teams == first.viewer_teams == ("acme/platform",)
 
@@ -72,12 +72,15 @@ async def test_a_push_or_a_pull_request_update_rereads_that_repository(forge_for
     repos[0].files["src/new.py"] = "x"
     hub.calls.clear()
     data = await forge.fetch(NOW)
-    assert hub.calls["graphql:Repos"] == 1
+    # Only the pushed repository is read: its details (with its tree), then its docs' texts.
+    assert hub.calls["graphql:Details"] == 1 and hub.calls["graphql:Docs"] == 1
+    details = next(r for r in reversed(hub.requests) if b"query Details" in r.content)
+    assert b"acme/ci" not in details.content.replace(b"acme/app", b"")
     assert "src/new.py" in data.repos[0].tree
     repos[1].pulls = [pr_node(9, updatedAt="2026-11-25T07:00:00Z")]  # a new pull request
     hub.calls.clear()
     data = await forge.fetch(NOW)
-    assert hub.calls["graphql:Repos"] == 1 and hub.calls["graphql:Docs"] == 0
+    assert hub.calls["graphql:Details"] == 1 and hub.calls["graphql:Docs"] == 0
     assert [p.number for p in data.repos[1].pulls] == [9]
 
 
@@ -87,20 +90,32 @@ async def test_entries_expire(forge_for: Build) -> None:
     await forge.fetch(NOW)
     hub.calls.clear()
     await forge.fetch(NOW + rc.MAX_AGE)
-    assert hub.calls["graphql:Repos"] == 1  # too old to trust, whatever the stamp says
+    assert hub.calls["graphql:Details"] == 1  # too old to trust, whatever the stamp says
 
 
-async def test_new_runs_get_their_jobs_asked(forge_for: Build) -> None:
+async def test_a_push_asks_only_the_new_runs_jobs(forge_for: Build) -> None:
     repos = _repos()
     hub = FakeGitHub(repos)
     forge = forge_for(hub, repos=["acme/app", "acme/ci"], cache=MemoryHttpCache())
     await forge.fetch(NOW)
     ci = repos[1]
+    # A push, and its run failed: the head and its check state move, so the stamp does.
+    ci.head = "9" * 40
     ci.runs.insert(0, run_json(40, conclusion="failure", head_sha="9" * 40, node_id="WFR_40"))
     ci.jobs[40] = [job_json(401, "lint", "failure")]
     hub.calls.clear()
     data = await forge.fetch(NOW)
-    assert hub.calls["graphql:Jobs"] == 1 and hub.calls["graphql:Repos"] == 0
+    assert hub.calls["graphql:Details"] == 1 and hub.calls["graphql:Followup"] == 1
+    followup = next(r for r in reversed(hub.requests) if b"query Followup" in r.content)
+    # The runs that were there before lend their stored jobs: only the new one is asked.
+    asked = [
+        i
+        for k, v in json.loads(followup.content)["variables"].items()
+        if k.startswith("j")
+        for i in v
+    ]
+    assert asked == ["WFR_40"]
+    assert any(r.id == "20" and r.attempt == 2 for r in data.repos[1].runs)
     newest = next(r for r in data.repos[1].runs if r.id == "40")
     assert [(j.name, j.conclusion) for j in newest.jobs] == [("lint", "failure")]
 
@@ -113,9 +128,20 @@ def test_a_fresh_doc_shortens_validity() -> None:
     assert rc.valid_until([old], NOW, timedelta(days=30)) == NOW + rc.MAX_AGE
 
 
-def test_entries_round_trip_and_bad_bodies_are_misses(forge_for: Build) -> None:
+async def test_entries_round_trip_and_bad_bodies_are_misses(forge_for: Build) -> None:
     assert rc.decode(b"not json") is None
     assert rc.decode(b'{"repo": {}}') is None
+    assert rc.decode(b"[[], [], [], [], true, 1, [], {}, {}]") is None
+    hub = FakeGitHub(_repos())
+    cache = MemoryHttpCache()
+    data = await forge_for(hub, repos=["acme/app", "acme/ci"], cache=cache).fetch(NOW)
+    stored = [e for k, e in cache.entries.items() if k.startswith("gluetui:github-repo:")]
+    assert len(stored) == 2
+    for entry in stored:
+        decoded = rc.decode(entry.body)
+        assert decoded is not None and rc.decode(rc.encode(decoded)) == decoded
+        got = next(r for r in data.repos if r.repo == decoded.repo)
+        assert (decoded.pulls, decoded.docs, decoded.tree) == (got.pulls, got.docs, got.tree)
 
 
 def commit_node_record(date: str) -> rc.Commit:

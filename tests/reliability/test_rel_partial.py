@@ -93,8 +93,9 @@ def first_good(capsys: pytest.CaptureFixture[str], tmp_path: Path, server: Local
 def test_a_repository_that_fails_is_named_and_keeps_its_items(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], org: tuple[LocalServer, Any]
 ) -> None:
-    server, _ = org
+    server, hub = org
     config = first_good(capsys, tmp_path, server)
+    pushed_with_a_failed_run(hub, "acme/lib")
 
     def broken(req: Request) -> Answer | None:
         if "/repos/acme/lib/actions/runs" in req.path:
@@ -128,6 +129,15 @@ def test_an_organisation_github_cannot_resolve_keeps_all_its_items(
     with Store.open(Path(_store(tmp_path))) as store:
         (failure,) = store.failures()["gh"]
     assert failure.repo == "acme/*"
+
+
+def pushed_with_a_failed_run(hub: Any, name: str) -> None:
+    """A push to ``name`` whose run failed (so the next refresh reads it), on a server whose
+    GraphQL cannot resolve that run: its jobs are read over REST, where the fault waits."""
+    repo = hub.repos[name]
+    repo.head = "e" * 40
+    repo.runs = [fakehub().run_json(9, head_sha="e" * 40, conclusion="failure")]
+    hub.unresolvable = {"WFR_9"}
 
 
 def _store(tmp_path: Path) -> str:
@@ -175,8 +185,9 @@ def test_capacity_and_report_say_what_failed_and_exit_nonzero(
     org: tuple[LocalServer, Any],
     command: tuple[str, ...],
 ) -> None:
-    server, _ = org
+    server, hub = org
     config = first_good(capsys, tmp_path, server)
+    pushed_with_a_failed_run(hub, "acme/web")
     server.fault = lambda req: (
         Answer(500, {"message": "x"}) if "/repos/acme/web/actions/runs" in req.path else None
     )
@@ -196,7 +207,7 @@ def test_at_the_budget_edge_the_cli_says_what_waits_and_until_when(
     config = first_good(capsys, tmp_path, server)
     reset = datetime.now(UTC) + timedelta(minutes=40)
     hub.reset_epoch = int(reset.timestamp())
-    hub.remaining["graphql"] = 10
+    hub.remaining["graphql"] = 2  # the listing (1 point) leaves too little to read any of them
     for repo in hub.repos.values():
         repo.head = "e" * 40  # pushed to: every stamp moved
     code, out, err = run(capsys, config)

@@ -182,6 +182,7 @@ class Report:
     error_hint: str = ""
     rate_limits: tuple[RateLimit, ...] = ()
     repo_errors: tuple[RepoError, ...] = ()
+    saved_items: tuple[Item, ...] = ()
 
     def summary(self) -> str:
         """Like ``SyncReport.summary``: what failed in part ("" when nothing did)."""
@@ -217,7 +218,9 @@ class FakeSync:
         run = rt.store.sync_started(forge.name, at=now)
         rt.store.sync_finished(run, at=now, ok=True, items=len(got))
         limits = (RateLimit(remaining=4980, limit=5000, resource="rest"),)
-        return Report(forge.name, True, len(got), now, now, rate_limits=limits)
+        return Report(
+            forge.name, True, len(got), now, now, rate_limits=limits, saved_items=tuple(got)
+        )
 
 
 def config(**extra: Any) -> Config:

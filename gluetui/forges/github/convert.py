@@ -7,7 +7,7 @@ a commit without a status) become neutral defaults instead of errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -87,13 +87,17 @@ def attempt_of(run: JSON) -> int:
 
 
 def obj(value: object) -> JSON:
+    if type(value) is dict:  # what json.loads makes: skips the slower ABC check
+        return value
     return value if isinstance(value, Mapping) else {}
 
 
 def nodes(conn: object) -> list[JSON]:
     """The non-null nodes of a GraphQL connection."""
     raw = obj(conn).get("nodes")
-    return [n for n in raw if isinstance(n, Mapping)] if isinstance(raw, list) else []
+    if type(raw) is not list:
+        return []
+    return [n for n in raw if type(n) is dict or isinstance(n, Mapping)]
 
 
 def when(value: object) -> datetime | None:
@@ -153,8 +157,7 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
             requests.append(clean(who.get("combinedSlug") or "", 200))
         elif who:
             requests.append(login_of(who)[0])
-    commits = nodes(node.get("commits"))
-    rollup = obj(obj(commits[-1].get("commit")).get("statusCheckRollup")) if commits else {}
+    rollup = obj(node.get("statusCheckRollup"))  # the head commit's combined state
     ready = [when(e.get("createdAt")) for e in nodes(node.get("timelineItems"))]
     return PullRequest(
         repo=repo,
@@ -225,7 +228,10 @@ def job_record(data: JSON) -> Job:
 
 
 def run_records(
-    repo: str, run: JSON, jobs: Iterable[JSON] | None, tests: Mapping[str, list[TestResult]]
+    repo: str,
+    run: JSON,
+    jobs: Iterable[JSON] | None,
+    tests: Mapping[str, Sequence[TestResult]],
 ) -> list[Run]:
     """One :class:`Run` per attempt of a workflow run.
 

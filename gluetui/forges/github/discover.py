@@ -5,17 +5,18 @@ organisation of 20,000 repositories is listed whole (200 pages of 100, 1 point e
 GitHub hands back twice would loop forever; that owner stops there and is reported, keeping the
 last good items of whatever it did not list.
 
-Several owners share one query, as many as GitHub's node limit allows (:func:`limits.fit`). On a
-refresh with nothing stored, each page also carries the repositories' details (50 a page, fewer
-after GitHub gave up on a page: the size that worked is kept), so listing and reading cost the
-same queries; when the hourly budget could not pay for details as well, the listing carries only
-change stamps and the forge reads the rest in batches, as far as the budget goes.
+Several owners share one query, as many as GitHub's node limit allows (:func:`limits.fit`). Each
+listed repository comes with its change stamp (:func:`repocache.stamp_of`) and the numbers its
+details query is sized by (open pull requests, the head's check state); on a refresh with nothing
+stored, also with its tree and the commits of the runs window (``...RepoShape``), so the details
+query reads the docs' texts too. Each page is handed to the forge as it arrives (``on_page``):
+the first repositories are being read while the listing goes on.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from gluetui.errors import ForgeError, RateLimited
 from gluetui.forges.github import convert as conv
 from gluetui.forges.github import graphql as gql
 from gluetui.forges.github import limits
+from gluetui.forges.github.docs import RepoTree
 from gluetui.forges.github.repocache import stamp_of
 from gluetui.forges.http import HttpSession, sendable
 from gluetui.records import RepoError
@@ -33,7 +35,64 @@ from gluetui.textsafe import clean
 STAMPS_PER_QUERY = 100
 
 Owner = tuple[str, str, str | None]  # (kind, login, cursor)
-ParseNode = Callable[[str, Mapping[str, Any]], Awaitable[Any]]
+
+#: What a malformed listed node raises when read (it is then read without sizes).
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
+
+
+@dataclass
+class Listed:
+    """What the listing says of one repository."""
+
+    stamp: str = ""
+    #: Open pull requests (None: unknown, the repository's stamp could not be read).
+    pulls: int | None = None
+    #: The head's combined check state ("": no check ran on it; None: unknown).
+    checks: str | None = None
+    #: The default branch ("": an empty repository; None: unknown).
+    branch: str | None = None
+    #: Commits of the runs window (``shape`` listings only).
+    recent: int | None = None
+    #: The tree (``shape`` listings only).
+    tree: RepoTree | None = None
+
+
+def listed_of(node: Mapping[str, Any], dirs: Sequence[str]) -> Listed:
+    """A listed repository node (``...RepoStamp``, maybe ``...RepoShape``) as :class:`Listed`."""
+    if "stampPulls" not in node:
+        return Listed()
+    ref = node.get("defaultBranchRef")
+    target = conv.obj(conv.obj(ref).get("target"))
+    rollup = target.get("statusCheckRollup")
+    out = Listed(
+        stamp=stamp_of(node),
+        pulls=max(0, conv.int_of(conv.obj(node.get("stampPulls")).get("totalCount"), 0)),
+        checks=str(conv.obj(rollup).get("state") or "") if rollup is not None else "",
+        branch=clean(conv.obj(ref).get("name") or "", 200) if ref is not None else "",
+    )
+    if "recent" in node:
+        recent = conv.obj(conv.obj(node.get("recent")).get("target"))
+        total = conv.obj(recent.get("history")).get("totalCount")
+        out.recent = max(0, conv.int_of(total, 0))
+    if "tree" in node:
+        tree = RepoTree()
+        if node.get("tree"):
+            tree.expanded.add("")
+            conv.tree_paths(node["tree"], tree.files, tree.dirs, tree.expanded)
+        for k, path in enumerate(dirs):
+            deep = node.get(f"d{k}")
+            if deep:
+                tree.expanded.add(path)
+                conv.tree_paths(deep, tree.files, tree.dirs, tree.expanded)
+        out.tree = tree
+    return out
+
+
+def _read_listed(node: Mapping[str, Any], dirs: Sequence[str]) -> Listed:
+    try:
+        return listed_of(node, dirs)
+    except _UNREADABLE:
+        return Listed()  # read without sizes: its details query says what it is
 
 
 @dataclass
@@ -44,10 +103,16 @@ class Listing:
     #: Every watched repository, explicit ones first, in listing order.
     names: list[str] = field(default_factory=list)
     errors: list[RepoError] = field(default_factory=list)
-    #: Repository -> change stamp ("" when unknown).
-    stamps: dict[str, str] = field(default_factory=dict)
-    #: Repositories whose details came with the listing (parsed by the forge's ``parse_node``).
-    listed: dict[str, Any] = field(default_factory=dict)
+    #: Repository -> what the listing says of it.
+    info: dict[str, Listed] = field(default_factory=dict)
+
+    @property
+    def stamps(self) -> dict[str, str]:
+        return {name: got.stamp for name, got in self.info.items()}
+
+
+#: Told each page's new repositories, and the listing so far (its ``info`` and ``viewer``).
+OnPage = Callable[[list[str], Listing], None]
 
 
 def _matches(name: str, globs: Sequence[str]) -> bool:
@@ -72,12 +137,9 @@ class Lister:
     Args:
         session, url: Where GraphQL goes.
         source: The source's orgs, users, repos and filters.
-        page: Repositories per page when pages carry details (shrinks when GitHub gives up).
-        affordable: ``(points, repositories read so far) -> bool``: whether the hourly budget
-            can pay for a details page and still read what was listed.
-        parse_node: Turns a detailed repository node into what the forge keeps (may raise; a
-            failure there is that repository's).
+        page: Repositories per page (shrinks when GitHub gives up on a page with trees).
         pause: Told when a rate limit stops the listing.
+        on_page: Told the repositories of each page as it arrives (explicit ones first).
     """
 
     def __init__(
@@ -87,17 +149,15 @@ class Lister:
         source: SourceConfig,
         *,
         page: int,
-        affordable: Callable[[int, int], bool],
-        parse_node: ParseNode,
         pause: Callable[[RateLimited], None],
+        on_page: OnPage | None = None,
     ) -> None:
         self.session = session
         self.url = url
         self.source = source
         self.page = page
-        self.affordable = affordable
-        self.parse_node = parse_node
         self.pause = pause
+        self.on_page = on_page or (lambda names, listing: None)
 
     def watched(self, full: str, node: Mapping[str, Any]) -> bool:
         src = self.source
@@ -107,7 +167,8 @@ class Lister:
             return False
         return _matches(full, src.include) and not _matches(full, src.exclude)
 
-    async def run(self, dirs: Sequence[str], *, details: bool) -> Listing:
+    async def run(self, dirs: Sequence[str], *, shape: bool, since: str = "") -> Listing:
+        """List everything; with ``shape``, each repository's tree and window size too."""
         src = self.source
         out = Listing()
         owners: list[Owner] = [("org", o, None) for o in src.orgs]
@@ -116,77 +177,61 @@ class Lister:
         known = {n.lower() for n in out.names}
         unstamped = list(out.names)
         cursors: dict[tuple[str, str], set[str]] = {}
-        #: Repositories each owner has left to list, when known (pages ask for no more).
-        left: dict[tuple[str, str], int] = {}
         first = True
-        if details and owners:
-            owners, unstamped = await self._counts(out, owners, unstamped, left)
-            first = False
         while first or owners or unstamped:
             explicit = unstamped[:STAMPS_PER_QUERY]
-            carry = details and bool(owners)
-            sizes = [left.get((kind, login), self.page) for kind, login, _ in owners]
 
             def build(
                 k: int,
-                carry: bool = carry,
                 owners: list[Owner] = owners,
                 first: bool = first,
                 explicit: list[str] = explicit,
-                sizes: list[int] = sizes,
             ) -> tuple[str, dict[str, Any]]:
                 return gql.owners_query(
                     owners[:k],
                     with_viewer=first,
                     stamps=explicit,
-                    details=carry,
+                    shape=shape,
                     doc_dirs=dirs,
                     page=self.page,
-                    sizes=sizes[:k] if carry else (),
+                    since=since,
                 )
 
             k = limits.fit(build, len(owners)) if owners else 0
             group = owners[:k]
             query, variables = build(k)
-            reading = len(out.listed) + sum(min(self.page, n) for n in sizes[:k])
-            if carry and not self.affordable(limits.cost(query, variables).points, reading):
-                details = False  # the budget pays for stamps; the forge reads what it can
-                continue
             try:
                 result = await gql.run_query(
                     self.session, self.url, query, variables, what="the watched repositories"
                 )
             except gql.BatchTooBig as exc:
-                if not carry:
+                if not shape or self.page <= 1:
                     # A page of names and stamps is tiny: GitHub failing it is failing, not size.
                     raise ForgeError(exc.title, exc.hint, status=exc.status) from None
-                if self.page > 1:
-                    self.page = max(1, self.page // 2)
-                else:
-                    details = False  # even one repository a page is too much: read in batches
+                self.page = max(1, self.page // 2)
                 continue
             except RateLimited as exc:
                 if first:
                     raise  # nothing listed yet: the whole source waits for the budget
                 self.pause(exc)
                 out.errors += [owner_error(kind, login, exc.title) for kind, login, _ in owners]
+                if unstamped:
+                    self.on_page(unstamped, out)  # read unstamped, as far as the budget goes
                 return out
             unstamped = unstamped[len(explicit) :]
             if first:
                 out.viewer = clean(conv.obj(result.data.get("viewer")).get("login") or "", 100)
                 first = False
             for i, full in enumerate(explicit):
-                out.stamps[full] = stamp_of(conv.obj(result.data.get(f"e{i}")))
+                out.info[full] = _read_listed(conv.obj(result.data.get(f"e{i}")), dirs)
+            fresh: list[str] = list(explicit)
             nxt: list[Owner] = []
             for i, (kind, login, cursor) in enumerate(group):
-                following = await self._page(out, result, i, (kind, login, cursor), known, carry)
+                following = self._page(out, result, i, (kind, login), known, dirs, fresh)
                 if following is None:
                     continue
-                if (kind, login) in left:
-                    left[(kind, login)] = max(1, left[(kind, login)] - self.page)
-                end = following
                 seen = cursors.setdefault((kind, login), set())
-                if not end or end in seen or end == cursor:
+                if following in seen or following == cursor:
                     out.errors.append(
                         owner_error(
                             kind,
@@ -195,45 +240,12 @@ class Lister:
                         )
                     )
                     continue
-                seen.add(end)
-                nxt.append((kind, login, end))
+                seen.add(following)
+                nxt.append((kind, login, following))
             owners = nxt + owners[k:]
+            if fresh:
+                self.on_page(fresh, out)
         return out
-
-    async def _counts(
-        self,
-        out: Listing,
-        owners: list[Owner],
-        unstamped: list[str],
-        left: dict[tuple[str, str], int],
-    ) -> tuple[list[Owner], list[str]]:
-        """The first query: the viewer, the first explicit stamps, and how many repositories
-        each owner has (an owner with none needs no page, a small one a small page)."""
-        explicit = unstamped[:STAMPS_PER_QUERY]
-        query, variables = gql.owner_counts_query(owners, with_viewer=True, stamps=explicit)
-        try:
-            result = await gql.run_query(
-                self.session, self.url, query, variables, what="the watched repositories"
-            )
-        except gql.BatchTooBig as exc:
-            raise ForgeError(exc.title, exc.hint, status=exc.status) from None
-        out.viewer = clean(conv.obj(result.data.get("viewer")).get("login") or "", 100)
-        for i, full in enumerate(explicit):
-            out.stamps[full] = stamp_of(conv.obj(result.data.get(f"e{i}")))
-        listed: list[Owner] = []
-        for i, (kind, login, cursor) in enumerate(owners):
-            alias = f"w{i}"
-            node = conv.obj(result.data.get(alias))
-            if alias in result.alias_errors or not node:
-                out.errors.append(self._missing(kind, login, result, alias))
-                continue
-            total = conv.obj(node.get("repositories")).get("totalCount")
-            if isinstance(total, int) and not isinstance(total, bool):
-                if total <= 0:
-                    continue  # nothing to list
-                left[(kind, login)] = total
-            listed.append((kind, login, cursor))
-        return listed, unstamped[len(explicit) :]
 
     @staticmethod
     def _missing(kind: str, login: str, result: gql.GraphQLResult, alias: str) -> RepoError:
@@ -245,17 +257,18 @@ class Lister:
         )
         return owner_error(kind, login, why)
 
-    async def _page(
+    def _page(
         self,
         out: Listing,
         result: gql.GraphQLResult,
         i: int,
-        owner: Owner,
+        owner: tuple[str, str],
         known: set[str],
-        carry: bool,
+        dirs: Sequence[str],
+        fresh: list[str],
     ) -> str | None:
         """Take one owner's page; the next page's cursor, or None when it is done (or failed)."""
-        kind, login, _ = owner
+        kind, login = owner
         alias = f"w{i}"
         node = conv.obj(result.data.get(alias))
         if alias in result.alias_errors or not node:
@@ -266,32 +279,19 @@ class Lister:
             named = repo.get("nameWithOwner")
             if not isinstance(named, str) or "/" not in named or named.lower() in known:
                 continue
-            full = named
-            if not self.watched(full, repo):
+            if not self.watched(named, repo):
                 continue
-            known.add(full.lower())
-            out.names.append(full)
-            out.stamps[full] = stamp_of(repo)
-            if carry:
-                try:
-                    out.listed[full] = await self.parse_node(full, repo)
-                except RepoFailed as failed:
-                    out.errors.append(failed.error)
+            known.add(named.lower())
+            out.names.append(named)
+            fresh.append(named)
+            out.info[named] = _read_listed(repo, dirs)
         page_info = conv.obj(conn.get("pageInfo"))
         if not page_info.get("hasNextPage"):
             return None
         end = page_info.get("endCursor")
-        if not isinstance(end, str) or not sendable(end):
+        if not isinstance(end, str) or not end or not sendable(end):
             out.errors.append(
                 owner_error(kind, login, "GitHub sent a page cursor that cannot be sent back.")
             )
             return None
         return end
-
-
-class RepoFailed(Exception):
-    """One repository's details could not be used; the listing goes on without it."""
-
-    def __init__(self, error: RepoError) -> None:
-        super().__init__(error.title)
-        self.error = error

@@ -1,14 +1,16 @@
 """Docs and the code history they should keep up with, for many GitHub repositories at once.
 
-The main query already listed each default branch's tree two levels deep (and documentation
-directories three levels more), so docs are chosen without another call. Then, batched across
-repositories:
+The listing (or the details query) already read each default branch's tree two levels deep (and
+documentation directories three levels more), so docs are chosen without another call. Then,
+batched across repositories:
 
-1. one query (per :data:`~gluetui.forges.github.graphql.MAX_ALIASES` aliases) reads every doc's
-   text and last commit (``object(expression: "HEAD:path")``, ``history(first: 1, path:)``);
-2. one more asks, only for docs older than ``stale_doc.min_age_days``, how many commits touched each
-   code path the doc mentions since the doc last changed (``history(since:, path:) { totalCount }``),
-   and whether mentioned paths deeper than the listed tree exist (``object(expression:)``).
+1. every doc's text and last commit (``object(expression: "HEAD:path")``, ``history(first: 1,
+   path:)``): in the details query itself on a first refresh, whose listing carried the trees, or
+   in a query of their own (per :data:`~gluetui.forges.github.graphql.MAX_ALIASES` aliases);
+2. only for docs older than ``stale_doc.min_age_days``, how many commits touched each code path the
+   doc mentions since the doc last changed (``history(since:, path:) { totalCount }``), and whether
+   mentioned paths deeper than the listed tree exist (``object(expression:)``): in the followup
+   query beside the runs' jobs (:mod:`followup`), or on its own.
 
 So the tree in :class:`~gluetui.records.RepoData` holds every path two levels deep, every path under
 documentation directories, and every deeper path a doc mentions that exists: enough to tell a dead
@@ -23,9 +25,10 @@ tree listed them: a doc with odd characters in its name is read by its real name
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from gluetui.config.schema import StaleDocSettings
 from gluetui.docrefs import is_doc, referenced_paths, resolve
@@ -41,13 +44,16 @@ from gluetui.textsafe import clean
 MAX_PATHS_PER_DOC = 5
 #: Deep paths per repository whose existence is checked.
 MAX_EXISTS_PER_REPO = 30
-#: Commits listed per history answer (the total comes from ``totalCount``).
-COMMITS_LISTED = 5
+#: Commits listed per history answer (the total comes from ``totalCount``): the newest three of
+#: each path hold the newest three of all, which is what a stale doc's evidence shows.
+COMMITS_LISTED = 3
 MAX_DOC_CHARS = 256 * 1024
 
 #: Files under doc directories that are not docs to read (images, archives).
 _NOT_TEXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".pdf", ".zip", ".webp", ".drawio")
 
+
+JSON = Mapping[str, Any]
 
 #: Exceptions that mean "this repository's answer cannot be read", not "the source failed".
 UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
@@ -87,7 +93,10 @@ class RepoTree:
 
 
 @dataclass
-class _Doc:
+class Doc:
+    """One doc being read: its text and last commit, then the paths it mentions and what to ask
+    about their history."""
+
     repo: str
     path: str
     text: str
@@ -96,8 +105,29 @@ class _Doc:
     asks: list[gql.SinceAsk] = field(default_factory=list)
 
 
+@dataclass
+class HistoryPlan:
+    """What the history round asks: per repository, commits since each doc changed per path,
+    and whether deep paths the docs mention exist."""
+
+    asks: dict[str, list[gql.SinceAsk]] = field(default_factory=dict)
+    exists: dict[str, list[str]] = field(default_factory=dict)
+
+    def weight(self, repo: str) -> int:
+        return len(self.asks.get(repo, ())) + len(self.exists.get(repo, ()))
+
+    def repos(self) -> list[str]:
+        return sorted({*self.asks, *self.exists})
+
+
 class DocsReader:
-    """Reads the docs of every repository of one refresh in two batched rounds."""
+    """Reads the docs of many repositories: texts, then the code history they should follow.
+
+    The steps are separate so the forge can put them into the queries it sends anyway (the
+    details query reads texts when the listing carried the tree; the followup query carries the
+    history): :meth:`choose`, :meth:`texts` (or :meth:`parse_texts` of another query's answer),
+    :meth:`plan`, :meth:`take_history`, :meth:`finish`. :meth:`read` runs them all on its own.
+    """
 
     def __init__(
         self,
@@ -121,14 +151,12 @@ class DocsReader:
         #: Batch sizes (repositories per query) that worked, per round.
         self.sizes: dict[str, int] = {"docs": 1000, "history": 1000}
 
-    def _fail(self, repo: str, title: str, hint: str = "") -> None:
+    def fail(self, repo: str, title: str, hint: str = "") -> None:
         self.failed.setdefault(repo, (title, hint or "Its docs are read again next refresh."))
 
-    async def read(self, trees: Mapping[str, RepoTree]) -> dict[str, tuple[DocFile, ...]]:
-        """Docs per repository (``trees`` is updated with verified deep paths).
-
-        Repositories in :attr:`failed` are left out of the answer: their docs are unknown.
-        """
+    def choose(self, trees: Mapping[str, RepoTree]) -> dict[str, list[str]]:
+        """The doc paths to read per repository (a repository whose doc path cannot be sent
+        fails its docs, named)."""
         chosen: dict[str, list[str]] = {}
         for repo, t in trees.items():
             paths = sorted(
@@ -138,28 +166,43 @@ class DocsReader:
             )[: self.settings.max_docs_per_repo]
             bad = [p for p in paths if not sendable(p)]
             if bad or not sendable(repo):
-                self._fail(
+                self.fail(
                     repo,
                     f"A doc path in {clean(repo, 100)} is not valid Unicode and cannot be asked "
                     f"for ({clean(bad[0] if bad else repo, 80)}).",
                     "Its other items refresh; its docs keep their last state.",
                 )
                 paths = [p for p in paths if sendable(p)]
-            chosen[repo] = paths
+            chosen[repo] = paths if sendable(repo) else []
+        return chosen
+
+    async def read(self, trees: Mapping[str, RepoTree]) -> dict[str, tuple[DocFile, ...]]:
+        """Docs per repository, texts and history read here (``trees`` is updated with verified
+        deep paths). Repositories in :attr:`failed` are left out of the answer."""
         try:
-            docs = await self._texts({r: d for r, d in chosen.items() if d and sendable(r)})
-            await self._history(docs, trees)
+            docs = await self.texts({r: d for r, d in self.choose(trees).items() if d})
+            await self.history(self.plan(docs, trees), trees)
         except RateLimited as exc:
-            # The docs of this refresh are all or nothing: the next refresh reads them again.
-            self.paused = exc
-            for repo in trees:
-                self._fail(repo, exc.title, exc.hint)
+            self.pause(exc, trees)
             return {}
+        return self.finish(docs, trees)
+
+    def pause(self, exc: RateLimited, repos: Iterable[str]) -> None:
+        """A rate limit stopped the docs of ``repos``: all or nothing, read again next time."""
+        self.paused = exc
+        for repo in repos:
+            self.fail(repo, exc.title, exc.hint)
+
+    def finish(
+        self, docs: Sequence[Doc], trees: Mapping[str, RepoTree]
+    ) -> dict[str, tuple[DocFile, ...]]:
+        """The DocFiles of every repository of ``trees`` not in :attr:`failed`."""
         out: dict[str, list[DocFile]] = {repo: [] for repo in trees if repo not in self.failed}
         for d in docs:
             if d.repo not in out:
                 continue
             tree = trees[d.repo]
+            d.asks = [a for a in d.asks if (d.repo, a) in self._answers]
             try:
                 described = tuple(
                     p
@@ -173,13 +216,14 @@ class DocsReader:
         return {repo: tuple(files) for repo, files in out.items() if repo not in self.failed}
 
     def _unreadable(self, repo: str, exc: BaseException) -> None:
-        self._fail(
+        self.fail(
             repo,
             f"GitHub sent docs gluetui cannot read for {clean(repo, 100)} ({type(exc).__name__}).",
         )
 
-    async def _texts(self, chosen: Mapping[str, list[str]]) -> list[_Doc]:
-        docs: list[_Doc] = []
+    async def texts(self, chosen: Mapping[str, list[str]]) -> list[Doc]:
+        """Texts and last commits of ``chosen`` docs, in batches (halved when GitHub gives up)."""
+        docs: list[Doc] = []
 
         async def call(batch: list[str]) -> None:
             asked = {repo: chosen[repo] for repo in batch}
@@ -188,10 +232,13 @@ class DocsReader:
             if result is None:
                 return
             for i, (repo, paths) in enumerate(asked.items()):
-                try:
-                    docs.extend(self._parse_texts(repo, paths, result, i))
-                except UNREADABLE as exc:
-                    self._unreadable(repo, exc)
+                if f"r{i}" in result.alias_errors:
+                    kind, message = result.alias_errors[f"r{i}"]
+                    self.fail(repo, *gql.repo_error_text(repo, kind, message))
+                    continue
+                node = conv.obj(result.data.get(f"r{i}"))
+                target = conv.obj(conv.obj(node.get("ref")).get("target"))
+                docs.extend(self.parse_texts(repo, paths, node, target))
 
         halving: Halving[str] = Halving(
             self.sizes["docs"],
@@ -202,28 +249,28 @@ class DocsReader:
         self.sizes["docs"] = halving.size
         return docs
 
-    def _parse_texts(
-        self, repo: str, paths: Sequence[str], result: gql.GraphQLResult, i: int
-    ) -> list[_Doc]:
-        if f"r{i}" in result.alias_errors:
-            kind, message = result.alias_errors[f"r{i}"]
-            self._fail(repo, *gql.repo_error_text(repo, kind, message))
+    def parse_texts(
+        self, repo: str, paths: Sequence[str], node: Mapping[str, object], target: JSON
+    ) -> list[Doc]:
+        """Docs from ``f{j}`` texts on ``node`` and ``h{j}`` last commits on ``target``; a
+        repository whose answer cannot be read fails its docs (returns none)."""
+        try:
+            out = []
+            for j, path in enumerate(paths):
+                blob = conv.obj(node.get(f"f{j}"))
+                if not blob or blob.get("isBinary") or not isinstance(blob.get("text"), str):
+                    continue  # vanished since the tree was listed, binary, or too big
+                hist = conv.nodes(target.get(f"h{j}"))
+                last = conv.commit_record(hist[0]) if hist else None
+                text = clean(blob["text"], MAX_DOC_CHARS, single_line=False)
+                out.append(Doc(repo, path, text, last))
+            return out
+        except UNREADABLE as exc:
+            self._unreadable(repo, exc)
             return []
-        node = conv.obj(result.data.get(f"r{i}"))
-        target = conv.obj(conv.obj(node.get("ref")).get("target"))
-        out = []
-        for j, path in enumerate(paths):
-            blob = conv.obj(node.get(f"f{j}"))
-            if not blob or blob.get("isBinary") or not isinstance(blob.get("text"), str):
-                continue  # vanished since the tree was listed, binary, or too big
-            hist = conv.nodes(target.get(f"h{j}"))
-            last = conv.commit_record(hist[0]) if hist else None
-            text = clean(blob["text"], MAX_DOC_CHARS, single_line=False)
-            out.append(_Doc(repo, path, text, last))
-        return out
 
     def _too_big(self, repo: str, exc: gql.BatchTooBig) -> None:
-        self._fail(repo, f"GitHub gave up reading the docs of {clean(repo, 100)}: {exc.title}")
+        self.fail(repo, f"GitHub gave up reading the docs of {clean(repo, 100)}: {exc.title}")
 
     async def _run(
         self, query: str, variables: Mapping[str, object], what: str, repos: Sequence[str]
@@ -237,21 +284,25 @@ class DocsReader:
             if exc.status == 401:
                 raise
             for repo in repos:
-                self._fail(repo, exc.title, exc.hint)
+                self.fail(repo, exc.title, exc.hint)
             return None
 
-    async def _history(self, docs: list[_Doc], trees: Mapping[str, RepoTree]) -> None:
-        asks: dict[str, list[gql.SinceAsk]] = {}
-        exists: dict[str, list[str]] = {}
+    def plan(self, docs: Sequence[Doc], trees: Mapping[str, RepoTree]) -> HistoryPlan:
+        """The paths each doc mentions, and what the history round must ask about them."""
+        plan = HistoryPlan()
         min_age = timedelta(days=self.settings.min_age_days)
         for d in docs:
             tree = trees[d.repo]
-            found = (resolve(raw, d.path) for raw in self.find_paths(d.text))
-            d.mentioned = list(dict.fromkeys(p for p in found if p and p != d.path))
+            try:
+                found = (resolve(raw, d.path) for raw in self.find_paths(d.text))
+                d.mentioned = list(dict.fromkeys(p for p in found if p and p != d.path))
+            except UNREADABLE as exc:
+                self._unreadable(d.repo, exc)
+                continue
             for p in d.mentioned:
-                if tree.exists(p) is None and p not in exists.setdefault(d.repo, []):
-                    if len(exists[d.repo]) < MAX_EXISTS_PER_REPO:
-                        exists[d.repo].append(p)
+                if tree.exists(p) is None and p not in plan.exists.setdefault(d.repo, []):
+                    if len(plan.exists[d.repo]) < MAX_EXISTS_PER_REPO:
+                        plan.exists[d.repo].append(p)
                     else:
                         tree.complete = False
             if d.last is None or self.now - d.last.date < min_age:
@@ -263,60 +314,62 @@ class DocsReader:
                 if tree.exists(p) is not False and not is_doc(p, self.settings.doc_globs)
             ][:MAX_PATHS_PER_DOC] or [""]
             d.asks = [gql.SinceAsk(p, since) for p in code]
-            repo_asks = asks.setdefault(d.repo, [])
+            repo_asks = plan.asks.setdefault(d.repo, [])
             repo_asks.extend(a for a in d.asks if a not in repo_asks)
-        exists = {r: ps for r, ps in exists.items() if ps}
-        if not asks and not exists:
+        plan.exists = {r: ps for r, ps in plan.exists.items() if ps}
+        return plan
+
+    async def history(self, plan: HistoryPlan, trees: Mapping[str, RepoTree]) -> None:
+        """The history round on its own (batched, halved when GitHub gives up)."""
+        if not plan.asks and not plan.exists:
             return
-        answers = self._answers
-        weights = {r: len(asks.get(r, ())) + len(exists.get(r, ())) for r in {*asks, *exists}}
 
         async def call(batch: list[str]) -> None:
-            sub_asks = {r: asks[r] for r in batch if r in asks}
-            sub_exists = {r: exists[r] for r in batch if r in exists}
+            sub_asks = {r: plan.asks[r] for r in batch if r in plan.asks}
+            sub_exists = {r: plan.exists[r] for r in batch if r in plan.exists}
             query, variables, order = gql.since_query(sub_asks, sub_exists, first=COMMITS_LISTED)
             result = await self._run(query, variables, "doc code history", order)
             if result is None:
                 return
             for i, repo in enumerate(order):
-                try:
-                    self._parse_history(repo, result, i, sub_asks, sub_exists, trees[repo])
-                except UNREADABLE as exc:
-                    self._unreadable(repo, exc)
+                self.take_history(repo, result, f"r{i}", plan, trees[repo])
 
         halving: Halving[str] = Halving(
-            self.sizes["history"], weight=lambda r: max(1, weights[r]), max_weight=gql.MAX_ALIASES
+            self.sizes["history"],
+            weight=lambda r: max(1, plan.weight(r)),
+            max_weight=gql.MAX_ALIASES,
         )
-        await halving.run(sorted(weights), call, self._too_big)
+        await halving.run(plan.repos(), call, self._too_big)
         self.sizes["history"] = halving.size
-        for d in docs:
-            d.asks = [a for a in d.asks if (d.repo, a) in answers]
 
-    def _parse_history(
+    def take_history(
         self,
         repo: str,
         result: gql.GraphQLResult,
-        i: int,
-        asks: Mapping[str, Sequence[gql.SinceAsk]],
-        exists: Mapping[str, Sequence[str]],
+        alias: str,
+        plan: HistoryPlan,
         tree: RepoTree,
     ) -> None:
-        node = conv.obj(result.data.get(f"r{i}"))
-        target = conv.obj(conv.obj(node.get("ref")).get("target"))
-        for j, ask in enumerate(asks.get(repo, ())):
-            hist = conv.obj(target.get(f"s{j}"))
-            commits = [c for c in map(conv.commit_record, conv.nodes(hist)) if c]
-            self._answers[(repo, ask)] = (commits, conv.int_of(hist.get("totalCount"), 0))
-        for j, path in enumerate(exists.get(repo, ())):
-            if node.get(f"x{j}"):
-                tree.verified.add(path)
-            else:
-                tree.expanded.add(posixpath.dirname(path))
-                tree.verified.discard(path)
-        if f"r{i}" in result.alias_errors:
-            tree.complete = False
+        """One repository's history answer (``alias`` of ``result``)."""
+        try:
+            node = conv.obj(result.data.get(alias))
+            target = conv.obj(conv.obj(node.get("ref")).get("target"))
+            for j, ask in enumerate(plan.asks.get(repo, ())):
+                hist = conv.obj(target.get(f"s{j}"))
+                commits = [c for c in map(conv.commit_record, conv.nodes(hist)) if c]
+                self._answers[(repo, ask)] = (commits, conv.int_of(hist.get("totalCount"), 0))
+            for j, path in enumerate(plan.exists.get(repo, ())):
+                if node.get(f"x{j}"):
+                    tree.verified.add(path)
+                else:
+                    tree.expanded.add(posixpath.dirname(path))
+                    tree.verified.discard(path)
+            if alias in result.alias_errors:
+                tree.complete = False
+        except UNREADABLE as exc:
+            self._unreadable(repo, exc)
 
-    def _doc_file(self, d: _Doc, described: tuple[str, ...]) -> DocFile:
+    def _doc_file(self, d: Doc, described: tuple[str, ...]) -> DocFile:
         if not d.asks:
             return DocFile(path=d.path, text=d.text, last_commit=d.last, described_paths=described)
         answers = self._answers

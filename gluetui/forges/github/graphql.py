@@ -22,10 +22,11 @@ from gluetui.forges.github import limits
 from gluetui.forges.http import GATEWAY_TIMEOUTS, JSON, HttpSession, spent_title
 from gluetui.textsafe import clean
 
-#: Repositories per batched query: 40 x 50 PRs x ~57 nested nodes is 116,100 of GitHub's 500,000
-#: node limit (:mod:`limits` computes it), and fewer, larger queries keep a refresh short. A batch
-#: GitHub gives up on is halved (:mod:`batching`).
-BATCH_SIZE = 40
+#: Repositories per details query (:mod:`details`): each asks for exactly what its repository has
+#: (its open pull requests, the commits of the runs window, its docs), so a batch of 100 typical
+#: repositories is ~30,000 of GitHub's 500,000 nodes (:mod:`limits` computes it). A batch GitHub
+#: gives up on is halved (:mod:`batching`) and the size that worked is kept.
+BATCH_SIZE = 100
 #: Aliased objects per doc/history query (docs of ~100 repositories share one query). GitHub limits
 #: nodes (500,000), not aliases; each alias here is one blob or a history of at most 5 commits.
 MAX_ALIASES = 1000
@@ -108,16 +109,23 @@ def too_big(kind: str, message: str) -> bool:
 
 
 async def run_query(
-    session: HttpSession, url: str, query: str, variables: Mapping[str, Any], *, what: str
+    session: HttpSession,
+    url: str,
+    query: str,
+    variables: Mapping[str, Any],
+    *,
+    what: str,
+    planned: tuple[limits.Cost, list[str]] | None = None,
 ) -> GraphQLResult:
     """POST one query; raise for whole-query failures, keep per-alias errors.
 
     The document's node count and points are computed first (:mod:`limits`): a query over
     GitHub's limits is never sent (:class:`BatchTooBig`), and its points are what the session's
-    budget check weighs. Every top-level field asked for must be in the answer: one that is
-    missing makes the answer unusable, one that is null without an error is that alias's error.
+    budget check weighs (``planned``: :func:`limits.analyse` of this very document, when the
+    caller computed it already). Every top-level field asked for must be in the answer: one that
+    is missing makes the answer unusable, one that is null without an error is that alias's error.
     """
-    spend, keys = limits.analyse(query, variables)
+    spend, keys = planned or limits.analyse(query, variables)
     if spend.max_page > limits.MAX_PAGE or spend.min_page < 1:
         raise ForgeError(
             f"gluetui built a query for {what} that asks for {spend.max_page} items of one "
@@ -131,7 +139,11 @@ async def run_query(
             _RETRY_HINT,
         )
     try:
-        json.dumps(dict(variables), ensure_ascii=False).encode("utf-8")
+        # Encoded once, here: a value that is not valid Unicode (a lone surrogate from an earlier
+        # answer) cannot be sent, and says so, instead of failing inside the HTTP client.
+        body = json.dumps(
+            {"query": query, "variables": dict(variables)}, ensure_ascii=False
+        ).encode("utf-8")
     except (UnicodeEncodeError, TypeError, ValueError) as exc:
         raise ForgeError(
             f"The query for {what} cannot be sent: a value in it is not valid Unicode "
@@ -142,7 +154,7 @@ async def run_query(
     session.stats["graphql_points"] += spend.points
     reply = await session.post(
         url,
-        {"query": query, "variables": dict(variables)},
+        body,
         what=what,
         retry=True,
         ok=(404, 405, *GATEWAY_TIMEOUTS),
@@ -243,40 +255,6 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def repos_query(
-    full_names: Sequence[str], *, doc_dirs: Sequence[str] = (), with_teams: bool = False
-) -> tuple[str, dict[str, Any]]:
-    """The main batched query: metadata, open PRs and a shallow tree per repository.
-
-    ``doc_dirs`` (``docs``) get three more tree levels each (aliases ``d0``...), so docs nested
-    below them are found in the same query. With ``with_teams`` it also asks for the viewer's teams
-    in every organisation they belong to (one batch per refresh carries it).
-    """
-    params: list[str] = []
-    fields: list[str] = []
-    variables: dict[str, Any] = {}
-    deep = []
-    for k, path in enumerate(doc_dirs):
-        params.append(f"$d{k}: String!")
-        variables[f"d{k}"] = f"HEAD:{path}"
-        deep.append(f"d{k}: object(expression: $d{k}) {{ ...DeepTree }}")
-    for i, full in enumerate(full_names):
-        owner, name = split_repo(full)
-        params += [f"$o{i}: String!", f"$n{i}: String!"]
-        variables[f"o{i}"], variables[f"n{i}"] = owner, name
-        fields.append(
-            f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ ...RepoFields {' '.join(deep)} }}"
-        )
-    if with_teams:
-        params.append("$login: String!")
-        fields.append(
-            "  viewer { organizations(first: 100) { nodes { login "
-            "teams(first: 100, userLogins: [$login]) { nodes { combinedSlug } } } } }"
-        )
-    doc = f"query Repos({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
-    return with_fragments(doc), variables
-
-
 def teams_query() -> str:
     """The viewer's teams alone (``$login``), when no repository batch carried them."""
     return (
@@ -286,19 +264,21 @@ def teams_query() -> str:
     )
 
 
-def more_pulls_query() -> str:
-    """The next page (100) of one repository's open pull requests."""
+def more_pulls_query(first: int = 100) -> str:
+    """The next page of one repository's open pull requests (``first``: as many as are left, at
+    most 100: GitHub charges what a page may return)."""
+    size = max(1, min(100, first))
     return with_fragments(
         "query MorePulls($owner: String!, $name: String!, $after: String) {\n"
         "  repository(owner: $owner, name: $name) {\n"
-        "    pullRequests(first: 100, after: $after, states: OPEN, "
+        f"    pullRequests(first: {size}, after: $after, states: OPEN, "
         "orderBy: { field: UPDATED_AT, direction: DESC }) { ...PullPage }\n"
         "  }\n}"
     )
 
 
-#: Repositories per listing page when the page carries every repository's details.
-DETAIL_PAGE = 50
+#: Repositories per listing page (stamps only, or with what a first refresh sizes details by).
+LISTING_PAGE = 100
 
 
 def owners_query(
@@ -306,84 +286,51 @@ def owners_query(
     *,
     with_viewer: bool,
     stamps: Sequence[str] = (),
-    details: bool = False,
+    shape: bool = False,
     doc_dirs: Sequence[str] = (),
-    page: int = DETAIL_PAGE,
-    sizes: Sequence[int] = (),
+    page: int = LISTING_PAGE,
+    since: str = "",
 ) -> tuple[str, dict[str, Any]]:
     """One page of repositories per organisation/user: ``(kind, login, cursor)``.
 
-    Each listed repository comes with its change stamp; with ``details`` (a refresh with nothing
-    stored) also with everything :func:`repos_query` reads, :data:`DETAIL_PAGE` per page, so
-    listing and reading an organisation cost the same queries (``page`` of them, smaller after
-    GitHub gave up on a page; ``sizes`` per owner when it is known to have fewer left: GitHub
-    charges what a page *may* return). ``stamps`` are explicitly configured repositories whose
-    stamps (``e0``...) are read in the same query.
+    Each listed repository comes with its change stamp (``...RepoStamp``: 1 point per 100). With
+    ``shape`` (a refresh with nothing stored) also with ``...RepoShape``: how many commits the
+    runs window since ``since`` holds, and the tree (with ``doc_dirs`` listed deeper), so the
+    details query asks for exactly what each repository has and reads its docs' texts at once.
+    ``stamps`` are explicitly configured repositories read the same way (``e0``...).
     """
     params: list[str] = []
     fields: list[str] = ["  viewer { login }"] if with_viewer else []
     variables: dict[str, Any] = {}
     extra = ""
-    if details and owners:
+    if shape and (owners or stamps):
+        params.append("$since: GitTimestamp!")
+        variables["since"] = since
         deep = []
         for k, path in enumerate(doc_dirs):
             params.append(f"$d{k}: String!")
             variables[f"d{k}"] = f"HEAD:{path}"
             deep.append(f"d{k}: object(expression: $d{k}) {{ ...DeepTree }}")
-        extra = " ".join(["...RepoFields", *deep])
+        extra = " ".join(["...RepoShape", *deep])
     for i, full in enumerate(stamps):
         owner, name = split_repo(full)
         params += [f"$eo{i}: String!", f"$en{i}: String!"]
         variables[f"eo{i}"], variables[f"en{i}"] = owner, name
-        fields.append(f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ ...RepoStamp }}")
+        fields.append(
+            f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ nameWithOwner ...RepoStamp {extra} }}"
+        )
+    size = max(1, min(page, LISTING_PAGE))
     for i, (kind, login, cursor) in enumerate(owners):
         params += [f"$l{i}: String!", f"$c{i}: String"]
         variables[f"l{i}"], variables[f"c{i}"] = login, cursor
         root = "organization" if kind == "org" else "user"
         affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
-        size = max(1, min(page, DETAIL_PAGE)) if extra else 100
-        if i < len(sizes):
-            size = max(1, min(size, sizes[i]))
+        more = f" nodes {{ {extra} }}" if extra else ""
         fields.append(
             f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
-            f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos nodes {{ {extra} }} }} }}"
-            if extra
-            else f"  w{i}: {root}(login: $l{i}) {{ repositories(first: {size}, after: $c{i}{affil}, "
-            f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos }} }}"
+            f"orderBy: {{ field: NAME, direction: ASC }}) {{ ...OwnerRepos{more} }} }}"
         )
     head = f"query Owners({', '.join(params)})" if params else "query Owners"
-    return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
-
-
-def owner_counts_query(
-    owners: Sequence[tuple[str, str, str | None]],
-    *,
-    with_viewer: bool,
-    stamps: Sequence[str] = (),
-) -> tuple[str, dict[str, Any]]:
-    """How many repositories each organisation/user has (``w0``...), one node each.
-
-    Asked before listing with details, so each page asks for no more repositories than the
-    owner has: GitHub charges the points (and counts the nodes) of what a page may return, and a
-    page of 50 detailed repositories costs 126 points whether the owner has 50 or 5.
-    """
-    params: list[str] = []
-    fields: list[str] = ["  viewer { login }"] if with_viewer else []
-    variables: dict[str, Any] = {}
-    for i, full in enumerate(stamps):
-        owner, name = split_repo(full)
-        params += [f"$eo{i}: String!", f"$en{i}: String!"]
-        variables[f"eo{i}"], variables[f"en{i}"] = owner, name
-        fields.append(f"  e{i}: repository(owner: $eo{i}, name: $en{i}) {{ ...RepoStamp }}")
-    for i, (kind, login, _) in enumerate(owners):
-        params.append(f"$l{i}: String!")
-        variables[f"l{i}"] = login
-        root = "organization" if kind == "org" else "user"
-        affil = "" if kind == "org" else ", ownerAffiliations: [OWNER]"
-        fields.append(
-            f"  w{i}: {root}(login: $l{i}) {{ repositories(first: 1{affil}) {{ totalCount }} }}"
-        )
-    head = f"query OwnerCounts({', '.join(params)})" if params else "query OwnerCounts"
     return with_fragments(f"{head} {{\n" + "\n".join(fields) + "\n}"), variables
 
 
@@ -424,13 +371,11 @@ class SinceAsk:
     since: str
 
 
-def since_query(
+def since_parts(
     asks: Mapping[str, Sequence[SinceAsk]], exists: Mapping[str, Sequence[str]], *, first: int
-) -> tuple[str, dict[str, Any], list[str]]:
-    """Commit counts (and the first few) since a date per path, and whether deep paths exist.
-
-    Returns the document, its variables and the repositories in alias order (``r0``...).
-    """
+) -> tuple[list[str], list[str], dict[str, Any], list[str]]:
+    """The parameters, fields and variables of :func:`since_query`, and the repositories in alias
+    order (``r0``...): the followup query (:mod:`followup`) puts them beside other aliases."""
     params: list[str] = []
     fields: list[str] = []
     variables: dict[str, Any] = {}
@@ -457,5 +402,16 @@ def since_query(
             else ""
         )
         fields.append(f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ {ref} {' '.join(objs)} }}")
+    return params, fields, variables, repos
+
+
+def since_query(
+    asks: Mapping[str, Sequence[SinceAsk]], exists: Mapping[str, Sequence[str]], *, first: int
+) -> tuple[str, dict[str, Any], list[str]]:
+    """Commit counts (and the first few) since a date per path, and whether deep paths exist.
+
+    Returns the document, its variables and the repositories in alias order (``r0``...).
+    """
+    params, fields, variables, repos = since_parts(asks, exists, first=first)
     doc = f"query Since({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
     return with_fragments(doc), variables, repos

@@ -1,16 +1,20 @@
-"""Jobs and failed-test annotations of many workflow runs in one GraphQL query.
+"""Jobs and failed-test annotations of workflow runs, through GraphQL.
 
 REST needs one jobs call per run (``filter=all`` for every attempt) and one annotations call per
 failed job; at organisation scale that is most of a refresh's requests. GraphQL reaches the same
-data from the run's ``node_id`` (which the REST runs listing already returned): ``nodes(ids:)``
--> ``WorkflowRun.checkSuite.checkRuns(filterBy: {checkType: ALL})``, where every attempt's jobs
-are check runs of the run's one check suite, and a second ``checkRuns`` filtered to failed
-conclusions carries their annotations. So the jobs of all runs of ~100 repositories cost one
-query and no REST call at all.
+data from the run's node id (which the runs' check suites already gave, :mod:`suites`), in two
+steps, each one connection per run:
+
+1. what failed in every run, on any attempt (``...RunFailures``): for most runs nothing;
+2. for the runs a detector needs whole (:func:`suites.jobs_wanted`: the newest run of a workflow
+   when it failed, a failed run whose commit then passed, a run that passed after a job failed),
+   the jobs of every attempt (``...RunChecks``: every attempt's jobs are check runs of the run's
+   one check suite), with the annotations of the failed jobs of runs that passed (the failed
+   tests of a flake) in the same query.
 
 GraphQL does not number attempts: each job name's check runs are ordered by start time and
-numbered 1, 2, ... (capped at the run's ``run_attempt``), since "re-run failed jobs" re-runs only
-some jobs and the rest ran in the first attempt alone. The result is shaped
+numbered 1, 2, ... (capped at the run's ``run_attempt`` when REST said it), since "re-run failed
+jobs" re-runs only some jobs and the rest ran in the first attempt alone. The result is shaped
 like REST's jobs (``id``, ``name``, ``conclusion``, ``run_attempt``...), so
 :func:`gluetui.forges.github.convert.run_records` reads both alike.
 """
@@ -18,172 +22,114 @@ like REST's jobs (``id``, ``name``, ``conclusion``, ``run_attempt``...), so
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from gluetui.errors import ForgeError, RateLimited
 from gluetui.forges.github import convert as conv
-from gluetui.forges.github import graphql as gql
-from gluetui.forges.github.batching import Halving
-from gluetui.forges.http import HttpSession, Unreachable
+from gluetui.forges.github.graphql import with_fragments
 from gluetui.records import TestResult
 
-#: Runs per jobs query (each costs ~12 of GitHub's "requests": 1/100 point each; the node count,
-#: 260 per run, keeps 400 runs at 104,000 of GitHub's 500,000).
-MAX_RUNS_PER_QUERY = 400
+#: Node ids per ``nodes(ids:)`` alias (GitHub accepts at most 100).
+MAX_IDS = 100
 
 JSON = Mapping[str, Any]
 
 
-@dataclass
-class RunJobs:
-    """Jobs per run id and test results per job id, for one repository."""
-
-    jobs: dict[str, list[JSON]] = field(default_factory=dict)  # REST-shaped
-    tests: dict[str, list[TestResult]] = field(default_factory=dict)
-    #: Run ids GraphQL could not resolve (the caller reads them over REST instead).
-    missing: list[str] = field(default_factory=list)
-
-
-def jobs_query(asks: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any], list[str]]:
-    """One ``nodes(ids:)`` alias per repository (``j0``...); returns the repos in alias order."""
+def nodes_parts(
+    asks: Mapping[str, Sequence[str]], *, prefix: str, on: str, fragment: str
+) -> tuple[list[str], list[str], dict[str, Any], list[tuple[str, list[str]]]]:
+    """``nodes(ids:)`` aliases (``{prefix}0``...) for each repository's node ids, at most
+    :data:`MAX_IDS` an alias, each spreading ``fragment`` on type ``on``: parameters, fields,
+    variables, and (repo, ids) in alias order."""
     params: list[str] = []
     fields: list[str] = []
     variables: dict[str, Any] = {}
-    order = list(asks)
-    for i, repo in enumerate(order):
-        params.append(f"$j{i}: [ID!]!")
-        variables[f"j{i}"] = list(asks[repo])
-        fields.append(f"  j{i}: nodes(ids: $j{i}) {{ ... on WorkflowRun {{ ...RunJobs }} }}")
-    doc = f"query Jobs({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}"
-    return gql.with_fragments(doc), variables, order
+    order: list[tuple[str, list[str]]] = []
+    for repo, ids in asks.items():
+        for start in range(0, len(ids), MAX_IDS):
+            chunk = list(ids[start : start + MAX_IDS])
+            k = len(order)
+            params.append(f"${prefix}{k}: [ID!]!")
+            variables[f"{prefix}{k}"] = chunk
+            fields.append(
+                f"  {prefix}{k}: nodes(ids: ${prefix}{k}) {{ ... on {on} {{ ...{fragment} }} }}"
+            )
+            order.append((repo, chunk))
+    return params, fields, variables, order
 
 
-def _rest_like(node: JSON, attempt: int) -> dict[str, Any]:
+def failures_parts(
+    asks: Mapping[str, Sequence[str]],
+) -> tuple[list[str], list[str], dict[str, Any], list[tuple[str, list[str]]]]:
+    """What failed in each run (repo -> run node ids), aliased ``j0``..."""
+    return nodes_parts(asks, prefix="j", on="WorkflowRun", fragment="RunFailures")
+
+
+def wanted_query(
+    runs: Mapping[str, Sequence[str]], checks: Mapping[str, Sequence[str]]
+) -> tuple[str, dict[str, Any], list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """Whole runs (repo -> run node ids, ``w0``...) and the annotations of check runs (repo ->
+    check run node ids, ``t0``...) in one query; returns the document, its variables and both
+    aliases' (repo, ids) in order."""
+    params, fields, variables, run_order = nodes_parts(
+        runs, prefix="w", on="WorkflowRun", fragment="RunChecks"
+    )
+    more_params, more_fields, more_variables, check_order = nodes_parts(
+        checks, prefix="t", on="CheckRun", fragment="RunTests"
+    )
+    doc = (
+        f"query Tests({', '.join(params + more_params)}) {{\n"
+        + "\n".join(fields + more_fields)
+        + "\n}"
+    )
+    return with_fragments(doc), {**variables, **more_variables}, run_order, check_order
+
+
+def _rest_like(node: JSON, attempt: int, run_url: str) -> dict[str, Any]:
+    job_id = node.get("databaseId")
+    url = node.get("detailsUrl")
+    if not isinstance(url, str):
+        # An Actions job's page is its run's page plus /job/ID (what detailsUrl says, unasked).
+        number = conv.int_of(job_id, -1)
+        url = f"{run_url}/job/{number}" if run_url.startswith("https://") and number >= 0 else ""
     return {
-        "id": node.get("databaseId"),
+        "id": job_id,
+        "node_id": node.get("id") if isinstance(node.get("id"), str) else None,
         "name": node.get("name") or "",
-        "status": str(node.get("status") or "").lower(),
         "conclusion": str(node.get("conclusion") or "").lower() or None,
         "started_at": node.get("startedAt"),
         "completed_at": node.get("completedAt"),
-        "html_url": node.get("detailsUrl") or "",
+        "html_url": url,
         "run_attempt": attempt,
     }
 
 
-def jobs_of(suite: JSON, latest: int) -> list[JSON]:
-    """REST-shaped jobs of every attempt, each name's check runs numbered by start time."""
+def jobs_of(suite: JSON, latest: int | None, run_url: str = "") -> list[dict[str, Any]]:
+    """REST-shaped jobs of every attempt, each name's check runs numbered by start time (capped
+    at ``latest`` when the run's attempt count is known; job pages under ``run_url``)."""
     by_name: dict[str, list[JSON]] = {}
-    for node in conv.nodes(obj_of(suite, "all")):
+    for node in conv.nodes(conv.obj(suite.get("all"))):
         by_name.setdefault(str(node.get("name") or ""), []).append(node)
-    out: list[JSON] = []
+    cap = latest if latest is not None else max((len(v) for v in by_name.values()), default=1)
+    out: list[dict[str, Any]] = []
     for runs in by_name.values():
         runs.sort(
             key=lambda n: (str(n.get("startedAt") or ""), conv.int_of(n.get("databaseId"), 0))
         )
         # "Re-run failed jobs" re-runs some jobs only: the others ran in attempt 1 alone.
         for k, node in enumerate(runs):
-            out.append(_rest_like(node, min(k + 1, latest)))
+            out.append(_rest_like(node, min(k + 1, cap), run_url))
     out.sort(key=lambda j: (j["run_attempt"], str(j.get("started_at") or ""), j["id"] or 0))
     return out
 
 
-def obj_of(value: JSON, key: str) -> JSON:
-    return conv.obj(value.get(key))
-
-
-def flaky_tests(jobs: Sequence[JSON], suite: JSON) -> dict[str, list[TestResult]]:
-    """Test names from annotations of failed jobs whose name passed in another attempt."""
-    passed = {j.get("name") for j in jobs if j.get("conclusion") == "success"}
-    wanted = {
-        str(j.get("id")): j
-        for j in jobs
-        if j.get("conclusion") in conv.FAILED and j.get("name") in passed
-    }
-    tests: dict[str, list[TestResult]] = {}
-    for node in conv.nodes(obj_of(suite, "failed")):
-        job = wanted.get(str(node.get("databaseId")))
-        if job is None:
-            continue
-        notes = [
-            {
-                "annotation_level": str(a.get("annotationLevel") or "").lower(),
-                "title": a.get("title") or "",
-                "path": a.get("path") or "",
-            }
-            for a in conv.nodes(node.get("annotations"))
-        ]
-        tests[str(job["id"])] = conv.annotation_tests(conv.job_record(job), notes)
-    return tests
-
-
-class JobsReader:
-    """Reads the jobs of many repositories' runs, batched, halving what GitHub gives up on."""
-
-    def __init__(self, session: HttpSession, url: str, size: int = MAX_RUNS_PER_QUERY) -> None:
-        self.session = session
-        self.url = url
-        #: Repositories per query that worked (the weight limit is MAX_RUNS_PER_QUERY runs).
-        self.size = size
-        #: Repository -> (title, hint) for those whose jobs could not be read.
-        self.failed: dict[str, tuple[str, str]] = {}
-
-    async def read(self, wanted: Mapping[str, Sequence[JSON]]) -> dict[str, RunJobs]:
-        """Jobs of the ``wanted`` REST runs (repo -> runs with ``node_id``), batched across repos.
-
-        A repository whose answer cannot be read, or that GitHub gives up on even alone, goes to
-        :attr:`failed`; a rate limit or a failure of the whole source raises (what was read so
-        far is in the answer of the caller's next attempt, not here).
-        """
-        out = {repo: RunJobs() for repo in wanted}
-
-        async def call(batch: list[str]) -> None:
-            asks = {repo: [str(r["node_id"]) for r in wanted[repo]] for repo in batch}
-            query, variables, order = jobs_query(asks)
-            try:
-                result = await gql.run_query(
-                    self.session, self.url, query, variables, what="workflow run jobs"
-                )
-            except (gql.BatchTooBig, RateLimited, Unreachable):
-                raise
-            except ForgeError as exc:
-                if exc.status == 401:
-                    raise
-                for repo in batch:
-                    self.failed[repo] = (exc.title, exc.hint)
-                return
-            for i, repo in enumerate(order):
-                try:
-                    _take(out[repo], wanted[repo], result.data.get(f"j{i}"))
-                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-                    out[repo] = RunJobs()
-                    self.failed[repo] = (
-                        f"GitHub sent workflow jobs gluetui cannot read for {repo} "
-                        f"({type(exc).__name__}: {conv.clean(str(exc), 80)}).",
-                        "Its last items are kept; the next refresh reads it again.",
-                    )
-
-        def too_big(repo: str, exc: gql.BatchTooBig) -> None:
-            self.failed[repo] = (f"GitHub gave up reading the jobs of {repo}: {exc.title}", "")
-
-        halving: Halving[str] = Halving(
-            self.size, weight=lambda repo: len(wanted[repo]), max_weight=MAX_RUNS_PER_QUERY
-        )
-        await halving.run(list(wanted), call, too_big)
-        self.size = halving.size
-        return {repo: jobs for repo, jobs in out.items() if repo not in self.failed}
-
-
-def _take(into: RunJobs, runs: Sequence[JSON], got: object) -> None:
-    answers = got if isinstance(got, list) else []
-    for k, run in enumerate(runs):
-        node = conv.obj(answers[k]) if k < len(answers) else {}
-        suite = obj_of(node, "checkSuite")
-        run_id = str(run.get("id"))
-        if not suite:
-            into.missing.append(run_id)
-            continue
-        jobs = jobs_of(suite, conv.attempt_of(run))
-        into.jobs[run_id] = jobs
-        into.tests.update(flaky_tests(jobs, suite))
+def failed_tests(job: JSON, check: JSON) -> list[TestResult]:
+    """Test names from the failure annotations of one check run (``...RunTests``)."""
+    notes = [
+        {
+            "annotation_level": str(a.get("annotationLevel") or "").lower(),
+            "title": a.get("title") or "",
+            "path": a.get("path") or "",
+        }
+        for a in conv.nodes(check.get("annotations"))
+    ]
+    return conv.annotation_tests(conv.job_record(job), notes)

@@ -55,6 +55,7 @@ class RefreshMixin(Screen[None]):
         )
 
     items: dict[str, Item]
+    partial: bool
 
     def set_items(self, items: Iterable[Item], *, partial: bool | None = None) -> None:
         raise NotImplementedError
@@ -176,10 +177,34 @@ class RefreshMixin(Screen[None]):
         report = await self.backend.refresh(forge, progress)
         self.failures = self.backend.failures()
         self._finished(report)
-        await self.reload_items()
+        await self._show_refreshed(report)
         if report.ok:
             self.requeue_after_refresh()
         return report
+
+    async def _show_refreshed(self, report: SyncReport) -> None:
+        """Show a refresh's result: its source's saved items in place of the old ones, the other
+        sources' as they are. Reloading the whole store instead would hold a second copy of every
+        item (and their rows) while the old ones are still on screen."""
+        if not report.ok:
+            self.render_panels()  # its items stay; the status and stale marks changed
+            return
+        if self.partial or (not report.saved_items and report.items):
+            await self.reload_items()  # only a first screenful is loaded: load the rest
+            return
+        decided = len(self.backend.events())
+        fresh = await asyncio.to_thread(self.backend.with_triage, report.source, report.saved_items)
+        # Merged with what is on screen now (another source may have refreshed meanwhile), in
+        # the store's order (by source, then as saved), as a reload would give them.
+        by_source: dict[str, list[Item]] = {report.source: fresh}
+        for item in self.items.values():
+            if item.source != report.source:
+                by_source.setdefault(item.source, []).append(item)
+        self.set_items(
+            [i for source in sorted(by_source) for i in by_source[source]], partial=False
+        )
+        if len(self.backend.events()) != decided:
+            self.restate()  # a decision landed meanwhile
 
     def _finished(self, report: SyncReport) -> None:
         partial = report.summary() if report.ok else ""
