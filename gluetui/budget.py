@@ -17,7 +17,7 @@ stored snapshot with the sprint settings the store keeps (:class:`SprintBudget`)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
@@ -203,20 +203,40 @@ def leave_for_budget(suggestion: Suggestion, left: float) -> Suggestion:
     )
 
 
+def budget_over(items: Iterable[Item], remaining: float) -> dict[str, float]:
+    """Item id -> the hours left when its suggestion came up, for every open item whose
+    suggestion does not fit ``remaining`` hours (decided items keep theirs: their hours are
+    already in the budget).
+
+    The items keep the suggestions they were detected with; a reader shows
+    ``shown_suggestion(item, over)``, so the pass can run again from them whenever the budget
+    changes — and the "leave" wording is built only for the rows shown, not for thousands.
+    """
+    candidates = [
+        Candidate(i.id, i.impact, i.suggestion.route, i.suggestion.hours)
+        for i in items
+        if i.state is State.OPEN and i.suggestion is not None
+    ]
+    return over_budget(candidates, remaining)
+
+
+def shown_suggestion(item: Item, over: Mapping[str, float]) -> Suggestion | None:
+    """``item``'s suggestion with the budget applied (``over`` from :func:`budget_over`)."""
+    left = over.get(item.id)
+    if left is None or item.suggestion is None:
+        return item.suggestion
+    return leave_for_budget(item.suggestion, left)
+
+
 def budget_leaves(items: Iterable[Item], remaining: float) -> dict[str, Suggestion]:
     """Item id -> the "leave" suggestion of every open item whose suggestion does not fit
-    ``remaining`` hours (decided items keep theirs: their hours are already in the budget).
-
-    The items keep the suggestions they were detected with; a reader shows ``leaves.get(id,
-    item.suggestion)``, so the pass can run again from them whenever the budget changes.
-    """
-    suggested = {
-        i.id: i.suggestion for i in items if i.state is State.OPEN and i.suggestion is not None
+    ``remaining`` hours (see :func:`budget_over`)."""
+    by_id = {i.id: i for i in items}
+    return {
+        k: leave_for_budget(s, left)
+        for k, left in budget_over(by_id.values(), remaining).items()
+        if (s := by_id[k].suggestion) is not None
     }
-    impact = {i.id: i.impact for i in items if i.id in suggested}
-    candidates = [Candidate(k, impact[k], s.route, s.hours) for k, s in suggested.items()]
-    over = over_budget(candidates, remaining)
-    return {k: leave_for_budget(suggested[k], left) for k, left in over.items()}
 
 
 def apply_budget(items: Sequence[Item], remaining: float) -> list[Item]:

@@ -329,6 +329,16 @@ class SnapshotPart(Part):
             )
         return {item_id: from_text(at) for item_id, at in rows}
 
+    def seen_since(self, since: datetime) -> set[str]:
+        """Ids first stored after ``since``: the dashboard's "new" marks, without a datetime
+        for each of the thousands of ids ever seen."""
+        rows = self._db.read(
+            lambda c: c.execute(
+                "SELECT item_id FROM seen WHERE first_seen > ?", (to_text(since),)
+            ).fetchall()
+        )
+        return {item_id for (item_id,) in rows}
+
     def arrivals(self, since: datetime) -> list[Arrival]:
         """Glue work that arrived on the forge from ``since`` on, as first seen (resolved too)."""
         rows = self._db.read(

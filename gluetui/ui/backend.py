@@ -9,14 +9,14 @@ not need them, so building the app stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gluetui import browser, decisions
-from gluetui.budget import BudgetStatus, budget_leaves, budget_status
+from gluetui.budget import BudgetStatus, budget_over, budget_status, shown_suggestion
 from gluetui.capacity import Estimate, estimate
 from gluetui.config.schema import Config
 from gluetui.events import Event
@@ -115,10 +115,11 @@ class Backend:
     def stale_sources(self) -> set[str]:
         return self.runtime.store.stale_sources()
 
-    def first_seen(self, ids: Iterable[str] | None = None) -> Mapping[str, datetime]:
-        """When each item was first stored (all of them, or the ``ids`` given)."""
-        store = self.runtime.store
-        return store.first_seen() if ids is None else store.first_seen(ids)
+    def new_since(self, since: datetime | None, ids: Collection[str]) -> set[str]:
+        """Which of ``ids`` were first stored after ``since`` (none without a last look)."""
+        if since is None:
+            return set()
+        return self.runtime.store.seen_since(since) & set(ids)
 
     def stored_counts(self) -> dict[str, int]:
         """Stored items per kind (decided ones too)."""
@@ -192,9 +193,15 @@ class Backend:
         """When an item left now comes back at the latest (the next sprint's first morning)."""
         return decisions.leave_until(self.runtime, self.runtime.clock())
 
-    def budget_leaves(self, items: Iterable[Item], status: BudgetStatus) -> dict[str, Suggestion]:
-        """Item id -> "leave" for each open item whose suggestion no longer fits ``status``."""
-        return budget_leaves(items, status.remaining_hours)
+    def budget_over(self, items: Iterable[Item], status: BudgetStatus) -> dict[str, float]:
+        """Item id -> hours left, for each open item whose suggestion no longer fits ``status``
+        (show it with :meth:`shown_suggestion`)."""
+        return budget_over(items, status.remaining_hours)
+
+    @staticmethod
+    def shown_suggestion(item: Item, over: Mapping[str, float]) -> Suggestion | None:
+        """``item``'s suggestion as shown: "leave" when it is in ``over``."""
+        return shown_suggestion(item, over)
 
     def fitting_automations(self, item: Item) -> list[str]:
         return decisions.fitting_automations(self.runtime, item)

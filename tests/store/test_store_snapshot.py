@@ -36,6 +36,10 @@ def test_snapshot_replaces_only_its_source_and_keeps_first_seen(store: Store) ->
     assert seen[make_item(1).id] == NOW  # gone from the snapshot, still remembered
     assert seen[make_item(2).id] == NOW  # known before: keeps its first time
     assert seen[make_item(3).id] == later
+    # The dashboard's "new" marks: only ids first stored after the last look.
+    assert store.seen_since(NOW) == {make_item(3).id}
+    assert store.seen_since(NOW - timedelta(seconds=1)) == {make_item(i).id for i in (1, 2, 3, 9)}
+    assert store.seen_since(later) == set()
 
 
 def test_empty_snapshot_clears_a_source(store: Store) -> None:

@@ -201,11 +201,7 @@ class MainScreen(BatchMixin, DelegationMixin, TriageMixin, RefreshMixin, Screen[
         if partial is not None:
             self.partial = partial
         self.items = {i.id: i for i in items}
-        seen = self.backend.first_seen(self.items if self.partial else None)
-        base = self.baseline
-        self.new_ids = (
-            set() if base is None else {i for i in self.items if seen.get(i, base) > base}
-        )
+        self.new_ids = self.backend.new_since(self.baseline, self.items.keys())
         self.compute_followups()
         self.compute_routes()
         self.render_panels()

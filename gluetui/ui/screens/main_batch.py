@@ -1,7 +1,7 @@
 """The main screen's suggested routes and batches: accept a suggestion, mark items, hand them off.
 
 Every open item carries a suggested route (delegate, take, leave; :mod:`gluetui.routes`), and
-the budget turns what no longer fits into "leave" (:func:`gluetui.budget.budget_leaves`, run
+the budget turns what no longer fits into "leave" (:func:`gluetui.budget.budget_over`, run
 again after every decision). ``A`` accepts the highlighted item's suggestion through the same
 confirmation as ``a`` (a take or a leave gets its own short one); an automation with
 ``confirm = false`` — only the re-runs may — runs at once unless the budget would go over.
@@ -42,7 +42,8 @@ class BatchMixin(Screen[None]):
     #: Items marked for a batch, across every panel (cleared by escape and by a batch).
     marked: set[str]
     #: Item id -> "leave" for the open items whose suggestion no longer fits the budget.
-    leaves: dict[str, Suggestion]
+    #: Item id -> hours left when its suggestion came up, for those the budget turns to "leave".
+    over_budget: dict[str, float]
 
     @property
     def current_item(self) -> Item | None:
@@ -75,7 +76,7 @@ class BatchMixin(Screen[None]):
 
     def init_batch(self) -> None:
         self.marked = set()
-        self.leaves = {}
+        self.over_budget = {}
 
     # -- suggestions as shown ----------------------------------------------------------------
 
@@ -83,12 +84,12 @@ class BatchMixin(Screen[None]):
         """What the budget leaves of each open item's suggestion (after every reload or decision;
         the screen's budget is current then)."""
         status = self.budget if self.budget is not None else self.backend.budget_now()
-        self.leaves = self.backend.budget_leaves(self.items.values(), status)
+        self.over_budget = self.backend.budget_over(self.items.values(), status)
         self.marked &= self.items.keys()
 
     def suggestion(self, item: Item) -> Suggestion | None:
         """The item's suggestion as shown: the budget applied."""
-        return self.leaves.get(item.id, item.suggestion)
+        return self.backend.shown_suggestion(item, self.over_budget)
 
     def marked_in(self, rows: Iterable[Item]) -> int:
         return sum(1 for i in rows if i.id in self.marked) if self.marked else 0
