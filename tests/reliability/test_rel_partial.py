@@ -178,8 +178,10 @@ def test_a_trickling_server_fails_in_about_the_timeout(
     assert repos_of(out) == REPOS
 
 
-@pytest.mark.parametrize("command", [("capacity", "--refresh"), ("report", "--refresh")])
-def test_capacity_and_report_say_what_failed_and_exit_nonzero(
+@pytest.mark.parametrize(
+    "command", [("capacity", "--refresh"), ("report", "--refresh"), ("plan", "--refresh")]
+)
+def test_capacity_report_and_plan_say_what_failed_and_exit_nonzero(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     org: tuple[LocalServer, Any],
@@ -194,7 +196,7 @@ def test_capacity_and_report_say_what_failed_and_exit_nonzero(
     code, out, err = run(capsys, config, *command)
     assert code == 5
     assert "acme/web" in err and "1 of 3 repositories failed" in err
-    assert out  # the capacity table / the report is still printed
+    assert out  # the capacity table / the report / the plan is still printed
 
 
 def test_at_the_budget_edge_the_cli_says_what_waits_and_until_when(
