@@ -39,6 +39,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx
+import orjson
 
 from gluetui.errors import AuthError, ConfigError, ForgeError, GluetuiError, RateLimited
 from gluetui.records import CachedResponse, RateLimit
@@ -150,19 +151,32 @@ class Reply:
 
 
 def loads(body: bytes) -> Any:
-    """``json.loads`` with the cyclic garbage collector paused.
+    """A forge's JSON answer decoded, with the cyclic garbage collector paused.
 
     A decoded answer holds no reference cycles, but its hundreds of thousands of new dicts and
     lists trigger collections that walk every object alive, the answers decoded before included:
     decoding a cold refresh's 11 MB took 0.4 s that way, 0.08 s with the collector paused.
+    :func:`decode` does the decoding.
     """
     if not gc.isenabled():
-        return json.loads(body)
+        return decode(body)
     gc.disable()
     try:
-        return json.loads(body)
+        return decode(body)
     finally:
         gc.enable()
+
+
+def decode(body: bytes) -> Any:
+    """``orjson.loads`` (about three times as fast as ``json.loads`` on GitHub's answers), and
+    ``json.loads`` for what orjson refuses but JSON allows — a lone surrogate escape — so a
+    hostile answer decodes as it did before (or fails with ``json``'s ValueError). orjson reads
+    an integer beyond 64 bits as a float; no forge id is that large (GitHub's and GitLab's are
+    64-bit at most, and exact)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 #: Allocations between two young-generation collections while a refresh runs (CPython's is 700).

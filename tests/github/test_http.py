@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -338,3 +339,26 @@ async def test_rate_limit_during_runs_pauses_the_repository() -> None:
     assert "waits for the rate limit" in data.errors[0].title
     assert data.paused_until is not None
     assert abs((data.paused_until - datetime.fromtimestamp(int(reset), UTC)).total_seconds()) <= 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"a": [1, 2.5, "x"]}', {"a": [1, 2.5, "x"]}),
+        # What orjson refuses and JSON allows decodes as the standard library does.
+        (b'{"t": "\\ud800 lone"}', {"t": "\ud800 lone"}),
+        (b'{"id": 9223372036854775807}', {"id": 2**63 - 1}),  # every 64-bit id is exact
+    ],
+)
+def test_answers_decode_as_the_standard_library_decodes_them(body: bytes, expected: object) -> None:
+    from gluetui.forges.http import loads
+
+    assert loads(body) == expected == json.loads(body)
+
+
+@pytest.mark.parametrize("body", [b"{no", b"\xff\xfe", b"[1,]"])
+def test_what_is_not_json_is_still_a_value_error(body: bytes) -> None:
+    from gluetui.forges.http import loads
+
+    with pytest.raises(ValueError):
+        loads(body)

@@ -150,3 +150,15 @@ def commit_node_record(date: str) -> rc.Commit:
     got = commit_record(commit_node("1" * 40, date))
     assert got is not None
     return got
+
+
+def test_an_entry_with_a_lone_surrogate_round_trips() -> None:
+    """orjson refuses a lone surrogate (GitHub may send one, escaped); json stores it then."""
+    from gluetui.forges.github.repocache import decode, encode
+    from gluetui.records import Repo
+
+    repo = Repo("github.com", "acme/app", "https://github.com/acme/app", "main")
+    run = {"id": 1, "name": "ci \ud800", "conclusion": "failure", "n": 2**70}
+    entry = rc.RepoEntry(repo, (), (), frozenset({"a.py"}), True, NOW, runs=(run,))
+    got = decode(encode(entry))
+    assert got is not None and got.runs[0]["name"] == "ci \ud800"

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from gluetui.forges.github import convert as conv
 from gluetui.forges.http import HttpCache
 from gluetui.records import Commit, DocFile, PullRequest, Repo, Review, TestResult
@@ -198,9 +200,13 @@ def encode(entry: RepoEntry) -> bytes:
         {k: list(v) for k, v in entry.jobs.items()},
         {k: [[t.name, t.status, t.suite, t.job] for t in v] for k, v in entry.tests.items()},
     ]
-    # ASCII escapes: runs are stored as GitHub sent them, and a lone surrogate it may send is
-    # valid escaped JSON but not UTF-8.
-    return json.dumps(data, separators=(",", ":")).encode()
+    try:
+        # A fifth of json.dumps's time, for 500 entries of a cold refresh (70 ms of CPU).
+        return orjson.dumps(data)
+    except TypeError:
+        # Runs are stored as GitHub sent them, and a lone surrogate it may send is valid
+        # escaped JSON but not UTF-8 (orjson refuses it): ASCII escapes then.
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 def decode(body: bytes) -> RepoEntry | None:
