@@ -86,6 +86,8 @@ class PullRequest:
     head_status: str = ""
     #: The description as plain text, cut to its first lines by the forge (it can be long).
     body: str = ""
+    #: Logins it is assigned to on the forge (cleaned): the team's shared "who has it".
+    assignees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -
         automations=cfg.automations,
         routes=cfg.routes,
         dialect=forge.dialect,
+        taken_labels=tuple(cfg.taken_labels),
     )
 
 

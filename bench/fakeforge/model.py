@@ -82,6 +82,9 @@ class FakePull:
     #: SUCCESS, FAILURE or PENDING (the head commit's combined status).
     status: str
     notes: int
+    #: Who it is assigned to (a teammate who took it; drawn from its own hash, not the seed's
+    #: stream, so the rest of the organisation is what it was before assignees existed).
+    assignees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +347,7 @@ class Organisation:
                     ),
                     status=rnd.choice(("SUCCESS", "SUCCESS", "SUCCESS", "FAILURE", "PENDING")),
                     notes=rnd.randint(0, 4),
+                    assignees=_assignees(full, number, others),
                 )
             )
         pulls.sort(key=lambda p: p.updated, reverse=True)
@@ -438,3 +442,11 @@ class Organisation:
             )
         runs.sort(key=lambda r: (r.created, r.id), reverse=True)
         return runs
+
+
+def _assignees(full: str, number: int, others: list[str]) -> tuple[str, ...]:
+    """A quarter of the pull requests are assigned to a teammate (never their author)."""
+    digest = int(sha_of(full, "assignee", number)[:8], 16)
+    if digest % 4:
+        return ()
+    return (others[(digest // 4) % len(others)],)

@@ -63,6 +63,7 @@ def pr_node(number: int, **over: Any) -> dict[str, Any]:
         "reviews": {"nodes": []},
         "reviewRequests": {"nodes": []},
         "labels": {"nodes": []},
+        "assignees": {"nodes": []},
         "statusCheckRollup": {"state": "SUCCESS"},
         "timelineItems": {"nodes": []},
     }

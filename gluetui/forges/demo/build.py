@@ -181,6 +181,7 @@ class Builder:
             reviews=tuple(reviews),
             review_requests=spec.requested,
             labels=spec.labels,
+            assignees=spec.assignees,
             head_status=spec.status,
             body=spec.body or pull_body(spec),
         )

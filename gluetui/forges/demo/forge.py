@@ -358,9 +358,12 @@ class DemoForge(Forge):
         )
 
     def _assign(self, state: RepoState, request: ActionRequest) -> ActionResult:
-        _, pr = self._pull(state, request.target)
+        i, pr = self._pull(state, request.target)
         assignees = [str(a) for a in request.params.get("assignees") or ()]
         state.notes.append(f"#{pr.number} assigned to {', '.join(assignees)}")
+        # The forge remembers who has it, so the next refresh reads it back (assign_on_take).
+        people = tuple(a.lstrip("@") for a in assignees if not _is_agent(a))
+        state.pulls[i] = replace(pr, assignees=tuple(dict.fromkeys((*pr.assignees, *people))))
         if any(_is_agent(a) for a in assignees):
             fix = self._open_pull(state, pr.title, str(pr.number))
             return ActionResult(

@@ -179,6 +179,9 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
         reviews=tuple(reviews),
         review_requests=tuple(r for r in requests if r),
         labels=tuple(clean(lb.get("name", ""), 100) for lb in nodes(node.get("labels"))),
+        assignees=tuple(
+            a for a in (clean(u.get("login") or "", 100) for u in nodes(node.get("assignees"))) if a
+        ),
         head_status=_ROLLUP.get(str(rollup.get("state", "")), ""),
         body=clean(node.get("bodyText") or "", BODY_MAX, single_line=False),
     )

@@ -85,6 +85,7 @@ def mr_doc(mr: JSON) -> dict[str, Any]:
         "sha": mr.get("diffHeadSha") or "",
         "author": _user(mr.get("author")),
         "reviewers": [_user(r) for r in nodes(mr.get("reviewers"))],
+        "assignees": [_user(a) for a in nodes(mr.get("assignees"))],
         "labels": [str(lbl.get("title") or "") for lbl in nodes(mr.get("labels"))],
         "head_pipeline": {"status": _lower(head.get("status"))}
         if isinstance(head, Mapping)

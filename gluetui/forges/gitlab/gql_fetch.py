@@ -71,6 +71,7 @@ query($paths: [String!], $ref: String!, $since: Time) {
           author { username bot }
           labels(first: 20) { nodes { title } }
           reviewers(first: 20) { nodes { username } }
+          assignees(first: 20) { nodes { username } }
           approvedBy(first: 20) { nodes { username } }
           diffStatsSummary { additions deletions fileCount }
           headPipeline { status }
