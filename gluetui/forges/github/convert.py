@@ -7,6 +7,8 @@ a commit without a status) become neutral defaults instead of errors.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -185,6 +187,17 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
         head_status=_ROLLUP.get(str(rollup.get("state", "")), ""),
         body=clean(node.get("bodyText") or "", BODY_MAX, single_line=False),
     )
+
+
+def closed_pull_record(repo: str, node: JSON) -> PullRequest | None:
+    """A merged or closed pull request (:data:`details.CLOSED_PULLS` of them per repository)."""
+    pull = pull_record(repo, node)
+    if pull is None:
+        return None
+    merged = when(node.get("mergedAt"))
+    closed = merged or when(node.get("closedAt"))
+    state = "merged" if merged is not None or node.get("state") == "MERGED" else "closed"
+    return replace(pull, state=state, closed_at=closed)
 
 
 def commit_record(node: JSON) -> Commit | None:

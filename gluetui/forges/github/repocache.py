@@ -36,7 +36,7 @@ from gluetui.records import Commit, DocFile, PullRequest, Repo, Review, TestResu
 #: How long a stored repository is trusted without being re-read, whatever its stamp says.
 MAX_AGE = timedelta(hours=6)
 #: Bumped when what is stored changes shape.
-VERSION = "3"  # 3: runs stored with the entry, positional encoding
+VERSION = "4"  # 3: runs stored with the entry, positional encoding; 4: assignees, closed pulls
 
 JSON = Mapping[str, Any]
 
@@ -80,6 +80,8 @@ class RepoEntry:
     runs: tuple[JSON, ...] = ()
     jobs: Mapping[str, Sequence[JSON]] = field(default_factory=dict)
     tests: Mapping[str, Sequence[TestResult]] = field(default_factory=dict)
+    #: The newest merged or closed pull requests (what an agent's pull request became).
+    closed: tuple[PullRequest, ...] = ()
 
 
 def _key(kind: str, host: str, repo: str) -> str:
@@ -128,13 +130,16 @@ def _pull_row(p: PullRequest) -> list[Any]:
         list(p.labels),
         p.head_status,
         p.body,
+        list(p.assignees),
+        p.state,
+        _iso(p.closed_at),
     ]
 
 
 def _pull(row: Sequence[Any]) -> PullRequest:
     (repo, number, title, url, author, created, updated, draft, bot, ready) = row[:10]
     (adds, dels, files, head_branch, base_branch, head_sha, reviews, requests) = row[10:18]
-    labels, status, body = row[18:21]
+    labels, status, body, assignees, state, closed = row[18:24]
     return PullRequest(
         repo=repo,
         number=int(number),
@@ -157,6 +162,9 @@ def _pull(row: Sequence[Any]) -> PullRequest:
         labels=tuple(labels),
         head_status=status,
         body=body,
+        assignees=tuple(assignees),
+        state=str(state),
+        closed_at=_date(closed),
     )
 
 
@@ -197,6 +205,7 @@ def encode(entry: RepoEntry) -> bytes:
         list(entry.runs),
         {k: list(v) for k, v in entry.jobs.items()},
         {k: [[t.name, t.status, t.suite, t.job] for t in v] for k, v in entry.tests.items()},
+        [_pull_row(p) for p in entry.closed],
     ]
     # ASCII escapes: runs are stored as GitHub sent them, and a lone surrogate it may send is
     # valid escaped JSON but not UTF-8.
@@ -206,7 +215,7 @@ def encode(entry: RepoEntry) -> bytes:
 def decode(body: bytes) -> RepoEntry | None:
     """The stored entry, or None when it cannot be read (then the repository is re-read)."""
     try:
-        repo, pulls, docs, tree, complete, until, runs, jobs, tests = json.loads(body)
+        repo, pulls, docs, tree, complete, until, runs, jobs, tests, closed = json.loads(body)
         return RepoEntry(
             repo=Repo(*repo),
             pulls=tuple(_pull(p) for p in pulls),
@@ -217,6 +226,7 @@ def decode(body: bytes) -> RepoEntry | None:
             runs=tuple(r for r in runs if isinstance(r, dict)),
             jobs={str(k): [j for j in v if isinstance(j, dict)] for k, v in dict(jobs).items()},
             tests={str(k): [TestResult(*t) for t in v] for k, v in dict(tests).items()},
+            closed=tuple(_pull(p) for p in closed),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
