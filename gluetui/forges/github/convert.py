@@ -7,9 +7,8 @@ a commit without a status) become neutral defaults instead of errors.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
