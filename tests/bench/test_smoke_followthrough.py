@@ -167,3 +167,23 @@ async def test_a_large_organisation_with_both_features_on() -> None:
     assert warm.requests <= LARGE // 50 and warm.rest == 0
     assert warm.requests == LARGE // 100
     _check_features(data, config)
+
+
+async def test_gitlab_reads_both_features_in_its_own_queries(url: str) -> None:
+    """The same organisation over GitLab (GraphQL, then the REST fallback): the teammate's
+    assignment and the agent's draft merge request are in the records, at the same cost as
+    without the features (3 GraphQL queries for the 4 projects)."""
+    from gluetui.forges.gitlab.forge import GitLabForge
+
+    source = SourceConfig(name="bench-gl", kind="gitlab", url=url, groups=["bench-org"])
+    config = _config(source)
+    for graphql in (True, False):
+        forge = GitLabForge.from_config(source, config, token="bench-token", graphql=graphql)
+        try:
+            data = await forge.fetch(ANCHOR)
+        finally:
+            await forge.aclose()
+        assert len(data.repos) == N and not data.errors
+        if graphql:
+            assert data.stats.get("graphql") == 3
+        _check_features(data, config)
