@@ -227,3 +227,25 @@ def test_an_automation_names_its_agent_or_implies_it() -> None:
     explicit = automation(kind="gitlab.note", body="/assign @duo", agent="duo-developer")
     assert explicit.agent_login == "duo-developer"
     assert automation(kind="github.rerun_failed_jobs").agent_login == ""
+
+
+def test_gitlab_merged_and_closed_merge_requests_read_as_closed_pulls() -> None:
+    from gluetui.forges.gitlab.gql_convert import closed_pulls
+
+    def node(iid: str, updated: str, **kw: object) -> dict[str, object]:
+        return {
+            "iid": iid,
+            "title": f"MR {iid}",
+            "createdAt": "2026-11-20T10:00:00Z",
+            "updatedAt": updated,
+            "webUrl": f"https://gitlab.example.com/g/p/-/merge_requests/{iid}",
+            "sourceBranch": "duo/fix-3",
+            "author": {"username": "duo-agent", "bot": True},
+            **kw,
+        }
+
+    merged = node("5", "2026-11-24T12:00:00Z", mergedAt="2026-11-24T11:00:00Z")
+    closed = node("6", "2026-11-24T13:00:00Z")
+    pulls = closed_pulls("g/p", [merged], [closed])
+    assert [(p.number, p.state) for p in pulls] == [(6, "closed"), (5, "merged")]
+    assert pulls[1].closed_at == datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
