@@ -158,7 +158,8 @@ class DelegationMixin(Screen[None]):
         if stalled:
             self.restate()
             self.notify(
-                f"{len(stalled)} delegated item(s) had no news in time and are back in the queue.",
+                f"{len(stalled)} delegated item(s) are back in the queue: no news in time, or "
+                "the agent's pull request was closed without merging.",
                 title="Follow-up",
                 severity="warning",
                 timeout=6,
