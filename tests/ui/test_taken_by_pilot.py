@@ -60,7 +60,7 @@ async def test_a_teammates_pull_request_says_who_and_m_asks_first(
             await pilot.pause()
             assert isinstance(pilot.app.screen, ConfirmScreen)
             shown = _screen_text(pilot.app)
-            assert "Someone else has it" in shown and "taken by @gus on the forge" in shown
+            assert "Someone else has it" in shown and "Taken by @gus on the forge." in shown
             await pilot.press("n")  # no: nothing recorded
             await pilot.pause()
             assert rt.store.events(item.id) == []

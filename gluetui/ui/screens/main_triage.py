@@ -64,7 +64,7 @@ class TriageMixin(Screen[None]):
         question = Text.assemble(
             _about(item),
             "\n\n",
-            (f"{render.taken_words(item)} on the forge.", "bold"),
+            (f"T{render.taken_words(item)[1:]} on the forge.", "bold"),
             "\nTaking it too means two people on the same work. Take it anyway?",
         )
 
