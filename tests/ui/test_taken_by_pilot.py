@@ -80,11 +80,20 @@ async def test_the_detail_says_who_has_it(tmp_path: Path, size: tuple[int, int])
     rt = build_runtime(demo=True, store_path=tmp_path / "demo.sqlite3", clock=lambda: NOW)
     try:
         async with make_app(rt).run_test(size=size) as pilot:
-            await _to_taken(pilot)
+            screen = await _to_taken(pilot)
+            taken = screen.current_item
             await pilot.press("enter")  # the detail pane
             await pilot.pause()
             shown = _screen_text(pilot.app)
             assert "taken by @gus on the forge" in shown
+            # Closing the detail gives the list its focus back (at 80x24 the detail hid it), so
+            # answering the question leaves the cursor on the item, not on the first panel.
+            await pilot.press("escape", "m")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ConfirmScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            assert screen.current_item == taken
     finally:
         rt.close()
 
