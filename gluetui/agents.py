@@ -107,6 +107,17 @@ class AgentPull:
         )
 
 
+def load(data: Mapping[str, Any] | None) -> AgentPull | None:
+    """A stored sighting, or None when there is none or it cannot be read (another version
+    wrote it): then the hand-off reads as not seen yet, and the next refresh stores it again."""
+    if not data:
+        return None
+    try:
+        return AgentPull.from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def agent_matches(author: str, agent: str) -> bool:
     """Whether ``author`` is the agent (``copilot-swe-agent[bot]`` ~ ``Copilot``, ``claude`` ~
     ``claude[bot]``, ``codex`` ~ ``chatgpt-codex-connector[bot]``)."""

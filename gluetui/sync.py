@@ -212,7 +212,7 @@ def follow_agents(
         {key: (h.item_id, pull.to_json()) for key, (h, pull) in seen.items()}, at=now
     )
     stored = rt.store.handoff_pulls()
-    pulls = [agents.AgentPull.from_json(stored[h.key]) for h in found if h.key in stored]
+    pulls = [p for p in (agents.load(stored.get(h.key)) for h in found) if p is not None]
     return agents.fold(items, pulls)
 
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from gluetui import formatting
-from gluetui.agents import AgentPull
+from gluetui.agents import AgentPull, load
 from gluetui.delegate.plan import is_unknown
 from gluetui.events import Event, EventAction, effective_events
 from gluetui.model import Item, Kind
@@ -89,20 +89,11 @@ def follow_up(
             continue
         entry = by_key.get(str(event.data.get("key", "")))
         if event.data.get("agent"):
-            pull = _pull(found.get(str(event.data.get("key", ""))))
+            pull = load(found.get(str(event.data.get("key", ""))))
             out[item_id] = _agent_verdict(event, entry, snapshot.get(item_id), pull, now)
         else:
             out[item_id] = _verdict(event, entry, snapshot.get(item_id), now)
     return out
-
-
-def _pull(data: Mapping[str, Any] | None) -> AgentPull | None:
-    if not data:
-        return None
-    try:
-        return AgentPull.from_json(data)
-    except (KeyError, TypeError, ValueError):
-        return None  # a sighting stored by another version: as if not seen yet
 
 
 _CHECKS = {"success": "CI green", "failure": "CI red", "pending": "CI running"}

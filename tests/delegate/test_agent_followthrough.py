@@ -249,3 +249,11 @@ def test_gitlab_merged_and_closed_merge_requests_read_as_closed_pulls() -> None:
     pulls = closed_pulls("g/p", [merged], [closed])
     assert [(p.number, p.state) for p in pulls] == [(6, "closed"), (5, "merged")]
     assert pulls[1].closed_at == datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+
+
+def test_an_unreadable_stored_sighting_reads_as_not_seen_yet() -> None:
+    assert agents.load({"number": 3}) is None  # no updated_at
+    assert agents.load({"updated_at": "yesterday"}) is None
+    assert agents.load(None) is None
+    verdicts = follow_up([_item()], [_delegated()], [], NOW, {"k1": {"number": "x"}})
+    assert verdicts[HANDOFF.item_id].status is Status.WORKING
