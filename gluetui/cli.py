@@ -55,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     parser.set_defaults(config=None)
 
-    sub.add_parser("dashboard", help="open the dashboard (the default)")
+    dashboard = sub.add_parser("dashboard", help="open the dashboard (the default)")
+    dashboard.add_argument(
+        "--demo", action="store_true", help="on the embedded demo organisation (as `gluetui demo`)"
+    )
     sub.add_parser("demo", help="open the dashboard on the embedded demo organisation")
 
     items = sub.add_parser("items", help="list glue-work items")
@@ -154,7 +157,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _plan(args)
     if command == "init":
         return _init(args)
-    if command == "demo":
+    if command == "demo" or getattr(args, "demo", False):
         return _dashboard(args, demo=True)
     return _dashboard(args, demo=False)
 

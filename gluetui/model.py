@@ -219,6 +219,9 @@ class Item:
         mine: Whether it is asking for the user specifically (review requested from them...).
         fingerprint: Changes when the item materially changes; "snooze until it changes" watches it.
         pull: For a pull/merge request: size, reviewers, checks, labels, description.
+        taken_by: Who else has it on the forge (logins, cleaned): assigned to someone other than
+            you, or a glue label names them (``taken_labels``). Its suggestion is then "leave",
+            and taking it too asks first.
         suggestion: The suggested route (delegate, take, leave) as the config's ``[routes]`` gave
             it when the item was detected; :func:`gluetui.routes.apply_budget` turns what no
             longer fits the budget into ``leave`` when the item is shown. None for an item
@@ -247,6 +250,7 @@ class Item:
     mine: bool = False
     fingerprint: str = ""
     pull: PullFacts | None = None
+    taken_by: tuple[str, ...] = ()
     suggestion: Suggestion | None = None
     state: State = State.OPEN
 
@@ -281,6 +285,7 @@ class Item:
             "mine": self.mine,
             "fingerprint": self.fingerprint,
             "pull": None if self.pull is None else self.pull.to_json(),
+            "taken_by": list(self.taken_by),
             "suggestion": None if self.suggestion is None else self.suggestion.to_json(),
             "state": self.state.value,
         }
@@ -309,6 +314,7 @@ class Item:
             mine=bool(data.get("mine", False)),
             fingerprint=str(data.get("fingerprint", "")),
             pull=PullFacts.from_json(data["pull"]) if data.get("pull") else None,
+            taken_by=tuple(str(t) for t in data.get("taken_by") or ()),
             suggestion=Suggestion.from_json(data["suggestion"]) if data.get("suggestion") else None,
             state=State(data.get("state", "open")),
         )

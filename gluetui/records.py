@@ -86,6 +86,13 @@ class PullRequest:
     head_status: str = ""
     #: The description as plain text, cut to its first lines by the forge (it can be long).
     body: str = ""
+    #: Logins it is assigned to on the forge (cleaned): the team's shared "who has it".
+    assignees: tuple[str, ...] = ()
+    #: open, merged or closed (closed without merging). Only :attr:`RepoData.closed_pulls` hold
+    #: the last two: what an agent's pull request became after a hand-off.
+    state: str = "open"
+    #: When it was merged or closed (None while open).
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +196,9 @@ class RepoData:
     tree: frozenset[str] = frozenset()
     #: False when the tree could not be listed (then dead-reference checks are skipped).
     tree_complete: bool = True
+    #: The most recently merged or closed pull/merge requests (a few): where an agent's pull
+    #: request is found once it is no longer open, so a hand-off can say "merged".
+    closed_pulls: tuple[PullRequest, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

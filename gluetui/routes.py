@@ -57,6 +57,15 @@ def suggest(item: Item, ctx: RouteContext) -> Suggestion:
     raise AssertionError("the built-in rule always answers")  # pragma: no cover
 
 
+def taken_by_someone_else(item: Item, ctx: RouteContext) -> Suggestion | None:
+    """Someone else has it on the forge (assigned, or a glue label names them): leave it to them,
+    whatever the rules say, so two teammates do not both pick up the same work."""
+    if not item.taken_by:
+        return None
+    who = ", ".join(f"@{login}" for login in item.taken_by[:3])
+    return _decided(item, Route.LEAVE, reason(item, ctx.now, f"taken by {who}"))
+
+
 def from_rules(item: Item, ctx: RouteContext) -> Suggestion | None:
     """The first of the user's rules whose conditions all hold (a delegate rule also needs one
     of its automations to be able to act on the item)."""
@@ -90,7 +99,7 @@ def built_in(item: Item, ctx: RouteContext) -> Suggestion:
 
 
 #: Tried in order; the first suggestion wins.
-STEPS: tuple[Step, ...] = (from_rules, built_in)
+STEPS: tuple[Step, ...] = (taken_by_someone_else, from_rules, built_in)
 
 
 def _decided(item: Item, route: Route, why: str) -> Suggestion:

@@ -108,6 +108,7 @@ def detect_context(rt: Runtime, forge: Forge, data: SourceData, now: datetime) -
         automations=cfg.automations,
         routes=cfg.routes,
         dialect=forge.dialect,
+        taken_labels=tuple(cfg.taken_labels),
     )
 
 
@@ -172,7 +173,8 @@ async def sync_source(rt: Runtime, forge: Forge, progress: Progress | None = Non
 
 
 def _detect_and_save(rt: Runtime, forge: Forge, data: SourceData, started: datetime) -> list[Item]:
-    items = detect_all(data, detect_context(rt, forge, data, started))
+    ctx = detect_context(rt, forge, data, started)
+    items = follow_agents(rt, forge, data, detect_all(data, ctx), ctx.viewer, started)
     # A repository, owner or kind that failed keeps its last good items (the store decides which,
     # in the same transaction that replaces the rest).
     fresh = [r.repo.full_name for r in data.repos]
@@ -185,6 +187,33 @@ def _detect_and_save(rt: Runtime, forge: Forge, data: SourceData, started: datet
             if not any(e.covers(i.repo) and i.kind.value in e.kinds for e in narrow)
         ]
     return items + kept
+
+
+def follow_agents(
+    rt: Runtime, forge: Forge, data: SourceData, items: list[Item], viewer: str, now: datetime
+) -> list[Item]:
+    """Find each agent hand-off's pull request in what this refresh read (no request more),
+    remember it, and leave the agents' pull requests out of the items: reviewing one is its
+    hand-off's oversight, not a new "unreviewed PR"."""
+    from gluetui import agents
+
+    prefix = f"{forge.host}/"
+    known = {i.id: i for i in items}
+    journal = {e.key: (e.url, e.ref) for e in rt.store.journal() if e.ok}
+    found = [
+        h
+        for h in agents.handoffs(rt.store.events(), journal, known)
+        if h.item_id.startswith(prefix)
+    ]
+    if not found:
+        return items
+    seen = agents.sightings(found, data.repos, viewer=viewer, viewer_teams=data.viewer_teams)
+    rt.store.save_handoff_pulls(
+        {key: (h.item_id, pull.to_json()) for key, (h, pull) in seen.items()}, at=now
+    )
+    stored = rt.store.handoff_pulls()
+    pulls = [p for p in (agents.load(stored.get(h.key)) for h in found) if p is not None]
+    return agents.fold(items, pulls)
 
 
 async def sync_all(rt: Runtime, progress: Progress | None = None) -> list[SyncReport]:

@@ -136,3 +136,15 @@ def test_python_dash_m_runs() -> None:
         [sys.executable, "-m", "gluetui", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("gluetui ")
+
+
+def test_dashboard_demo_opens_the_demo_organisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gluetui dashboard --demo` is `gluetui demo` (the README's walk-throughs use both)."""
+    from gluetui import cli
+
+    opened: list[bool] = []
+    monkeypatch.setattr(cli, "_dashboard", lambda args, *, demo: opened.append(demo) or 0)
+    assert cli.main(["dashboard", "--demo"]) == 0
+    assert cli.main(["demo"]) == 0
+    assert cli.main(["dashboard"]) == 0
+    assert opened == [True, True, False]

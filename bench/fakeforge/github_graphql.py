@@ -502,6 +502,7 @@ class Views:
             ],
             "reviewRequests": requests,
             "labels": [{"__typename": "Label", "name": n, "color": "ededed"} for n in p.labels],
+            "assignees": [_actor(a) for a in p.assignees],
             "commits": [
                 {
                     "commit": {

@@ -120,8 +120,8 @@ def pull_json(repo: FakeRepo, pull: FakePull, base: str) -> dict[str, Any]:
         "closed_at": None,
         "merged_at": None,
         "merge_commit_sha": None,
-        "assignee": None,
-        "assignees": [],
+        "assignee": user(pull.assignees[0], base) if pull.assignees else None,
+        "assignees": [user(a, base) for a in pull.assignees],
         "requested_reviewers": [user(x, base) for k, x in pull.requests if k == "user"],
         "requested_teams": [
             {"id": int(sha_of("team", x)[:6], 16), "name": x, "slug": x, "privacy": "closed"}

@@ -236,6 +236,7 @@ class Views:
             "author": user(p.author),
             "labels": _lazy(lambda: [{"title": lbl} for lbl in p.labels]),
             "reviewers": _lazy(lambda: [user(x) for k, x in p.requests if k == "user"]),
+            "assignees": _lazy(lambda: [user(a) for a in p.assignees]),
             "approvedBy": _lazy(lambda: [user(r.author) for r in approved]),
             "diffStatsSummary": {
                 "additions": p.additions,

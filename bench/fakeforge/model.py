@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
@@ -82,6 +82,9 @@ class FakePull:
     #: SUCCESS, FAILURE or PENDING (the head commit's combined status).
     status: str
     notes: int
+    #: Who it is assigned to (a teammate who took it; drawn from its own hash, not the seed's
+    #: stream, so the rest of the organisation is what it was before assignees existed).
+    assignees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +252,7 @@ class Organisation:
         created = ANCHOR - timedelta(days=500 + rnd.randint(0, 200))
         commits = self._commits(rnd, full, created, code, docs)
         pulls = self._pulls(rnd, full, branch, commits)
+        pulls = _team_and_agent(index, full, pulls)
         runs = self._runs(rnd, index, full, branch, commits, pulls)
         return FakeRepo(
             index=index,
@@ -344,6 +348,7 @@ class Organisation:
                     ),
                     status=rnd.choice(("SUCCESS", "SUCCESS", "SUCCESS", "FAILURE", "PENDING")),
                     notes=rnd.randint(0, 4),
+                    assignees=_assignees(full, number, others),
                 )
             )
         pulls.sort(key=lambda p: p.updated, reverse=True)
@@ -438,3 +443,51 @@ class Organisation:
             )
         runs.sort(key=lambda r: (r.created, r.id), reverse=True)
         return runs
+
+
+def _assignees(full: str, number: int, others: list[str]) -> tuple[str, ...]:
+    """A quarter of the pull requests are assigned to a teammate (never their author)."""
+    digest = int(sha_of(full, "assignee", number)[:8], 16)
+    if digest % 4:
+        return ()
+    return (others[(digest // 4) % len(others)],)
+
+
+#: The coding agent whose hand-off is in flight in the second repository.
+AGENT = "copilot-swe-agent[bot]"
+
+
+def _team_and_agent(index: int, full: str, pulls: list[FakePull]) -> list[FakePull]:
+    """The first repository's first person-made pull request is taken by a teammate, and the
+    second repository has a coding agent's draft in flight (number 1, its branch ``copilot/fix-1``):
+    what "who else has it" and an agent's hand-off read, at any size. Added after the seeded
+    stream, so everything else is what it was."""
+    if index == 0:
+        for i, p in enumerate(pulls):
+            if not p.author.endswith("[bot]"):
+                teammate = next(u for u in USERS if u not in (p.author, VIEWER))
+                pulls[i] = replace(p, assignees=(teammate,))
+                break
+    if index == 1:
+        pulls.append(
+            FakePull(
+                number=1,
+                title="Fix the failing build",
+                author=AGENT,
+                created=ANCHOR - timedelta(hours=3),
+                updated=ANCHOR - timedelta(hours=1),
+                draft=True,
+                ready_at=None,
+                additions=40,
+                deletions=5,
+                changed_files=2,
+                head_branch="copilot/fix-1",
+                head_sha=sha_of(full, "pull", 1),
+                reviews=(),
+                requests=(),
+                labels=(),
+                status="PENDING",
+                notes=0,
+            )
+        )
+    return pulls

@@ -10,6 +10,7 @@ on ``kind``, so ``kind = "github.comment"`` with an ``argv`` is an error that na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
@@ -17,6 +18,13 @@ from pydantic import Field
 
 from gluetui.config.strict import KindName, Strict
 from gluetui.model import Kind
+
+#: The Copilot coding agent's login; assigning ``Copilot`` (any of :data:`_COPILOT`) hands to it.
+COPILOT_AGENT = "copilot-swe-agent[bot]"
+_COPILOT = frozenset({"copilot", "copilot-swe-agent", "copilot-swe-agent[bot]"})
+#: Agents a comment hands work to by mentioning them, and their logins.
+_MENTIONED = {"claude": "claude", "codex": "codex", "copilot": COPILOT_AGENT}
+_MENTION = re.compile(r"(?<![\w@])@(claude|codex|copilot)\b", re.IGNORECASE)
 
 #: A forge action's parameter: text, a list of texts, or a table of texts; all templated.
 Param = str | list[str] | dict[str, str]
@@ -44,10 +52,30 @@ class Automation(Strict):
     confirm: bool = True
     """Ask before acting (``a``, ``A``). ``false`` is allowed only for an idempotent kind (the
     re-runs): doing it twice does no harm. Going over budget and batches always ask."""
+    agent: str = ""
+    """The AI agent the hand-off goes to, by its login on the forge (``copilot-swe-agent[bot]``,
+    ``claude``, ``chatgpt-codex-connector[bot]``, a GitLab agent user): later refreshes find its
+    pull/merge request (linked from the issue, by branch, or by its author) and show how it goes
+    on the item. Implied by assigning ``Copilot`` or by mentioning ``@claude``, ``@codex`` or
+    ``@copilot`` in the body; empty otherwise."""
 
     #: Doing it twice leaves the forge as doing it once (a re-run): ``confirm = false`` may skip
     #: the question. A comment or an issue posted twice is two of them, so other kinds may not.
     idempotent: ClassVar[bool] = False
+
+    @property
+    def agent_login(self) -> str:
+        """:attr:`agent`, or the agent its assignees or body name ("" when none)."""
+        if self.agent:
+            return self.agent
+        assignees = getattr(self, "assignees", None) or []
+        if any(str(a).strip().lstrip("@").lower() in _COPILOT for a in assignees):
+            return COPILOT_AGENT
+        body = str(getattr(self, "body", "") or "")
+        found = _MENTION.search(body)
+        if found:
+            return _MENTIONED[found.group(1).lower()]
+        return ""
 
     @property
     def fits_kinds(self) -> frozenset[Kind]:

@@ -230,6 +230,34 @@ GITHUB = ForgeKind(
             "labels": ["needs-review"],
             "oversight_hours": 0.0,
         },
+        # Agents: each hand-off is followed to the agent's pull request on later refreshes.
+        "copilot-agent": {
+            "kind": "github.create_issue",
+            "fits": ["stale_doc", "broken_ci", "flaky_test"],
+            "description": "Open an issue and assign it to the Copilot coding agent",
+            "title": "Fix: {title}",
+            "body": "gluetui found this glue work: {url}\n\nRepository: {repo}, kind: {kind}.",
+            "assignees": ["Copilot"],
+            "labels": ["glue-work"],
+            "agent": "copilot-swe-agent[bot]",
+            "oversight_hours": 0.5,
+        },
+        "claude-agent": {
+            "kind": "github.comment",
+            "fits": ["unreviewed_pr"],
+            "description": "Ask Claude (@claude) to fix what blocks the review",
+            "body": "@claude please fix what blocks a first review of this pull request.",
+            "agent": "claude",
+            "oversight_hours": 0.5,
+        },
+        "codex-agent": {
+            "kind": "github.comment",
+            "fits": ["unreviewed_pr"],
+            "description": "Ask Codex (@codex) to fix what blocks the review",
+            "body": "@codex please fix what blocks a first review of this pull request.",
+            "agent": "chatgpt-codex-connector[bot]",
+            "oversight_hours": 0.5,
+        },
     },
     automations=(
         GitHubRerunFailedJobs,
@@ -360,6 +388,16 @@ GITLAB = ForgeKind(
             "description": "Post a note asking for a first review",
             "body": "This merge request has waited for a first review ({url}). Could someone take a look?",
             "oversight_hours": 0.1,
+        },
+        # An agent on GitLab (GitLab Duo, or your own agent's user): mention it in a note; set
+        # `agent` (and the mention) to its username. Followed to its merge request.
+        "agent-note-gitlab": {
+            "kind": "gitlab.note",
+            "fits": ["unreviewed_pr"],
+            "description": "Mention the team's agent user to fix what blocks the review",
+            "body": "@duo-agent please fix what blocks a first review of this merge request.",
+            "agent": "duo-agent",
+            "oversight_hours": 0.5,
         },
     },
     automations=(

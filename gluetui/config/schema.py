@@ -339,6 +339,22 @@ class Config(Strict):
     """Automations to run when you take an item with ``m`` — typically ``github.assign`` /
     ``gitlab.assign`` ones with your login in ``assignees``, so the team sees who has it. The first
     that can act on the item runs (one per forge is the usual set-up). Empty: none."""
+    taken_labels: list[str] = ["taken-by:{login}"]
+    """Glue labels that say who has an item on the forge: ``{login}`` stands for the teammate
+    (``taken-by:{login}`` matches ``taken-by:alice`` and ``taken-by:@alice``). An item whose
+    pull/merge request carries one naming someone else, or is assigned to someone else, shows
+    "taken by @login", gets no "take" suggestion, and ``m`` asks before you take it too."""
+
+    @field_validator("taken_labels")
+    @classmethod
+    def _one_login_each(cls, labels: list[str]) -> list[str]:
+        bad = [lb for lb in labels if lb.count("{login}") != 1]
+        if bad:
+            raise ValueError(
+                f"each taken label needs {{login}} once, where the teammate's login goes: "
+                f'{", ".join(repr(b) for b in bad)} (e.g. "taken-by:{{login}}")'
+            )
+        return labels
 
     @model_validator(mode="after")
     def _assign_on_take_is_configured(self) -> Config:

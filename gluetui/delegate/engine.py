@@ -175,6 +175,11 @@ async def assign_on_take(runtime: Runtime, item: Item) -> Outcome | None:
     return Outcome(item.id, name, p.key, True, message, result.url, result.ref, output=output)
 
 
+def _agent_of(runtime: Runtime, name: str) -> str:
+    automation = runtime.config.automations.get(name)
+    return automation.agent_login if automation is not None else ""
+
+
 def _take_plan(runtime: Runtime, item: Item) -> Plan | None:
     for name in runtime.config.assign_on_take:
         automation = runtime.config.automations.get(name)
@@ -203,6 +208,8 @@ async def _run(runtime: Runtime, p: Plan, hours_override: float | None) -> Outco
                 "plan": list(p.summary),
                 "key": p.key,
                 "follow_up_hours": p.follow_up_hours,
+                # An agent's hand-off is followed through to its pull request (gluetui.agents).
+                "agent": _agent_of(runtime, p.automation),
                 # The ledger describes the item from here once it has left the snapshot.
                 "title": item.title,
                 "url": item.url,

@@ -38,6 +38,7 @@ class DetectContext:
             suggested route.
         dialect: Which forge's actions the source speaks (``github``, ``gitlab``): a delegate
             route picks an automation of that forge.
+        taken_labels: The config's ``taken_labels`` (glue labels naming who has an item).
     """
 
     now: datetime
@@ -51,6 +52,7 @@ class DetectContext:
     automations: Mapping[str, Automation] = field(default_factory=dict)
     routes: Mapping[str, Sequence[RouteRule]] = field(default_factory=dict)
     dialect: str = ""
+    taken_labels: tuple[str, ...] = ("taken-by:{login}",)
 
     def route_context(self, kind: Kind) -> RouteContext:
         """What :func:`gluetui.routes.suggest` needs for an item of ``kind``."""

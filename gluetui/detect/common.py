@@ -61,6 +61,7 @@ def build_item(
     mine: bool = False,
     boost: float = 1.0,
     pull: PullFacts | None = None,
+    taken_by: tuple[str, ...] = (),
 ) -> Item:
     """An item with the fields every kind computes the same way (id, impact, effort, automations,
     the suggested route)."""
@@ -89,6 +90,7 @@ def build_item(
         mine=mine,
         fingerprint=fingerprint,
         pull=pull,
+        taken_by=taken_by,
     )
     return replace(item, suggestion=suggest(item, ctx.route_context(kind)))
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from gluetui import formatting
 from gluetui.detect import DetectContext
 from gluetui.detect.common import build_item, hours_between, plural
+from gluetui.detect.taken import others
 from gluetui.globs import name_match
 from gluetui.model import Evidence, Item, Kind, PullFacts, Severity, fingerprint
 from gluetui.records import PullRequest, RepoData
@@ -122,6 +123,12 @@ def _item(
         evidence.append(Evidence("requested reviewers", "Nobody has been asked to review it."))
     if pr.head_status:
         evidence.append(Evidence("checks", f"Head commit status: {pr.head_status}."))
+    taken_by = others(pr.assignees, pr.labels, ctx.viewer, ctx.taken_labels)
+    if taken_by:
+        who = ", ".join(f"@{t}" for t in taken_by)
+        evidence.append(
+            Evidence("taken by", f"Taken by {who} on the forge (assignee or glue label).")
+        )
     where = {"number": str(pr.number), "branch": pr.head_branch, "base": pr.base_branch}
     if pr.head_sha:
         where["commit"] = pr.head_sha
@@ -131,8 +138,9 @@ def _item(
         "age_hours": round(age, 2),
         "review_requests": float(len(pr.review_requests)),
     }
-    # Bigger PRs are harder to get reviewed and block more; asked-of-me comes first for me.
-    boost = (1.0 + math.log10(1 + lines) / 3) * (1.5 if mine else 1.0)
+    # Bigger PRs are harder to get reviewed and block more; asked-of-me comes first for me; one a
+    # teammate has already taken on the forge sinks below the ones nobody has.
+    boost = (1.0 + math.log10(1 + lines) / 3) * (1.5 if mine else 1.0) * (0.5 if taken_by else 1.0)
     return build_item(
         ctx,
         data.repo,
@@ -161,6 +169,7 @@ def _item(
             description=first_lines(pr.body),
             draft=pr.draft,
         ),
+        taken_by=taken_by,
     )
 
 

@@ -20,6 +20,7 @@ from gluetui.errors import StoreError
 from .batches import BatchPart
 from .db import Database, is_corrupt, translate
 from .eventlog import EventLogPart
+from .handoffs import HandoffsPart
 from .httpcache import HttpCachePart
 from .journal import JournalPart
 from .migrations import migrate
@@ -41,6 +42,7 @@ class Store(
     HttpCachePart,
     SyncRunsPart,
     SettingsPart,
+    HandoffsPart,
 ):
     """All persistence: snapshot, decision log, delegation journal, batches, HTTP cache, sync
     runs, settings.

@@ -213,6 +213,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE items ADD COLUMN route TEXT",
         "ALTER TABLE items ADD COLUMN cost REAL",
     ),
+    # 7: hand-offs to AI agents followed through — the last refresh's sighting of each hand-off's
+    # pull/merge request (journal key -> its facts as JSON), kept while the item may leave the
+    # snapshot, so "merged" is still known after the fix made the item go.
+    (
+        """CREATE TABLE handoff_pulls (
+            key TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            pull TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )""",
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -268,7 +268,7 @@ class Backend:
         # An item that left the snapshot is shown (with its outcome) but resolved on the forge.
         gone = rt.store.gone_ids()
         on_forge = [i for i in items if i.id not in gone]
-        return follow_up(on_forge, log, rt.store.journal(), rt.clock())
+        return follow_up(on_forge, log, rt.store.journal(), rt.clock(), rt.store.handoff_pulls())
 
     def requeue_stalled(self, followups: Mapping[str, FollowUp]) -> list[Event]:
         from gluetui.delegate import requeue_stalled

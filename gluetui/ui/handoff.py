@@ -24,7 +24,11 @@ from gluetui.textsafe import clean, safe_url
 FOLLOW_UP_TEXT: dict[Status, tuple[str, str, str]] = {
     Status.WAITING: ("→", "waiting", "bold magenta"),
     Status.PENDING: ("⟳", "running", "bold yellow"),
+    Status.WORKING: ("…", "agent working", "bold magenta"),
     Status.PR_OPENED: ("↗", "PR opened", "bold green"),
+    Status.REVIEW: ("⚑", "agent's PR waits for review", "bold cyan"),
+    Status.MERGED: ("✓", "agent's PR merged", "green"),
+    Status.CLOSED: ("✗", "agent's PR closed", "bold yellow"),
     Status.CHANGED: ("Δ", "changed", "bold cyan"),
     Status.RESOLVED: ("✓", "resolved", "green"),
     Status.STALLED: ("⌛", "stalled", "bold yellow"),

@@ -42,6 +42,8 @@ STALE_MARK = "!"
 ACCOUNTABLE_MARK = "★"
 #: Before the route of an item marked for a batch (``space``, ``*``, ``V``).
 BATCH_MARK = "*"
+#: An open item someone else has on the forge (assigned, or a glue label names them).
+TAKEN_MARK = "@"
 
 ROUTE_TEXT: dict[Route, tuple[str, str, str]] = {
     # route: (symbol, word, style) — an open item's suggestion; hollow where the state is filled.
@@ -92,6 +94,7 @@ def legend_entries() -> list[str]:
     ]
     marks += [f"{sym} {word}" for sym, word, _ in STATE_TEXT.values() if sym.strip()]
     marks += [f"{sym} suggested: {word}" for sym, word, _ in ROUTE_TEXT.values()]
+    marks.append(f"{TAKEN_MARK} taken by a teammate on the forge (m asks first)")
     return [*marks, f"{BATCH_MARK} marked for a batch (b, A)"]
 
 
@@ -118,7 +121,8 @@ def mark(
 
     The second cell is the triage state of a decided item (a delegated one shows how its hand-off
     is going: ``↗`` PR opened, ``?`` unknown...), and an open item's suggested route (hollow
-    symbols: ``»`` delegate, ``◇`` take, ``·`` leave), or ``!`` when its source failed.
+    symbols: ``»`` delegate, ``◇`` take, ``·`` leave) — ``@`` when a teammate has it on the
+    forge — or ``!`` when its source failed.
     """
     if marked:
         text = Text(BATCH_MARK, style="bold yellow")
@@ -128,6 +132,8 @@ def mark(
         text.append(STALE_MARK, style="bold yellow")
     elif follow_up is not None and item.state is State.DELEGATED:
         text.append(follow_up_mark(follow_up))
+    elif item.state is State.OPEN and item.taken_by:
+        text.append(TAKEN_MARK, style="bold yellow")
     elif item.state is State.OPEN and suggestion is not None:
         sym, _, style = ROUTE_TEXT[suggestion.route]
         text.append(sym, style=f"bold {style}")
@@ -172,7 +178,11 @@ def content_widths(items: Iterable[Item]) -> dict[str, int]:
     routes: set[str] = set()
     for i in items:
         if i.suggestion is not None and i.state is State.OPEN:
-            routes.add(clean(i.suggestion.automation, 30) or ROUTE_TEXT[i.suggestion.route][1])
+            routes.add(
+                taken_words(i)
+                if i.taken_by
+                else clean(i.suggestion.automation, 30) or ROUTE_TEXT[i.suggestion.route][1]
+            )
         repos.add((i.repo, i.accountable))
         if i.author:
             authors.add(i.author)
@@ -192,9 +202,26 @@ def route_cell(item: Item, suggestion: Suggestion | None) -> Text:
     ``leave``; nothing for a decided item (the mark column has the symbol)."""
     if suggestion is None or item.state is not State.OPEN:
         return Text("")
+    if item.taken_by:
+        return Text(taken_words(item), style="yellow", no_wrap=True, overflow="ellipsis")
     _, word, style = ROUTE_TEXT[suggestion.route]
     shown = clean(suggestion.automation, 30) if suggestion.automation else word
     return Text(shown, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def taken_words(item: Item) -> str:
+    """``taken by @gus`` (``and 2 more``): who else has it on the forge, cleaned."""
+    shown = ", ".join(f"@{clean(login, 40)}" for login in item.taken_by[:2])
+    more = len(item.taken_by) - 2
+    return f"taken by {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def taken_line(item: Item) -> Text:
+    """The detail pane's warning: a teammate has it on the forge; ``m`` asks before taking."""
+    text = Text(f"{TAKEN_MARK} ", style="bold yellow")
+    text.append(taken_words(item), style="bold yellow")
+    text.append(" on the forge — leave it to them, or m asks before you take it too")
+    return text
 
 
 def route_line(suggestion: Suggestion | None) -> Text:

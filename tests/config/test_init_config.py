@@ -90,9 +90,13 @@ def test_env_token_names_are_used_when_no_cli_is_logged_in() -> None:
         "rerun-failed",
         "doc-issue",
         "needs-review",
+        "copilot-agent",
+        "claude-agent",
+        "codex-agent",
         "retry-pipeline",
         "doc-issue-gitlab",
         "nudge-mr",
+        "agent-note-gitlab",
     }
     # One rule per forge pair: a GitHub item re-runs with rerun-failed, a GitLab one retries.
     (delegate,) = [r for r in data["routes"]["flaky_test"] if r["route"] == "delegate"]

@@ -88,15 +88,23 @@ async def test_dispatch_and_trigger_add_a_run(forge_index: int, kind: str, param
 
 
 async def test_create_issue_for_the_agent_opens_a_fix_pr(github: DemoForge) -> None:
+    """The agent works one refresh at a time: a draft, then ready for review, then merged."""
     doc = await _item(github, Kind.STALE_DOC, "acme/api")
     params = {"title": f"Fix: {doc.title}", "assignees": ["Copilot"], "body": "please"}
     result = await github.perform(ActionRequest("create_issue", "acme/api", "", params))
-    pulls = (await _repo(github, "acme/api")).pulls
+    assert "/issues/" in result.url and result.ref.isdigit()
+    pulls = (await _repo(github, "acme/api")).pulls  # the next refresh: a draft
     fix = next(p for p in pulls if p.author == AGENT)
-    assert fix.title == f"Fix: {doc.title}" and fix.url == result.url and "/pull/" in result.url
-    assert fix.author_is_bot and result.ref == str(fix.number)
-    # The agent's draft is not itself glue work (a bot authored it).
-    assert all(i.author != AGENT for i in await items_of(github))
+    assert fix.title == f"Fix: {doc.title}" and fix.draft and fix.head_status == "pending"
+    assert fix.author_is_bot and f"Fixes #{result.ref}" in fix.body
+    # Ready for review on the next refresh; not itself glue work (a bot authored it).
+    items = await items_of(github)
+    assert all(i.author != AGENT for i in items)
+    merged = next(
+        p for p in (await _repo(github, "acme/api")).closed_pulls if p.number == fix.number
+    )
+    assert not merged.draft and merged.head_status == "success" and merged.review_requests
+    assert merged.state == "merged" and merged.closed_at is not None
 
 
 async def test_create_issue_without_an_agent_only_files_the_issue(gitlab: DemoForge) -> None:
@@ -118,8 +126,16 @@ async def test_assign_to_the_agent_or_to_a_person(github: DemoForge) -> None:
     agent = await github.perform(
         ActionRequest("assign", "acme/web", number, {"assignees": ["Copilot"]})
     )
+    assert agent.url == pr.url and AGENT in agent.message
     fix = next(p for p in (await _repo(github, "acme/web")).pulls if p.author == AGENT)
-    assert agent.url == fix.url and fix.title.startswith("Fix: ")
+    assert fix.title.startswith("Fix: ") and f"Fixes #{number}" in fix.body
+    # The person is the PR's assignee on the forge (read back: "taken by @gus" elsewhere).
+    assert (
+        "gus"
+        in next(
+            p for p in (await _repo(github, "acme/web")).pulls if str(p.number) == number
+        ).assignees
+    )
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,7 @@ def pr_node(number: int, **over: Any) -> dict[str, Any]:
         "reviews": {"nodes": []},
         "reviewRequests": {"nodes": []},
         "labels": {"nodes": []},
+        "assignees": {"nodes": []},
         "statusCheckRollup": {"state": "SUCCESS"},
         "timelineItems": {"nodes": []},
     }
@@ -136,6 +137,8 @@ def run_node_id(run: dict[str, Any]) -> str:
 class FakeRepo:
     full: str
     pulls: list[dict[str, Any]] = field(default_factory=list)
+    #: Merged or closed pull request nodes (newest first), as ``closedPulls`` answers them.
+    closed: list[dict[str, Any]] = field(default_factory=list)
     #: path -> text of every file on the default branch.
     files: dict[str, str] = field(default_factory=dict)
     #: path -> last commit node touching it.
@@ -719,7 +722,9 @@ class FakeGitHub:
             j += 1
         if node.get("defaultBranchRef"):
             node["defaultBranchRef"] = {**node["defaultBranchRef"], "target": target}
-        m = re.search(r"pullRequests\(first: (\d+)", line)
+        if "closedPulls: pullRequests(" in line:
+            node["closedPulls"] = {"nodes": list(repo.closed)}
+        m = re.search(r"(?<!closedPulls: )pullRequests\(first: (\d+)", line)
         if m:
             node["pullRequests"] = self._pulls(repo, None, int(m.group(1)))
         if "tree: object" in line:

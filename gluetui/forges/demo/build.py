@@ -43,6 +43,8 @@ class RepoState:
     #: What actions left behind that no record shows (comments, assignees, issues).
     notes: list[str] = field(default_factory=list)
     next_number: int = 1
+    #: Merged or closed pull requests (an agent's, once it is done), newest last.
+    closed: list[PullRequest] = field(default_factory=list)
 
 
 class Urls:
@@ -181,6 +183,7 @@ class Builder:
             reviews=tuple(reviews),
             review_requests=spec.requested,
             labels=spec.labels,
+            assignees=spec.assignees,
             head_status=spec.status,
             body=spec.body or pull_body(spec),
         )

@@ -40,6 +40,8 @@ class PRSpec:
     status: str = "success"
     #: The description; empty: one is written from the title (see ``build.pull_body``).
     body: str = ""
+    #: Who it is assigned to on the forge (a teammate: "taken by @login").
+    assignees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +327,16 @@ REPOS: tuple[RepoSpec, ...] = (
                 2,
                 requested=("acme/platform",),
             ),
-            PRSpec("Retry Stripe webhooks with exponential backoff", "kwame", 260, 305, 120, 8),
+            # A teammate took this one on the forge: the dashboard says so and suggests leaving it.
+            PRSpec(
+                "Retry Stripe webhooks with exponential backoff",
+                "kwame",
+                260,
+                305,
+                120,
+                8,
+                assignees=("gus",),
+            ),
             PRSpec(
                 "Add payout reconciliation report", "lena-k", 45, 510, 0, 7, reviewed_by=(VIEWER,)
             ),
@@ -677,7 +688,16 @@ GITLAB_REPOS: tuple[RepoSpec, ...] = (
                 4,
                 requested=(VIEWER,),
             ),
-            PRSpec("Session store: switch to Valkey", "oskar", 140, 420, 260, 11),
+            # Taken through the team's glue label rather than an assignee.
+            PRSpec(
+                "Session store: switch to Valkey",
+                "oskar",
+                140,
+                420,
+                260,
+                11,
+                labels=("taken-by:mateo",),
+            ),
             PRSpec("Add SCIM group sync", "alice-w", 38, 760, 12, 15, reviewed_by=("mateo",)),
             PRSpec("Harden cookie flags", "gus", 26, 18, 6, 2, requested=("hiro-t",)),
         ),

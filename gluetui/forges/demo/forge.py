@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from gluetui.config.routes import DEFAULT_ROUTES, RouteRule
@@ -63,6 +64,23 @@ AGENT = "copilot-swe-agent[bot]"
 
 _Handler = Callable[[RepoState, ActionRequest], ActionResult]
 
+#: Agents a demo comment hands work to by mentioning them (``@claude fix this``).
+_MENTION = re.compile(r"(?<![\w@])@(claude|codex|copilot)\b", re.IGNORECASE)
+
+
+@dataclass
+class AgentJob:
+    """An agent at work in the demo: each refresh moves it one step, as a real agent would over
+    minutes — a draft pull request, then ready for your review with green checks, then merged."""
+
+    state: RepoState
+    #: The issue (or pull request) the hand-off was about: the agent's PR says "Fixes #N".
+    about: int
+    title: str
+    agent: str
+    step: int = 0
+    pull: int = 0
+
 
 class DemoForge(Forge):
     """One demo source; its state lives in this instance, in memory."""
@@ -90,6 +108,7 @@ class DemoForge(Forge):
         self._build = Builder(host, dialect, now)
         self._repos = {s.full_name: self._build.repo(s) for s in repos}
         self._done: dict[str, ActionResult] = {}
+        self._jobs: list[AgentJob] = []
         self._ticks = 0
         self._handlers: dict[str, _Handler] = {
             "rerun_failed_jobs": self._rerun,
@@ -109,6 +128,8 @@ class DemoForge(Forge):
 
     async def fetch(self, now: datetime, progress: Progress | None = None) -> SourceData:
         self._now = max(self._now, now)
+        for job in self._jobs:
+            self._advance(job)
         out: list[RepoData] = []
         total = len(self._repos)
         for done, state in enumerate(self._repos.values(), start=1):
@@ -119,6 +140,7 @@ class DemoForge(Forge):
                     runs=tuple(state.runs),
                     docs=state.docs,
                     tree=state.tree,
+                    closed_pulls=tuple(reversed(state.closed)),
                 )
             )
             if progress is not None:
@@ -199,7 +221,38 @@ class DemoForge(Forge):
             )
         return max(attempts, key=lambda r: (r.attempt, r.updated_at))
 
-    def _open_pull(self, state: RepoState, title: str, body_ref: str) -> PullRequest:
+    def _advance(self, job: AgentJob) -> None:
+        """One refresh's worth of the agent's work."""
+        state = job.state
+        job.step += 1
+        if job.step == 1:
+            pr = self._open_pull(state, job.title, str(job.about), author=job.agent)
+            job.pull = pr.number
+            return
+        found = [(i, p) for i, p in enumerate(state.pulls) if p.number == job.pull]
+        if not found:
+            return
+        i, pr = found[0]
+        at = self._tick()
+        if job.step == 2:  # out of draft, checks green, your review asked for
+            state.pulls[i] = replace(
+                pr,
+                draft=False,
+                ready_at=at,
+                updated_at=at,
+                head_status="success",
+                review_requests=(self.viewer,),
+            )
+        elif job.step == 3:  # merged
+            del state.pulls[i]
+            state.closed.append(replace(pr, state="merged", closed_at=at, updated_at=at))
+
+    def _start_agent(self, state: RepoState, about: int, title: str, agent: str) -> None:
+        self._jobs.append(AgentJob(state, about, title, agent))
+
+    def _open_pull(
+        self, state: RepoState, title: str, body_ref: str, *, author: str = AGENT
+    ) -> PullRequest:
         number = state.next_number
         state.next_number += 1
         at = self._tick()
@@ -208,15 +261,17 @@ class DemoForge(Forge):
             number=number,
             title=title if title.lower().startswith("fix") else f"Fix: {title}",
             url=self._build.urls(state.repo.full_name).pull(number),
-            author=AGENT,
+            author=author,
             created_at=at,
             updated_at=at,
             draft=True,
-            author_is_bot=True,
+            author_is_bot=author.endswith("[bot]"),
+            head_status="pending",
+            body=f"Fixes #{body_ref}.\n\nWorking on it: {title}",
             additions=42,
             deletions=7,
             changed_files=2,
-            head_branch=f"copilot/fix-{body_ref}",
+            head_branch=f"{author.split('-')[0].split('[')[0]}/fix-{body_ref}",
             base_branch=state.repo.default_branch,
             head_sha=sha(random.Random(f"{state.repo.full_name}#{number}")),  # noqa: S311
             labels=("agent",),
@@ -349,25 +404,29 @@ class DemoForge(Forge):
         if not agents:
             who = f", assigned to {', '.join(assignees)}" if assignees else ""
             return ActionResult(True, f"Created issue #{number}{who}.", url, str(number))
-        pr = self._open_pull(state, title, str(number))
+        self._start_agent(state, number, title, AGENT)
         return ActionResult(
             True,
-            f"Created issue #{number} for {agents[0]}; {AGENT} opened PR #{pr.number}.",
-            pr.url,
-            str(pr.number),
+            f"Created issue #{number} and assigned it to {agents[0]}; {AGENT} starts working "
+            "(refresh with r to follow it).",
+            url,
+            str(number),
         )
 
     def _assign(self, state: RepoState, request: ActionRequest) -> ActionResult:
-        _, pr = self._pull(state, request.target)
+        i, pr = self._pull(state, request.target)
         assignees = [str(a) for a in request.params.get("assignees") or ()]
         state.notes.append(f"#{pr.number} assigned to {', '.join(assignees)}")
+        # The forge remembers who has it, so the next refresh reads it back (assign_on_take).
+        people = tuple(a.lstrip("@") for a in assignees if not _is_agent(a))
+        state.pulls[i] = replace(pr, assignees=tuple(dict.fromkeys((*pr.assignees, *people))))
         if any(_is_agent(a) for a in assignees):
-            fix = self._open_pull(state, pr.title, str(pr.number))
+            self._start_agent(state, pr.number, pr.title, AGENT)
             return ActionResult(
                 True,
-                f"Assigned #{pr.number}; {AGENT} opened PR #{fix.number}.",
-                fix.url,
-                str(fix.number),
+                f"Assigned #{pr.number} to {AGENT}; it starts working (refresh with r to follow).",
+                pr.url,
+                str(pr.number),
             )
         return ActionResult(
             True,
@@ -411,6 +470,10 @@ class DemoForge(Forge):
         body = str(request.params.get("body") or "")
         state.notes.append(f"#{pr.number} comment: {body}")
         noun = "note" if request.kind == "note" else "comment"
+        mention = _MENTION.search(body)
+        if mention:  # "@claude fix this": the agent answers the mention with a pull request
+            agent = mention.group(1).lower()
+            self._start_agent(state, pr.number, pr.title, AGENT if agent == "copilot" else agent)
         return ActionResult(
             True,
             f"Posted a {noun} on #{pr.number} ({len(body)} characters).",

@@ -8,6 +8,7 @@ a commit without a status) become neutral defaults instead of errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -179,9 +180,23 @@ def pull_record(repo: str, node: JSON) -> PullRequest | None:
         reviews=tuple(reviews),
         review_requests=tuple(r for r in requests if r),
         labels=tuple(clean(lb.get("name", ""), 100) for lb in nodes(node.get("labels"))),
+        assignees=tuple(
+            a for a in (clean(u.get("login") or "", 100) for u in nodes(node.get("assignees"))) if a
+        ),
         head_status=_ROLLUP.get(str(rollup.get("state", "")), ""),
         body=clean(node.get("bodyText") or "", BODY_MAX, single_line=False),
     )
+
+
+def closed_pull_record(repo: str, node: JSON) -> PullRequest | None:
+    """A merged or closed pull request (:data:`details.CLOSED_PULLS` of them per repository)."""
+    pull = pull_record(repo, node)
+    if pull is None:
+        return None
+    merged = when(node.get("mergedAt"))
+    closed = merged or when(node.get("closedAt"))
+    state = "merged" if merged is not None or node.get("state") == "MERGED" else "closed"
+    return replace(pull, state=state, closed_at=closed)
 
 
 def commit_record(node: JSON) -> Commit | None:

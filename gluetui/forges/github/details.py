@@ -25,6 +25,10 @@ MAX_COMMITS = 50
 DEFAULT_COMMITS = 20
 
 _PULLS = "states: OPEN, orderBy: { field: UPDATED_AT, direction: DESC }"
+_CLOSED = "states: [MERGED, CLOSED], orderBy: { field: UPDATED_AT, direction: DESC }"
+#: Merged or closed pull requests read per changed repository: an agent's pull request that was
+#: merged since the last refresh is among the newest (a merge changes the open ones' stamp).
+CLOSED_PULLS = 10
 _TEAMS = (
     "  viewer { organizations(first: 100) { nodes { login "
     "teams(first: 100, userLogins: [$login]) { nodes { combinedSlug } } } } }"
@@ -112,6 +116,9 @@ def details_query(
         if ask.pulls:
             size = max(1, min(100, ask.pulls))
             parts.append(f"pullRequests(first: {size}, {_PULLS}) {{ ...PullPage }}")
+        parts.append(
+            f"closedPulls: pullRequests(first: {CLOSED_PULLS}, {_CLOSED}) {{ nodes {{ ...ClosedPullFields }} }}"
+        )
         if ask.tree:
             parts += ['tree: object(expression: "HEAD:") { ...ShallowTree }', *deep]
         parts += texts

@@ -128,6 +128,7 @@ class RepoRead:
     listed: Listed
     repo: Repo | None = None
     pulls: list[PullRequest] = field(default_factory=list)
+    closed: list[PullRequest] = field(default_factory=list)
     tree: RepoTree | None = None
     #: The tree came with the details (so the docs' texts are a round of their own).
     tree_here: bool = False
@@ -448,6 +449,13 @@ class Reader:
         self.branches[repo.full_name] = repo.default_branch
         conn = conv.obj(node.get("pullRequests"))
         read.pulls = [p for p in (conv.pull_record(read.name, n) for n in conv.nodes(conn)) if p]
+        read.closed = [
+            p
+            for p in (
+                conv.closed_pull_record(read.name, n) for n in conv.nodes(node.get("closedPulls"))
+            )
+            if p
+        ]
         page = conv.obj(conn.get("pageInfo"))
         if page.get("hasNextPage"):
             total = conv.int_of(conn.get("totalCount"), MAX_PULLS)
@@ -774,12 +782,14 @@ class Reader:
             docs=repo_docs,
             tree=tree.paths(),
             tree_complete=tree.complete,
+            closed_pulls=tuple(read.closed),
         )
         if tree.complete and (name in docs or not self.want_docs):
             min_age = timedelta(days=self.config.detectors.stale_doc.min_age_days)
             entry = RepoEntry(
                 repo=repo,
                 pulls=tuple(read.pulls),
+                closed=tuple(read.closed),
                 docs=repo_docs,
                 tree=tree.paths(),
                 tree_complete=tree.complete,
@@ -810,4 +820,5 @@ class Reader:
             docs=entry.docs,
             tree=entry.tree,
             tree_complete=entry.tree_complete,
+            closed_pulls=entry.closed,
         )

@@ -127,6 +127,7 @@ def to_pull(
         reviews=tuple(reviews),
         review_requests=tuple(u for u in (username(r) for r in mr.get("reviewers") or ()) if u),
         labels=tuple(clean(lbl, 100) for lbl in mr.get("labels") or () if isinstance(lbl, str)),
+        assignees=tuple(u for u in (username(a) for a in mr.get("assignees") or ()) if u),
         head_status=head_status,
         body=clean(mr.get("description") or "", BODY_MAX, single_line=False),
     )

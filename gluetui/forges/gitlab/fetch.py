@@ -82,7 +82,12 @@ async def fetch_pulls(
         {"state": "opened", "order_by": "created_at", "sort": "desc"},
         limit=MAX_MRS,
     )
-    mrs = [mr for mr in page.items if settings.include_drafts or not conv.is_draft(mr)]
+    # A bot's draft is kept: it may be an agent's merge request a hand-off is waiting for.
+    mrs = [
+        mr
+        for mr in page.items
+        if settings.include_drafts or not conv.is_draft(mr) or conv.is_bot(mr.get("author"))
+    ]
     cutoff = now - timedelta(hours=settings.min_age_hours)
     pulls = await gather_all(*(_pull(client, base, repo, mr, cutoff) for mr in mrs))
     return tuple(p for p in pulls if p is not None)

@@ -8,7 +8,7 @@ global (``gid://gitlab/Ci::Pipeline/123``); the numeric tail is the REST id acti
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -85,6 +85,7 @@ def mr_doc(mr: JSON) -> dict[str, Any]:
         "sha": mr.get("diffHeadSha") or "",
         "author": _user(mr.get("author")),
         "reviewers": [_user(r) for r in nodes(mr.get("reviewers"))],
+        "assignees": [_user(a) for a in nodes(mr.get("assignees"))],
         "labels": [str(lbl.get("title") or "") for lbl in nodes(mr.get("labels"))],
         "head_pipeline": {"status": _lower(head.get("status"))}
         if isinstance(head, Mapping)
@@ -208,3 +209,19 @@ def to_commit(commit: object, root: str) -> Commit | None:
 
 def newer(commit: Commit | None, than: datetime) -> bool:
     return commit is not None and commit.date > than
+
+
+def closed_pulls(
+    repo: str, merged: Sequence[JSON], closed: Sequence[JSON]
+) -> tuple[PullRequest, ...]:
+    """The lately merged and closed merge requests (what an agent's merge request became),
+    newest first. GitLab 16.3 has no ``closedAt``: a closed one's last update stands in."""
+    out: list[PullRequest] = []
+    for nodes_, state in ((merged, "merged"), (closed, "closed")):
+        for mr in nodes_:
+            pull = to_pull(repo, mr)
+            if pull is None:
+                continue
+            at = conv.parse_time(mr.get("mergedAt")) if state == "merged" else None
+            out.append(dataclasses.replace(pull, state=state, closed_at=at or pull.updated_at))
+    return tuple(sorted(out, key=lambda p: p.closed_at or p.updated_at, reverse=True))

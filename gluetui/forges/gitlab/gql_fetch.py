@@ -71,11 +71,18 @@ query($paths: [String!], $ref: String!, $since: Time) {
           author { username bot }
           labels(first: 20) { nodes { title } }
           reviewers(first: 20) { nodes { username } }
+          assignees(first: 20) { nodes { username } }
           approvedBy(first: 20) { nodes { username } }
           diffStatsSummary { additions deletions fileCount }
           headPipeline { status }
           notes(first: 100) { nodes { system createdAt author { username } } }
         }
+      }
+      recentMerged: mergeRequests(state: merged, sort: UPDATED_DESC, first: 5) {
+        nodes { ...ClosedMr mergedAt }
+      }
+      recentClosed: mergeRequests(state: closed, sort: UPDATED_DESC, first: 5) {
+        nodes { ...ClosedMr }
       }
       pipelines(ref: $ref, updatedAfter: $since, first: 100) {
         nodes {
@@ -86,6 +93,11 @@ query($paths: [String!], $ref: String!, $since: Time) {
       }
     }
   }
+}
+
+fragment ClosedMr on MergeRequest {
+  iid title description draft createdAt updatedAt webUrl sourceBranch targetBranch
+  author { username bot }
 }
 """
 
@@ -460,7 +472,10 @@ class GraphQLReader:
         settings = self.config.detectors.unreviewed_pr
         pulls = []
         for mr in gconv.nodes(state.node.get("mergeRequests")):
-            if not settings.include_drafts and mr.get("draft"):
+            author = mr.get("author")
+            bot = isinstance(author, Mapping) and bool(author.get("bot"))
+            # A bot's draft is kept: it may be an agent's merge request a hand-off awaits.
+            if not settings.include_drafts and mr.get("draft") and not bot:
                 continue
             pull = gconv.to_pull(repo.full_name, mr)
             if pull is not None:
@@ -486,6 +501,11 @@ class GraphQLReader:
             docs=docs,
             tree=state.tree,
             tree_complete=state.complete,
+            closed_pulls=gconv.closed_pulls(
+                repo.full_name,
+                gconv.nodes(state.node.get("recentMerged")),
+                gconv.nodes(state.node.get("recentClosed")),
+            ),
         )
 
 

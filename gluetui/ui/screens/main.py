@@ -334,6 +334,14 @@ class MainScreen(BatchMixin, DelegationMixin, TriageMixin, RefreshMixin, Screen[
         self.apply_layout()
         self.update_detail()
         self.call_after_refresh(self._keep_cursor_in_view)
+        if not is_open:
+            # On a narrow terminal the detail hid the list (and its focus): give it back, or the
+            # next modal returns focus to the first panel and the cursor jumps there.
+            self.call_after_refresh(self._refocus_table)
+
+    def _refocus_table(self) -> None:
+        if not any(field.has_focus for field in self.query("#filter").results(Input)):
+            self.table.focus()
 
     def _keep_cursor_in_view(self) -> None:
         # The list changed height (the detail opened or closed): the highlight stays visible.

@@ -28,7 +28,16 @@ from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen
 
 DELEGATE_GROUP = "delegate:"
 #: Follow-up verdicts worth a notification when a delegated item reaches them.
-NEWS = frozenset({Status.RESOLVED, Status.PR_OPENED, Status.CHANGED})
+NEWS = frozenset(
+    {
+        Status.RESOLVED,
+        Status.PR_OPENED,
+        Status.CHANGED,
+        Status.REVIEW,
+        Status.MERGED,
+        Status.CLOSED,
+    }
+)
 
 
 def _about(item: Item) -> Text:
@@ -129,7 +138,7 @@ class DelegationMixin(Screen[None]):
                 _, word, _ = handoff.FOLLOW_UP_TEXT[f.status]
                 where = (
                     f" It moves to the done items ({self.live_key('hidden')} shows them)."
-                    if f.status is Status.RESOLVED
+                    if f.status in (Status.RESOLVED, Status.MERGED)
                     else ""
                 )
                 self.notify(
@@ -149,7 +158,8 @@ class DelegationMixin(Screen[None]):
         if stalled:
             self.restate()
             self.notify(
-                f"{len(stalled)} delegated item(s) had no news in time and are back in the queue.",
+                f"{len(stalled)} delegated item(s) are back in the queue: no news in time, or "
+                "the agent's pull request was closed without merging.",
                 title="Follow-up",
                 severity="warning",
                 timeout=6,

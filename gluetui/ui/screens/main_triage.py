@@ -15,6 +15,7 @@ from gluetui.decisions import OverBudget, SnoozeChoice
 from gluetui.errors import GluetuiError
 from gluetui.model import Item
 from gluetui.textsafe import clean
+from gluetui.ui import render
 from gluetui.ui.backend import Backend
 from gluetui.ui.screens.modals import ChoiceScreen, ConfirmScreen, PromptScreen, parse_hours
 
@@ -53,6 +54,36 @@ class TriageMixin(Screen[None]):
         item = self.target_item()
         if item is None:
             return
+        if item.taken_by:
+            self._ask_taken_too(item)
+            return
+        self._ask_hours(item)
+
+    def _ask_taken_too(self, item: Item) -> None:
+        """A teammate has it on the forge: say who, and take it only on an explicit yes."""
+        question = Text.assemble(
+            _about(item),
+            "\n\n",
+            (f"T{render.taken_words(item)[1:]} on the forge.", "bold"),
+            "\nTaking it too means two people on the same work. Take it anyway?",
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._ask_hours(item)
+                return
+            self.notify(
+                f"Not taken: {clean(item.title, 60)} ({render.taken_words(item)}).",
+                title="Nothing recorded",
+                timeout=6,
+                markup=False,
+            )
+
+        self.app.push_screen(
+            ConfirmScreen("Someone else has it", question, yes="Take it too"), confirmed
+        )
+
+    def _ask_hours(self, item: Item) -> None:
         prefill = self.backend.effort_estimate(item)
 
         def hours_given(text: str | None) -> None:

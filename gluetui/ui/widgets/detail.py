@@ -225,6 +225,9 @@ def detail_text(view: DetailView, width: int | None = None) -> Text:
     text.append("\n")
     text.append(_summary(item, view.now) + "\n", style="dim")
     _url(text, item.url, width, indent=0, invalid="(not a valid http(s) link)")
+    if item.taken_by:
+        text.append_text(render.taken_line(item))
+        text.append("\n")
     if item.state is State.OPEN:
         text.append_text(render.route_line(view.suggestion))
         if view.marked:
