@@ -83,21 +83,9 @@ def rows(run: JSON, ui: JSON) -> list[tuple[str, str, str]]:
         )
     per_n = []
     ok_queries = ok_points = ok_rounds = True
-    for n in sizes:
-        cold = (_row(run, n) or {}).get("cold") or {}
-        queries, rounds = int(cold.get("graphql", 0)), int(cold.get("graphql_rounds", 0))
-        points = int(cold.get("graphql_points", 0)) + int(cold.get("rest_points", 0))
-        limit = max(1, -(-n // REPOS_PER_QUERY))
-        if n >= JUDGED_FROM:  # the targets are set at 500 repositories and up
-            ok_queries &= queries <= limit
-            ok_points &= points <= n * POINTS_PER_REPO
-            ok_rounds &= rounds <= MAX_ROUNDS
-        per_n.append(
-            f"N = {n:,}: {queries} queries (limit {limit}), {rounds} rounds, "
-            f"{points / n:.2f} points a repo, {int(cold.get('rest', 0))} REST"
-        )
-    for org in run.get("org", ()):
-        cold, n = org["cold"], int(org["n"])
+    colds = [(n, (_row(run, n) or {}).get("cold") or {}) for n in sizes]
+    colds += [(int(org["n"]), org["cold"]) for org in run.get("org", ())]
+    for n, cold in colds:
         queries, rounds = int(cold.get("graphql", 0)), int(cold.get("graphql_rounds", 0))
         points = int(cold.get("graphql_points", 0)) + int(cold.get("rest_points", 0))
         limit = max(1, -(-n // REPOS_PER_QUERY))
