@@ -261,7 +261,13 @@ COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand(
         "delegate", "a", "delegate", "Delegate", "Delegate the item to a fitting automation."
     ),
-    KeyCommand("take", "m", "take", "Mine", "Take the item yourself against the sprint budget."),
+    KeyCommand(
+        "take",
+        "m",
+        "take",
+        "Mine",
+        "Take the item yourself against the sprint budget (asks first if a teammate has it).",
+    ),
     KeyCommand(
         "snooze", "s", "snooze", "Snooze", "Snooze until tomorrow, next week or it changes."
     ),
