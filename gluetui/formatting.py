@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "about",
@@ -83,6 +82,8 @@ def _number(value: float, places: int) -> str:
     """``value`` rounded half up to ``places`` decimals, trailing zeros dropped (``2.5``, ``48``)."""
     if not math.isfinite(value):
         return "0"
+    from decimal import ROUND_HALF_UP, Decimal  # here: `items --json` imports this module only
+
     step = Decimal(1).scaleb(-places)
     rounded = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
     text = f"{rounded:f}"

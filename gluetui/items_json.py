@@ -95,7 +95,8 @@ def select(
         if wanted and (state is State.OPEN or include_hidden):
             picked.append((-float(row.impact or 0.0), row.id, text))
     over = {} if remaining is None else over_budget(candidates, remaining)
-    picked.sort(key=lambda p: (p[0], p[1]))
+    picked.sort()  # (-impact, id, text): tuples compare faster than a key; the text breaks a tie
+    # only for one id read by two sources (still one order every run)
     if not over:
         return _inert([text for _, _, text in picked])
     # The note is the same for every suggestion of one route and size once the hours run out:

@@ -6,7 +6,6 @@ serialise them to JSON, and the UI and ``gluetui items --json`` show the same th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -323,4 +322,6 @@ class Item:
 def fingerprint(*parts: object) -> str:
     """A short, stable digest of the facts that make an item "the same" (for snooze-until-changed)."""
     blob = json.dumps([str(p) for p in parts], ensure_ascii=True)
+    import hashlib  # here: reading stored items never hashes
+
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,6 +91,8 @@ def message_of(value: object) -> str:
 class BatchPart(Part):
     def batch_create(self, members: Sequence[NewMember], *, at: datetime) -> str:
         """Write a batch (every member, in order, in one transaction); returns its id."""
+        import uuid  # here: opening the store (items --json) does not need it
+
         batch = uuid.uuid4().hex
         stamp = to_text(at)
         rows = [
