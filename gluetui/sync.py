@@ -222,20 +222,28 @@ async def sync_all(rt: Runtime, progress: Progress | None = None) -> list[SyncRe
 
 
 def current_items(
-    rt: Runtime, items: Sequence[Item] | None = None, *, with_gone: bool = False
+    rt: Runtime,
+    items: Sequence[Item] | None = None,
+    *,
+    with_gone: bool = False,
+    gone_of: str | None = None,
 ) -> list[Item]:
     """The stored snapshot with each item's triage state applied (hidden ones included).
 
     ``with_gone`` adds the items that left the snapshot while a decision was on them (a re-run
     turned the build green), each with its outcome as its first evidence, so the dashboard shows
-    what happened instead of letting the row vanish.
+    what happened instead of letting the row vanish; ``gone_of`` only those of that source.
     """
     now = rt.clock()
     loaded = list(items) if items is not None else rt.store.load_items()
     states = triage_states(rt.store.events(), now)
     current = apply_triage(loaded, states, now)
     if with_gone:
-        gone = [gone_item(g.item, g.gone_at) for g in rt.store.gone_items()]
+        gone = [
+            gone_item(g.item, g.gone_at)
+            for g in rt.store.gone_items()
+            if gone_of is None or g.item.source == gone_of
+        ]
         # Only while a decision is in force: an undone or reopened one is simply gone.
         current += [i for i in apply_triage(gone, states, now) if i.state is not State.OPEN]
     return current

@@ -64,9 +64,7 @@ class Backend:
         turned the build green: its outcome shows instead of a vanishing row)."""
         from gluetui.sync import current_items
 
-        fresh = list(items)
-        shown = current_items(self.runtime, fresh, with_gone=True)
-        return shown[: len(fresh)] + [i for i in shown[len(fresh) :] if i.source == source]
+        return current_items(self.runtime, list(items), with_gone=True, gone_of=source)
 
     async def refresh(self, forge: Forge, progress: Progress | None = None) -> SyncReport:
         """Refresh one source: fetch, detect, store."""
