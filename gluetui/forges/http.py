@@ -131,10 +131,10 @@ class Reply:
     def json(self) -> Any:
         if not self.body:
             return None
-        host = httpx.URL(self.url).host if self.url else ""
         try:
             return loads(self.body)
         except RecursionError:
+            host = httpx.URL(self.url).host if self.url else ""
             raise ForgeError(
                 f"The forge at {host or 'the configured url'} answered with JSON nested too "
                 "deeply to read.",
@@ -142,6 +142,7 @@ class Reply:
                 status=self.status,
             ) from None
         except ValueError as exc:
+            host = httpx.URL(self.url).host if self.url else ""
             raise ForgeError(
                 f"The forge at {host or 'the configured url'} answered with something that is "
                 "not JSON.",
@@ -612,7 +613,7 @@ class HttpSession:
                 raise self._unreachable(exc, what) from exc
             self._note_rate_limit(reply.headers)
             if _is_rate_limited(reply.status, reply.headers, reply.body):
-                wait = self._rate_wait(reply.headers, reply.body)  # raises when long
+                wait = self._rate_wait(reply.headers)  # raises when long
                 if idempotent and waits < MAX_RATE_WAITS:
                     self._waiting(wait, f"{self.label}'s rate limit")
                     await self.sleep(wait)
@@ -706,7 +707,7 @@ class HttpSession:
         if limit is not None:
             self.limits[limit.resource] = limit
 
-    def _rate_wait(self, headers: Mapping[str, str], body: bytes = b"") -> float:
+    def _rate_wait(self, headers: Mapping[str, str]) -> float:
         """Seconds to wait before retrying, or RateLimited when that is longer than ``max_wait``."""
         now = self.clock()
         after = retry_after(headers, now)
@@ -756,7 +757,7 @@ class HttpSession:
             reply = dataclasses.replace(reply, body=reply.body.replace(secret.encode(), b"***"))
         exc = self._error(reply, what)
         exc.title, exc.hint = self.scrub(exc.title), self.scrub(exc.hint)
-        if isinstance(exc, AuthError) and exc.status == 401 and isinstance(exc, ForgeError):
+        if isinstance(exc, AuthError) and exc.status == 401:
             self.fatal = exc  # a rejected token is rejected for every request
         return exc
 

@@ -126,7 +126,7 @@ class DocsReader:
     The steps are separate so the forge can put them into the queries it sends anyway (the
     details query reads texts when the listing carried the tree; the followup query carries the
     history): :meth:`choose`, :meth:`texts` (or :meth:`parse_texts` of another query's answer),
-    :meth:`plan`, :meth:`take_history`, :meth:`finish`. :meth:`read` runs them all on its own.
+    :meth:`plan`, :meth:`take_history`, :meth:`finish`; the reader (:mod:`reader`) runs them in its rounds.
     """
 
     def __init__(
@@ -146,8 +146,6 @@ class DocsReader:
         self._answers: dict[tuple[str, gql.SinceAsk], tuple[list[Commit], int]] = {}
         #: Repository -> (title, hint) for those whose docs could not be read this time.
         self.failed: dict[str, tuple[str, str]] = {}
-        #: Set when a rate limit stopped the reading (the rest is read next time).
-        self.paused: RateLimited | None = None
         #: Batch sizes (repositories per query) that worked, per round.
         self.sizes: dict[str, int] = {"docs": 1000, "history": 1000}
 
@@ -176,20 +174,8 @@ class DocsReader:
             chosen[repo] = paths if sendable(repo) else []
         return chosen
 
-    async def read(self, trees: Mapping[str, RepoTree]) -> dict[str, tuple[DocFile, ...]]:
-        """Docs per repository, texts and history read here (``trees`` is updated with verified
-        deep paths). Repositories in :attr:`failed` are left out of the answer."""
-        try:
-            docs = await self.texts({r: d for r, d in self.choose(trees).items() if d})
-            await self.history(self.plan(docs, trees), trees)
-        except RateLimited as exc:
-            self.pause(exc, trees)
-            return {}
-        return self.finish(docs, trees)
-
     def pause(self, exc: RateLimited, repos: Iterable[str]) -> None:
         """A rate limit stopped the docs of ``repos``: all or nothing, read again next time."""
-        self.paused = exc
         for repo in repos:
             self.fail(repo, exc.title, exc.hint)
 
@@ -318,29 +304,6 @@ class DocsReader:
             repo_asks.extend(a for a in d.asks if a not in repo_asks)
         plan.exists = {r: ps for r, ps in plan.exists.items() if ps}
         return plan
-
-    async def history(self, plan: HistoryPlan, trees: Mapping[str, RepoTree]) -> None:
-        """The history round on its own (batched, halved when GitHub gives up)."""
-        if not plan.asks and not plan.exists:
-            return
-
-        async def call(batch: list[str]) -> None:
-            sub_asks = {r: plan.asks[r] for r in batch if r in plan.asks}
-            sub_exists = {r: plan.exists[r] for r in batch if r in plan.exists}
-            query, variables, order = gql.since_query(sub_asks, sub_exists, first=COMMITS_LISTED)
-            result = await self._run(query, variables, "doc code history", order)
-            if result is None:
-                return
-            for i, repo in enumerate(order):
-                self.take_history(repo, result, f"r{i}", plan, trees[repo])
-
-        halving: Halving[str] = Halving(
-            self.sizes["history"],
-            weight=lambda r: max(1, plan.weight(r)),
-            max_weight=gql.MAX_ALIASES,
-        )
-        await halving.run(plan.repos(), call, self._too_big)
-        self.sizes["history"] = halving.size
 
     def take_history(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -248,11 +248,6 @@ def repo_error_text(full_name: str, kind: str, message: str) -> tuple[str, str]:
             "The next refresh retries; its last items are kept meanwhile.",
         )
     return (f"GitHub could not read {full_name}: {message or kind}", "The next refresh retries.")
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def teams_query() -> str:

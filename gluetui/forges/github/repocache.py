@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 
 from gluetui.forges.github import convert as conv
-from gluetui.forges.http import HttpCache
+from gluetui.forges.http import HttpCache, loads
 from gluetui.records import Commit, DocFile, PullRequest, Repo, Review, TestResult
 
 #: How long a stored repository is trusted without being re-read, whatever its stamp says.
@@ -221,7 +221,7 @@ def encode(entry: RepoEntry) -> bytes:
 def decode(body: bytes) -> RepoEntry | None:
     """The stored entry, or None when it cannot be read (then the repository is re-read)."""
     try:
-        repo, pulls, docs, tree, complete, until, runs, jobs, tests, closed = json.loads(body)
+        repo, pulls, docs, tree, complete, until, runs, jobs, tests, closed = loads(body)
         return RepoEntry(
             repo=Repo(*repo),
             pulls=tuple(_pull(p) for p in pulls),
