@@ -397,16 +397,14 @@ def _planning(args: argparse.Namespace) -> int:
     """`capacity` and `report`: the budget and the ledger, from the store (or a demo run)."""
     from gluetui import report
     from gluetui.factory import build_runtime
-    from gluetui.sync import current_items, sync_all
+    from gluetui.sync import current_items
 
     since = _since(args.since) if args.command == "report" else None
     rt = build_runtime(args.config, demo=args.demo)
     try:
         refresh_code = 0
         if args.demo or args.refresh:
-            import asyncio
-
-            refresh_code = _report_syncs(asyncio.run(sync_all(rt, _waiting_notice())))
+            refresh_code = _refresh_all(rt)
         if args.demo:
             from gluetui.demo_history import seed_history
 
@@ -434,16 +432,14 @@ def _plan(args: argparse.Namespace) -> int:
     """
     from gluetui.factory import build_runtime
     from gluetui.report.plan import morning_plan, render_plan
-    from gluetui.sync import current_items, sync_all
+    from gluetui.sync import current_items
 
     rt = build_runtime(args.config, demo=args.demo)
     code = 0
     try:
         _warn_recovered(rt.store)
         if args.demo or args.refresh:
-            import asyncio
-
-            code = _report_syncs(asyncio.run(sync_all(rt)))  # a partial refresh says so too
+            code = _refresh_all(rt)  # a partial refresh says so too
         plan = morning_plan(rt.config, rt.store.events(), current_items(rt), rt.clock())
         sys.stdout.write(render_plan(plan, args.format))
         return code

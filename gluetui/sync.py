@@ -197,14 +197,13 @@ def follow_agents(
     hand-off's oversight, not a new "unreviewed PR"."""
     from gluetui import agents
 
+    events = rt.store.events()
+    if not any(e.data.get("agent") for e in events):
+        return items  # no hand-off to an agent ever: the journal need not be read
     prefix = f"{forge.host}/"
     known = {i.id: i for i in items}
     journal = {e.key: (e.url, e.ref) for e in rt.store.journal() if e.ok}
-    found = [
-        h
-        for h in agents.handoffs(rt.store.events(), journal, known)
-        if h.item_id.startswith(prefix)
-    ]
+    found = [h for h in agents.handoffs(events, journal, known) if h.item_id.startswith(prefix)]
     if not found:
         return items
     seen = agents.sightings(found, data.repos, viewer=viewer, viewer_teams=data.viewer_teams)

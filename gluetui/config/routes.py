@@ -67,7 +67,6 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("dead_references", "dead_refs", "flag", (Kind.STALE_DOC,), "dead references"),
     Condition("review_overdue", "overdue_days", "flag", (Kind.STALE_DOC,), "review overdue"),
 )
-CONDITIONS_BY_NAME: Mapping[str, Condition] = {c.name: c for c in CONDITIONS}
 
 
 class RouteRule(Strict):

@@ -16,7 +16,7 @@ unless the item has been decided otherwise meanwhile.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -304,14 +304,3 @@ def _no_longer_open(runtime: Runtime, item: Item) -> str:
     if current.state is State.OPEN:
         return ""
     return f"the item was {current.state.value} meanwhile"
-
-
-def member_lines(members: Sequence[BatchMember]) -> list[str]:
-    """One line per member, ``✓``/``✖``/``?`` first (for a report after the toast)."""
-    marks = {"ok": "✓", "failed": "✖", "unknown": "?", "skipped": "-", "": "…"}
-    out = []
-    for m in members:
-        title = clean(str(m.item.get("title", m.item_id)), 70)
-        what = f"{m.route} {m.automation}".strip()
-        out.append(f"{marks.get(m.outcome, '?')} {title} ({what}): {clean(m.message, 160)}")
-    return out

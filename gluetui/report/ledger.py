@@ -190,6 +190,7 @@ def ledger(
     now: datetime,
 ) -> Ledger:
     """What the user took, finished and delegated between ``since`` and ``now``."""
+    events = list(events)  # walked twice: the effective log, then the undone hand-offs
     start = _as_datetime(since)
     snapshot = {i.id: i for i in items}
     by_key = {e.key: e for e in journal}

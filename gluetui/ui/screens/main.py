@@ -312,11 +312,7 @@ class MainScreen(BatchMixin, DelegationMixin, TriageMixin, RefreshMixin, Screen[
 
     def _detail_hint(self) -> str:
         """``ctrl+d / ctrl+u scroll · j / k next item · esc closes``, with the keys in force."""
-        keymap = self.backend.config.keymap
-
-        def key(command_id: str) -> str:
-            return keys.live_display(keys.COMMANDS_BY_ID[command_id], keymap).split(" / ")[0]
-
+        key = self.live_key
         return (
             f"{key('detail_down')} / {key('detail_up')} scroll · "
             f"{key('down')} / {key('up')} next item · {key('back')} closes"

@@ -77,8 +77,7 @@ class RefreshMixin(Screen[None]):
 
     def _initial_statuses(self) -> tuple[SourceStatus, ...]:
         runs = self.backend.last_syncs()
-        stale = self.backend.stale_sources()
-        failures = self.backend.failures()
+        stale, failures = self.stale, self.failures  # read once, by the screen's __init__
         out = []
         for forge in self.backend.forges:
             run = runs.get(forge.name)
